@@ -1,0 +1,2 @@
+//! `kyc-codegen` command line (skeleton).
+fn main() {}

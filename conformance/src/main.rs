@@ -1,0 +1,2 @@
+//! `kyc-conformance` command line (skeleton).
+fn main() {}
