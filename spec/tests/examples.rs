@@ -45,11 +45,24 @@ fn check(doc: Document, file: &Path, expect_valid: bool) {
     );
     if expect_valid {
         assert_eq!(first, Ok(()), "{}: expected valid", file.display());
-        assert_eq!(all, Ok(()), "{}: expected valid (all errors)", file.display());
+        assert_eq!(
+            all,
+            Ok(()),
+            "{}: expected valid (all errors)",
+            file.display()
+        );
     } else {
         let errors = first.expect_err("an invalid example must fail");
-        assert!(!errors.is_empty(), "{}: failed without errors", file.display());
-        assert!(all.is_err(), "{}: all-errors mode let it pass", file.display());
+        assert!(
+            !errors.is_empty(),
+            "{}: failed without errors",
+            file.display()
+        );
+        assert!(
+            all.is_err(),
+            "{}: all-errors mode let it pass",
+            file.display()
+        );
     }
 }
 
@@ -77,8 +90,10 @@ fn the_seed_400_is_reproduced_byte_for_byte() {
         .validate(&body, Mode::FirstError)
         .expect_err("a body without customerId is invalid");
     let seed: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(examples_dir().join("error/valid/seed-400-request-validate-error.json"))
-            .expect("seed 400 example"),
+        &std::fs::read_to_string(
+            examples_dir().join("error/valid/seed-400-request-validate-error.json"),
+        )
+        .expect("seed 400 example"),
     )
     .expect("JSON");
     assert_eq!(
