@@ -1,13 +1,14 @@
-//! `kyc-conformance`: a thin clap dispatcher over the library's subcommands.
+//! `kyc-conformance`: the mock of connectFi's KYC endpoints and the conformance runner, as a
+//! thin clap dispatcher over the library's subcommands.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use kyc_conformance::runner;
+use tracing_subscriber::EnvFilter;
 
-/// Mock and conformance runner for connectFi's KYC endpoints.
 #[derive(Debug, Parser)]
-#[command(name = "kyc-conformance", version)]
+#[command(name = "kyc-conformance", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -15,23 +16,39 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the mock until interrupted.
+    Mock(kyc_conformance::mock::cli::MockArgs),
     /// Replay cassettes against the embedded mock or a live target and report deviations.
     Replay(runner::cli::ReplayArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("kyc_conformance=info")),
+        )
+        .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
-        Ok(rt) => rt,
+        Ok(runtime) => runtime,
         Err(e) => {
-            runner::output::diagnostic(&format!("error: could not start the async runtime: {e}"));
+            tracing::error!("cannot start the async runtime: {e}");
             return ExitCode::from(2);
         }
     };
     match cli.command {
+        Command::Mock(args) => match runtime.block_on(args.run()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                ExitCode::from(2)
+            }
+        },
         Command::Replay(args) => runtime.block_on(runner::cli::run(args)),
     }
 }
