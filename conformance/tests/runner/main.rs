@@ -5,10 +5,12 @@
 //! * `compare`: every file in `compare/` is a cassette plus an answer; the deviation list is
 //!   snapshotted (add a case: add a file);
 //! * `replay`: the runner over real sockets against a server that plays cassettes back;
-//! * `cli`: the `kyc-conformance replay` binary's exit codes and report files.
+//! * `cli`: the `kyc-conformance replay` binary's exit codes and report files;
+//! * `suite`: the bundled cassettes against the embedded mock, one snapshot test each.
 
 mod cassette_format;
 mod cli;
 mod compare;
 mod playback;
 mod replay;
+mod suite;
