@@ -332,6 +332,12 @@ mod shape {
         }
         if let Some(keys) = v.get("arrayKeys") {
             string_map(keys, "/arrayKeys")?;
+            if let Some((k, _)) = object(keys, "/arrayKeys")?.iter().find(|(_, v)| v == &"") {
+                return Err((
+                    format!("/arrayKeys/{}", escape(k)),
+                    "must NOT have fewer than 1 characters".into(),
+                ));
+            }
         }
         if let Some(hooks) = v.get("expectedWebhooks") {
             for (i, h) in array(hooks, "/expectedWebhooks")?.iter().enumerate() {
@@ -352,7 +358,12 @@ mod shape {
                 "/recording",
                 &["source", "recordedAt", "note"],
             )?;
-            string(required(rec, "/recording", "source")?, "/recording/source")?;
+            if string(required(rec, "/recording", "source")?, "/recording/source")?.is_empty() {
+                return Err(found(
+                    "/recording/source",
+                    "must NOT have fewer than 1 characters",
+                ));
+            }
             for key in ["recordedAt", "note"] {
                 if let Some(x) = rec.get(key) {
                     string(x, &format!("/recording/{key}"))?;

@@ -181,17 +181,25 @@ fn select(
 async fn live_session(url: &str, timeout: Duration) -> anyhow::Result<Session> {
     let mut session = Session::new(url, timeout)?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    if let Some(token) = env("CONNECTFI_TOKEN") {
-        session.set_token(Secret::new(token));
-    } else if let (Some(login), Some(password)) =
-        (env("CONNECTFI_LOGIN"), env("CONNECTFI_PASSWORD"))
-    {
-        session
-            .login(Secret::new(login), Secret::new(password))
+    let credentials = match (env("CONNECTFI_LOGIN"), env("CONNECTFI_PASSWORD")) {
+        (Some(login), Some(password)) => Some((Secret::new(login), Secret::new(password))),
+        _ => None,
+    };
+    match (env("CONNECTFI_TOKEN"), credentials) {
+        (Some(token), credentials) => {
+            session.set_token(Secret::new(token));
+            // Still offered to the login cassettes' {{login}} and {{password}}.
+            if let Some((login, password)) = credentials {
+                session.set_credentials(login, password);
+            }
+        }
+        (None, Some((login, password))) => session
+            .login(login, password)
             .await
-            .with_context(|| format!("logging in to {url}"))?;
-    } else {
-        bail!("a URL target needs CONNECTFI_TOKEN, or CONNECTFI_LOGIN and CONNECTFI_PASSWORD");
+            .with_context(|| format!("logging in to {url}"))?,
+        (None, None) => {
+            bail!("a URL target needs CONNECTFI_TOKEN, or CONNECTFI_LOGIN and CONNECTFI_PASSWORD")
+        }
     }
     Ok(session)
 }

@@ -146,6 +146,13 @@ impl Session {
         self.credentials.as_ref().map(|(l, p)| (l, p))
     }
 
+    /// Makes credentials available for `{{login}}` and `{{password}}` without logging in.
+    pub fn set_credentials(&mut self, login: Secret, password: Secret) {
+        self.add_secret(login.clone());
+        self.add_secret(password.clone());
+        self.credentials = Some((login, password));
+    }
+
     /// Logs in through `POST /auth/get-token` and keeps the token and the credentials.
     pub async fn login(&mut self, login: Secret, password: Secret) -> Result<(), ClientError> {
         self.add_secret(login.clone());

@@ -68,3 +68,21 @@ fn bad_cassettes_are_refused_with_file_and_pointer() {
         insta::assert_snapshot!(shown);
     });
 }
+
+#[test]
+fn bundled_suite_is_valid_against_the_cassette_schema() {
+    let schema = kyc_spec::Document::Cassette.json();
+    let validator = kyc_spec::ajv::Validator::new(&schema, &[]).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(
+            validator.validate(&value, kyc_spec::ajv::Mode::AllErrors),
+            Ok(()),
+            "{}",
+            path.display()
+        );
+    }
+}

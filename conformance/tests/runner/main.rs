@@ -5,6 +5,7 @@
 //! * `compare`: every file in `compare/` is a cassette plus an answer; the deviation list is
 //!   snapshotted (add a case: add a file);
 //! * `replay`: the runner over real sockets against a server that plays cassettes back;
+//! * `report`: the text, JSON and JUnit renderings of one hand-built report;
 //! * `cli`: the `kyc-conformance replay` binary's exit codes and report files;
 //! * `suite`: the bundled cassettes against the embedded mock, one snapshot test each.
 
@@ -13,4 +14,5 @@ mod cli;
 mod compare;
 mod playback;
 mod replay;
+mod report;
 mod suite;
