@@ -48,10 +48,11 @@ fn validator_for(request_path: &str, status: u16, body: &Value) -> Option<&'stat
         400..=599 => {
             let code = body.get("code").and_then(Value::as_str);
             let branch = ERROR_BRANCHES.iter().find(|(c, _)| Some(*c) == code);
-            Some(match branch {
-                Some((_, def)) => error_branch(def),
-                None => document(Document::Error),
-            })
+            Some(
+                branch
+                    .and_then(|(_, def)| error_branch(def))
+                    .unwrap_or_else(|| document(Document::Error)),
+            )
         }
         _ => None,
     }
@@ -84,20 +85,20 @@ fn document(doc: Document) -> &'static Validator {
     &all[&doc]
 }
 
-fn error_branch(def: &str) -> &'static Validator {
+/// A validator for one branch of the error schema's `oneOf`. `None` if the validator cannot
+/// take a bare cross-document `$ref` as its root; the caller then uses the whole document.
+fn error_branch(def: &str) -> Option<&'static Validator> {
     static CACHE: OnceLock<BTreeMap<&'static str, Validator>> = OnceLock::new();
     let all = CACHE.get_or_init(|| {
         ERROR_BRANCHES
             .iter()
-            .map(|(_, d)| {
+            .filter_map(|(_, d)| {
                 let root = json!({ "$ref": format!("{}#/$defs/{d}", Document::Error.id()) });
-                let v = Validator::new(&root, &others(None))
-                    .unwrap_or_else(|e| panic!("error.schema.json#/$defs/{d} compiles: {e}"));
-                (*d, v)
+                Validator::new(&root, &others(None)).ok().map(|v| (*d, v))
             })
             .collect()
     });
-    &all[def]
+    all.get(def)
 }
 
 /// Ajv errors as deviations: `enum` failures are unknown enum values (additive), everything
