@@ -199,3 +199,40 @@ fn resolve(mut doc: Document, mut schema: &'static Value) -> Option<(Document, &
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(p: &str) -> Vec<String> {
+        crate::runner::pointer::split(p)
+    }
+
+    #[test]
+    fn enums_are_found_through_refs_and_arrays() {
+        let status = enum_at("/customer/kyc/init", 200, &path("/data/kyc/status")).unwrap();
+        assert!(status.contains(&json!("DECLINED")));
+        let doc_type = enum_at(
+            "/customer/kyc/init",
+            200,
+            &path("/data/kycDocumentList/3/type"),
+        )
+        .unwrap();
+        assert!(doc_type.contains(&json!("ID_CARD")));
+        let codes = enum_at(
+            "/customer/kyc/init",
+            200,
+            &path("/data/kyc/attributeCodes/0"),
+        )
+        .unwrap();
+        assert_eq!(codes, [json!("cardAttributes")]);
+    }
+
+    #[test]
+    fn no_enum_where_the_spec_has_none() {
+        assert!(enum_at("/customer/kyc/init", 200, &path("/data/kyc/system")).is_none());
+        assert!(enum_at("/customer/kyc/init", 200, &path("/data/nothing/here")).is_none());
+        assert!(enum_at("/customer/kyc/init", 400, &path("/code")).is_none());
+        assert!(enum_at("/auth/get-token", 200, &path("/data/token")).is_none());
+    }
+}
