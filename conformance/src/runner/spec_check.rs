@@ -30,8 +30,10 @@ const ERROR_BRANCHES: [(&str, &str); 8] = [
 /// Validates `body` (the answer to `request_path` with `status`) and returns the deviations.
 /// An answer no schema covers (1xx, 3xx) yields none.
 pub fn check(request_path: &str, status: u16, body: &Value) -> Vec<Deviation> {
-    let Some(validator) = validator_for(request_path, status, body) else {
-        return Vec::new();
+    let validator = match validator_for(request_path, status, body) {
+        Choice::None => return Vec::new(),
+        Choice::UnknownErrorCode => return vec![unknown_error_code(body)],
+        Choice::Schema(v) => v,
     };
     match validator.validate(body, Mode::AllErrors) {
         Ok(()) => Vec::new(),
@@ -39,22 +41,51 @@ pub fn check(request_path: &str, status: u16, body: &Value) -> Vec<Deviation> {
     }
 }
 
-/// The schema for an answer, if any.
-fn validator_for(request_path: &str, status: u16, body: &Value) -> Option<&'static Validator> {
+/// Which schema applies to an answer.
+enum Choice {
+    /// No schema covers the status.
+    None,
+    /// An error body whose `code` names no branch of the error schema.
+    UnknownErrorCode,
+    /// This one.
+    Schema(&'static Validator),
+}
+
+fn validator_for(request_path: &str, status: u16, body: &Value) -> Choice {
     let route = request_path.split('?').next().unwrap_or(request_path);
     match status {
-        200..=299 if route == "/auth/get-token" => Some(document(Document::AuthTokenResponse)),
-        200..=299 => Some(document(Document::Response)),
+        200..=299 if route == "/auth/get-token" => {
+            Choice::Schema(document(Document::AuthTokenResponse))
+        }
+        200..=299 => Choice::Schema(document(Document::Response)),
         400..=599 => {
             let code = body.get("code").and_then(Value::as_str);
-            let branch = ERROR_BRANCHES.iter().find(|(c, _)| Some(*c) == code);
-            Some(
-                branch
-                    .and_then(|(_, def)| error_branch(def))
-                    .unwrap_or_else(|| document(Document::Error)),
-            )
+            match ERROR_BRANCHES.iter().find(|(c, _)| Some(*c) == code) {
+                Some((_, def)) => {
+                    Choice::Schema(error_branch(def).unwrap_or_else(|| document(Document::Error)))
+                }
+                None => Choice::UnknownErrorCode,
+            }
         }
-        _ => None,
+        _ => Choice::None,
+    }
+}
+
+/// One deviation for an error body outside every branch, instead of Ajv's errors for each of
+/// the eight branches it fails.
+fn unknown_error_code(body: &Value) -> Deviation {
+    let codes: Vec<Value> = ERROR_BRANCHES.iter().map(|(c, _)| json!(c)).collect();
+    let (path, actual) = match body.get("code") {
+        Some(code) => ("/code".to_string(), code.clone()),
+        None => (String::new(), Value::Null),
+    };
+    Deviation {
+        kind: Kind::SchemaViolation,
+        path,
+        severity: Severity::Breaking,
+        expected: json!({ "allowedValues": codes }),
+        actual,
+        message: "the error code is none of those error.schema.json lists (#/oneOf)".into(),
     }
 }
 
@@ -234,5 +265,34 @@ mod tests {
         assert!(enum_at("/customer/kyc/init", 200, &path("/data/nothing/here")).is_none());
         assert!(enum_at("/customer/kyc/init", 400, &path("/code")).is_none());
         assert!(enum_at("/auth/get-token", 200, &path("/data/token")).is_none());
+    }
+
+    #[test]
+    fn error_bodies_are_checked_against_the_branch_their_code_names() {
+        let ok = json!({"requestId": "28f3c700b85111ed94b4966a132cde12", "code": "customerNotFound",
+                        "context": {"customerId": "csta_x"}, "message": "Customer not found."});
+        assert_eq!(check("/customer/kyc/init", 400, &ok), vec![]);
+        let mut bad = ok.clone();
+        bad.as_object_mut().unwrap().shift_remove("message");
+        let found = check("/customer/kyc/init", 400, &bad);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].kind, Kind::SchemaViolation);
+        assert_eq!(found[0].expected, json!({"missingProperty": "message"}));
+    }
+
+    #[test]
+    fn unknown_enum_values_from_the_validator_are_additive() {
+        let mut body: Value =
+            serde_json::from_str(include_str!("../../cassettes/init-status-pending.json")).unwrap();
+        let mut answer = body["response"]["body"].take();
+        answer["data"]["customer"]["customerId"] = json!("csta_x");
+        answer["data"]["kyc"]["status"] = json!("ON_HOLD");
+        let found = check("/customer/kyc/init", 200, &answer);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(
+            (found[0].kind, found[0].severity),
+            (Kind::UnknownEnumValue, Severity::Additive)
+        );
+        assert_eq!(found[0].path, "/data/kyc/status");
     }
 }
