@@ -3,3 +3,4 @@
 mod ajv_agreement;
 mod ajv_goldens;
 mod ajv_schemas;
+mod examples;
