@@ -32,6 +32,11 @@ pub fn emit(module: &Module) -> TokenStream {
         items.extend(emit_type(module, def, &mut needs));
     }
     let mut out = TokenStream::new();
+    if module.types.iter().any(|t| t.deprecated) {
+        // `#[deprecated]` is for the module's users; schemars' derive names deprecated types in
+        // its impls, so the module has to allow its own uses.
+        out.extend(quote!(#![allow(deprecated)]));
+    }
     if module
         .types
         .iter()
@@ -441,11 +446,18 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
                 "type".into(),
                 if float { "number" } else { "integer" }.into(),
             );
-            for (bound, op, keep) in [
-                (&c.minimum, ">=", quote!(>=)),
-                (&c.exclusive_minimum, ">", quote!(>)),
-                (&c.maximum, "<=", quote!(<=)),
-                (&c.exclusive_maximum, "<", quote!(<)),
+            if float {
+                let err = fail(quote!(Violation::OutOfRange {
+                    expected: "a number, not NaN"
+                }));
+                checks.extend(quote!(if value.is_nan() { #err }));
+            }
+            // Each check names the failing comparison, so a NaN has been ruled out above.
+            for (bound, op, failing) in [
+                (&c.minimum, ">=", quote!(<)),
+                (&c.exclusive_minimum, ">", quote!(<=)),
+                (&c.maximum, "<=", quote!(>)),
+                (&c.exclusive_maximum, "<", quote!(>=)),
             ] {
                 let Some(bound) = bound else { continue };
                 let lit = if float {
@@ -456,7 +468,7 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
                 };
                 let text = format!("{op} {bound}");
                 let err = fail(quote!(Violation::OutOfRange { expected: #text }));
-                checks.extend(quote!(if !(value #keep #lit) { #err }));
+                checks.extend(quote!(if value #failing #lit { #err }));
             }
         }
         _ => {}

@@ -18,9 +18,11 @@ pub fn render(items: TokenStream, sources: &[String], command: &str) -> Result<S
         String::new(),
     ];
     header.extend(sources.iter().map(|s| format!(" - `{s}`")));
+    let own = std::mem::take(&mut file.attrs);
     file.attrs = header
         .into_iter()
         .map(|line| syn::parse_quote!(#![doc = #line]))
+        .chain(own)
         .collect();
     Ok(space_items(&prettyplease::unparse(&file)))
 }
