@@ -189,7 +189,12 @@ fn emit_struct(module: &Module, def: &TypeDef, s: &Struct, needs: &mut Needs) ->
                 pub additional_properties: std::collections::BTreeMap<String, #value>,
             }
         }
-        _ => TokenStream::new(),
+        UnknownFields::Keep => quote! {
+            /// Members the schema does not name, kept so serializing again loses nothing.
+            #[serde(flatten)]
+            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        },
+        UnknownFields::Deny => TokenStream::new(),
     };
     let derive = derives(def, quote!(Serialize, Deserialize, JsonSchema));
     quote! {

@@ -49,8 +49,9 @@ pub struct Struct {
 /// What happens to members the schema does not list.
 #[derive(Debug)]
 pub enum UnknownFields {
-    /// Ignored on input (additive server changes must not break clients).
-    Tolerate,
+    /// Tolerated and kept in a JSON map, so additive server changes neither break clients nor
+    /// get lost when a value is serialized again.
+    Keep,
     /// `additionalProperties: false`.
     Deny,
     /// `additionalProperties: {schema}`: collected into a map of this value type.

@@ -504,18 +504,20 @@ impl<'d> Lowerer<'d> {
                 deprecated: property.docs.deprecated,
             });
         }
+        if !matches!(schema.additional, Additional::Denied) {
+            if let Some(first) = field_pointers.get("additional_properties") {
+                return Err(Error::NameCollision {
+                    name: "additional_properties".to_owned(),
+                    first: first.clone(),
+                    second: format!("{} (the map of other members)", schema.pointer),
+                });
+            }
+        }
         let unknown = match schema.additional {
-            Additional::Tolerated => UnknownFields::Tolerate,
+            Additional::Tolerated => UnknownFields::Keep,
             Additional::Denied => UnknownFields::Deny,
             Additional::Schema(value) => {
                 let pointer = schema.child(&["additionalProperties"]);
-                if let Some(first) = field_pointers.get("additional_properties") {
-                    return Err(Error::NameCollision {
-                        name: "additional_properties".to_owned(),
-                        first: first.clone(),
-                        second: pointer,
-                    });
-                }
                 let inner = Schema::parse(value, pointer)?;
                 let nullable = self.is_nullable(&inner)?;
                 let ty = self.lower_ty(&inner, &format!("{parent_name}Value"), id)?;

@@ -243,6 +243,9 @@ pub struct AuthTokenResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -253,6 +256,9 @@ pub struct AuthToken {
     pub token: AuthTokenToken,
     #[serde(rename = "dtsExpireAt")]
     pub dts_expire_at: Timestamp,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Send it as `x-connectfi-token`.
@@ -1533,7 +1539,7 @@ pub struct Address {
         default,
         skip_serializing_if = "Tristate::is_absent"
     )]
-    pub address_line2: Tristate<AddressAddressLine2>,
+    pub address_line2: Tristate<String>,
     /// Personal data (`x-personal`): pseudonymise it in recordings.
     ///
     /// # Examples
@@ -1548,7 +1554,7 @@ pub struct Address {
     /// "PA"
     /// ```
     #[serde(rename = "stateCode", default, skip_serializing_if = "Tristate::is_absent")]
-    pub state_code: Tristate<AddressStateCode>,
+    pub state_code: Tristate<String>,
     /// Personal data (`x-personal`): pseudonymise it in recordings.
     ///
     /// # Examples
@@ -1557,7 +1563,7 @@ pub struct Address {
     /// "12345"
     /// ```
     #[serde(rename = "postalCode", default, skip_serializing_if = "Tristate::is_absent")]
-    pub postal_code: Tristate<AddressPostalCode>,
+    pub postal_code: Tristate<String>,
     #[serde(
         rename = "countryCodeA3",
         default,
@@ -1565,11 +1571,14 @@ pub struct Address {
         skip_serializing_if = "Option::is_none"
     )]
     pub country_code_a3: Option<CountryCodeA3>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Personal data (`x-personal`): pseudonymise it in recordings.
 ///
-/// Length: 1 to 100 characters (code points).
+/// Length: at least 1 characters (code points).
 ///
 /// # Examples
 ///
@@ -1591,17 +1600,6 @@ impl AddressAddressLine1 {
                     "AddressAddressLine1",
                     Violation::TooShort {
                         min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 100 {
-            return Err(
-                ConstraintError::new(
-                    "AddressAddressLine1",
-                    Violation::TooLong {
-                        max: 100,
                         actual: length,
                     },
                 ),
@@ -1669,108 +1667,13 @@ impl JsonSchema for AddressAddressLine1 {
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 100 })
+        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
     }
 }
 
 /// Personal data (`x-personal`): pseudonymise it in recordings.
 ///
-/// Length: at most 100 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "apt 1"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct AddressAddressLine2(String);
-
-impl AddressAddressLine2 {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length > 100 {
-            return Err(
-                ConstraintError::new(
-                    "AddressAddressLine2",
-                    Violation::TooLong {
-                        max: 100,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for AddressAddressLine2 {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AddressAddressLine2> for String {
-    fn from(value: AddressAddressLine2) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for AddressAddressLine2 {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for AddressAddressLine2 {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for AddressAddressLine2 {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for AddressAddressLine2 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for AddressAddressLine2 {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AddressAddressLine2".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "maxLength" : 100 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: 1 to 50 characters (code points).
+/// Length: at least 1 characters (code points).
 ///
 /// # Examples
 ///
@@ -1792,17 +1695,6 @@ impl AddressCity {
                     "AddressCity",
                     Violation::TooShort {
                         min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "AddressCity",
-                    Violation::TooLong {
-                        max: 50,
                         actual: length,
                     },
                 ),
@@ -1870,195 +1762,7 @@ impl JsonSchema for AddressCity {
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
-    }
-}
-
-/// Length: at most 3 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "PA"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct AddressStateCode(String);
-
-impl AddressStateCode {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length > 3 {
-            return Err(
-                ConstraintError::new(
-                    "AddressStateCode",
-                    Violation::TooLong {
-                        max: 3,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for AddressStateCode {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AddressStateCode> for String {
-    fn from(value: AddressStateCode) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for AddressStateCode {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for AddressStateCode {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for AddressStateCode {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for AddressStateCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for AddressStateCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AddressStateCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "maxLength" : 3 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: at most 10 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "12345"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct AddressPostalCode(String);
-
-impl AddressPostalCode {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length > 10 {
-            return Err(
-                ConstraintError::new(
-                    "AddressPostalCode",
-                    Violation::TooLong {
-                        max: 10,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for AddressPostalCode {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AddressPostalCode> for String {
-    fn from(value: AddressPostalCode) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for AddressPostalCode {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for AddressPostalCode {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for AddressPostalCode {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for AddressPostalCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for AddressPostalCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AddressPostalCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "maxLength" : 10 })
+        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
     }
 }
 
@@ -2139,13 +1843,15 @@ impl JsonSchema for PhoneType {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct Phone {
     pub r#type: PhoneType,
+    /// International dialling prefix as a string (`"01"` in the docs).
+    ///
     /// # Examples
     ///
     /// ```json
     /// "01"
     /// ```
     #[serde(rename = "countryDialingCode")]
-    pub country_dialing_code: PhoneCountryDialingCode,
+    pub country_dialing_code: String,
     /// Personal data (`x-personal`): pseudonymise it in recordings.
     ///
     /// # Examples
@@ -2154,205 +1860,10 @@ pub struct Phone {
     /// "5556667777"
     /// ```
     #[serde(rename = "phoneNumber")]
-    pub phone_number: PhonePhoneNumber,
-}
-
-/// Pattern (ECMA-262): `^[0-9]{1,4}$`.
-///
-/// # Examples
-///
-/// ```json
-/// "01"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct PhoneCountryDialingCode(String);
-
-impl PhoneCountryDialingCode {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-
-        const PATTERN: &str = "^[0-9]{1,4}$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
-            return Err(
-                ConstraintError::new(
-                    "PhoneCountryDialingCode",
-                    Violation::PatternMismatch {
-                        pattern: PATTERN,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for PhoneCountryDialingCode {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<PhoneCountryDialingCode> for String {
-    fn from(value: PhoneCountryDialingCode) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for PhoneCountryDialingCode {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for PhoneCountryDialingCode {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for PhoneCountryDialingCode {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for PhoneCountryDialingCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for PhoneCountryDialingCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "PhoneCountryDialingCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "pattern" : "^[0-9]{1,4}$" })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Pattern (ECMA-262): `^[0-9]{4,15}$`.
-///
-/// # Examples
-///
-/// ```json
-/// "5556667777"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct PhonePhoneNumber(String);
-
-impl PhonePhoneNumber {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-
-        const PATTERN: &str = "^[0-9]{4,15}$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
-            return Err(
-                ConstraintError::new(
-                    "PhonePhoneNumber",
-                    Violation::PatternMismatch {
-                        pattern: PATTERN,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for PhonePhoneNumber {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<PhonePhoneNumber> for String {
-    fn from(value: PhonePhoneNumber) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for PhonePhoneNumber {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for PhonePhoneNumber {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for PhonePhoneNumber {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for PhonePhoneNumber {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for PhonePhoneNumber {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "PhonePhoneNumber".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "pattern" : "^[0-9]{4,15}$" })
-    }
+    pub phone_number: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Kind of identification document on record. `SSN` and `DRIVING LICENSE` are the values the docs show.
@@ -2471,6 +1982,9 @@ pub struct IdentificationDocument {
         skip_serializing_if = "Option::is_none"
     )]
     pub expiry_date: Option<Date>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Personal data (`x-personal`): pseudonymise it in recordings.
@@ -2749,11 +2263,14 @@ pub struct Person {
         skip_serializing_if = "Option::is_none"
     )]
     pub identification_documents: Option<Vec<IdentificationDocument>>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Personal data (`x-personal`): pseudonymise it in recordings.
 ///
-/// Length: 1 to 50 characters (code points).
+/// Length: at least 1 characters (code points).
 ///
 /// # Examples
 ///
@@ -2775,17 +2292,6 @@ impl PersonFirstName {
                     "PersonFirstName",
                     Violation::TooShort {
                         min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "PersonFirstName",
-                    Violation::TooLong {
-                        max: 50,
                         actual: length,
                     },
                 ),
@@ -2853,13 +2359,13 @@ impl JsonSchema for PersonFirstName {
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
+        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
     }
 }
 
 /// Personal data (`x-personal`): pseudonymise it in recordings.
 ///
-/// Length: 1 to 50 characters (code points).
+/// Length: at least 1 characters (code points).
 ///
 /// # Examples
 ///
@@ -2881,17 +2387,6 @@ impl PersonLastName {
                     "PersonLastName",
                     Violation::TooShort {
                         min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "PersonLastName",
-                    Violation::TooLong {
-                        max: 50,
                         actual: length,
                     },
                 ),
@@ -2959,13 +2454,12 @@ impl JsonSchema for PersonLastName {
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
+        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
     }
 }
 
 /// Personal data (`x-personal`): pseudonymise it in recordings.
 ///
-/// Length: at most 100 characters (code points).
 /// Pattern (ECMA-262): `^(.+)@(.+)$`.
 ///
 /// # Examples
@@ -2981,18 +2475,6 @@ impl PersonEmail {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
         let value = value.into();
-        let length = value.chars().count();
-        if length > 100 {
-            return Err(
-                ConstraintError::new(
-                    "PersonEmail",
-                    Violation::TooLong {
-                        max: 100,
-                        actual: length,
-                    },
-                ),
-            );
-        }
 
         const PATTERN: &str = "^(.+)@(.+)$";
 
@@ -3072,9 +2554,7 @@ impl JsonSchema for PersonEmail {
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "maxLength" : 100, "pattern" : "^(.+)@(.+)$" }
-        )
+        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
     }
 }
 
@@ -3100,11 +2580,14 @@ pub struct CustomerRecord {
     pub boises: Vec<serde_json::Value>,
     #[serde(rename = "dtsCreatedAt")]
     pub dts_created_at: Timestamp,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The client's own unique reference for this customer.
 ///
-/// Length: 1 to 32 characters (code points).
+/// Length: at least 1 characters (code points).
 ///
 /// # Examples
 ///
@@ -3126,17 +2609,6 @@ impl CustomerRecordReference {
                     "CustomerRecordReference",
                     Violation::TooShort {
                         min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 32 {
-            return Err(
-                ConstraintError::new(
-                    "CustomerRecordReference",
-                    Violation::TooLong {
-                        max: 32,
                         actual: length,
                     },
                 ),
@@ -3204,7 +2676,7 @@ impl JsonSchema for CustomerRecordReference {
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 32 })
+        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
     }
 }
 
@@ -3231,6 +2703,9 @@ pub struct KycProcess {
     /// ```
     pub mode: String,
     pub status: KycStatus,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One document the KYC process expects, and whether it has arrived.
@@ -3270,6 +2745,9 @@ pub struct KycDocument {
         skip_serializing_if = "Option::is_none"
     )]
     pub extension: Option<String>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The face of a two-sided document; absent or null for single-sided documents (DECISIONS.md D10).
@@ -3355,6 +2833,9 @@ pub struct KycEnvelopeData {
     pub kyc: KycProcess,
     #[serde(rename = "kycDocumentList")]
     pub kyc_document_list: Vec<KycDocument>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `"0"` marks success.
@@ -3559,6 +3040,9 @@ pub struct AjvError {
         skip_serializing_if = "Option::is_none"
     )]
     pub property_name: Option<String>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// HTTP 400: the body failed the request schema; `context` lists Ajv's errors.
@@ -3568,6 +3052,9 @@ pub struct RequestValidateError {
     pub request_id: RequestId,
     pub code: RequestValidateErrorCode,
     pub context: RequestValidateErrorContext,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -3691,6 +3178,9 @@ pub struct CustomerNotFound {
     /// "Customer not found."
     /// ```
     pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -3745,6 +3235,9 @@ pub struct CustomerNotFoundContext {
     /// The id as the client sent it.
     #[serde(rename = "customerId")]
     pub customer_id: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// HTTP 400: no document slot has the given id for this customer.
@@ -3760,6 +3253,9 @@ pub struct DocumentNotFound {
     /// "Document not found."
     /// ```
     pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -3813,6 +3309,9 @@ impl JsonSchema for DocumentNotFoundCode {
 pub struct DocumentNotFoundContext {
     #[serde(rename = "documentId")]
     pub document_id: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// HTTP 401: the token is missing, unknown or expired, or the login failed.
@@ -3832,6 +3331,9 @@ pub struct Unauthorized {
     /// "Authentication error"
     /// ```
     pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -3889,6 +3391,9 @@ pub struct InvalidBody {
     pub code: InvalidBodyCode,
     pub context: ReasonContext,
     pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -3946,6 +3451,9 @@ pub struct PayloadTooLarge {
     pub code: PayloadTooLargeCode,
     pub context: ReasonContext,
     pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -4003,6 +3511,9 @@ pub struct UnsupportedMediaType {
     pub code: UnsupportedMediaTypeCode,
     pub context: ReasonContext,
     pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -4060,6 +3571,9 @@ pub struct NotFound {
     pub code: NotFoundCode,
     pub context: ReasonContext,
     pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -4113,6 +3627,9 @@ impl JsonSchema for NotFoundCode {
 pub struct ReasonContext {
     /// What exactly was wrong, for people.
     pub reason: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Body of `POST /customer/kyc/add-attributes` (deprecated): supplies the attribute groups listed in `kyc.attributeCodes`.
@@ -4259,6 +3776,9 @@ pub struct KycAddAttributesRequestAdditionalAttributes {
         skip_serializing_if = "Option::is_none"
     )]
     pub card_attributes: Option<CardAttributes>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The card to open as part of the KYC procedure.
@@ -4301,6 +3821,9 @@ pub struct CardAttributes {
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Card product (program id).
@@ -5313,6 +4836,9 @@ pub struct KycInitResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Body POSTed to the `webhookURL` given at init each time the KYC status changes. connectFi does not publish this payload for the deprecated endpoint: it is ASSUMED to be the status envelope (DECISIONS.md D6).
@@ -5329,6 +4855,9 @@ pub struct KycWebhook {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A member that may be absent, `null`, or hold a value, keeping the three apart so

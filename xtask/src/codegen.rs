@@ -22,21 +22,11 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mode = if args.check { Mode::Check } else { Mode::Write };
     let freshness = ensure(&workspace::root(), mode)?;
-    report(freshness);
-    Ok(match freshness {
-        Freshness::Stale => ExitCode::from(1),
-        Freshness::Fresh | Freshness::Written => ExitCode::SUCCESS,
-    })
-}
-
-/// One line on stdout saying what happened to the file.
-#[allow(clippy::print_stdout)]
-fn report(freshness: Freshness) {
-    match freshness {
-        Freshness::Fresh => println!("{OUTPUT} is up to date"),
-        Freshness::Written => println!("wrote {OUTPUT}"),
-        Freshness::Stale => println!("{OUTPUT} is stale: run `cargo xtask codegen`"),
-    }
+    Ok(crate::report::freshness(
+        OUTPUT,
+        freshness,
+        "cargo xtask codegen",
+    ))
 }
 
 /// Generates the module for the workspace at `root` and writes or compares it.

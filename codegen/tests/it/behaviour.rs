@@ -218,6 +218,16 @@ mod objects {
             serde_json::from_value(json!({"customerId": "c", "type": "t", "addedLater": 1}))
                 .expect("additive server changes must not break clients");
         assert_eq!(v.r#type, "t");
+        assert_eq!(
+            v.additional_properties.get("addedLater"),
+            Some(&json!(1)),
+            "and are kept"
+        );
+        let again = serde_json::to_value(&v).expect("serializes");
+        assert_eq!(
+            again,
+            json!({"customerId": "c", "type": "t", "addedLater": 1})
+        );
         let error = rejects::<Customer>(json!({"customerId": "c", "type": "t", "nickName": null}));
         assert!(error.contains("invalid type: null"), "{error}");
     }
