@@ -392,8 +392,7 @@ impl<'d> Lowerer<'d> {
         hint: &str,
         parent: TypeId,
     ) -> Result<Ty, Error> {
-        if let Some(reference) = schema.reference {
-            let _ = reference;
+        if schema.reference.is_some() {
             return self.lower_ty(schema, hint, parent);
         }
         match schema.types.as_slice() {
