@@ -399,7 +399,27 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
     let name_str = &def.name;
     let c = &n.checks;
     let inner = ty(module, &n.inner);
-    let derive = derives(def, quote!(Serialize, Deserialize));
+    let derive = if n.secret {
+        let eq = if def.eq {
+            quote!(Eq, Hash,)
+        } else {
+            TokenStream::new()
+        };
+        quote!(#[derive(Clone, PartialEq, #eq Serialize, Deserialize)])
+    } else {
+        derives(def, quote!(Serialize, Deserialize))
+    };
+    let redacted = n.secret.then(|| {
+        let text = format!("{}(<redacted>)", def.name);
+        quote! {
+            /// Redacted: the value is secret (`x-secret`) and must not reach a log.
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(#text)
+                }
+            }
+        }
+    });
     let mut checks = TokenStream::new();
     let mut schema = serde_json::Map::new();
     let fail =
@@ -625,6 +645,7 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
 
         #string_impls
         #number_display
+        #redacted
         #schema
     }
 }

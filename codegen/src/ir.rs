@@ -113,6 +113,8 @@ pub struct Variant {
 pub struct Newtype {
     pub inner: Ty,
     pub checks: crate::schema::Checks,
+    /// `x-secret`: `Debug` prints no value.
+    pub secret: bool,
 }
 
 #[derive(Debug)]

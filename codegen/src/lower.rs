@@ -339,7 +339,7 @@ impl<'d> Lowerer<'d> {
             }
         } else if is_struct(schema) {
             Kind::Struct(self.lower_struct(schema, id)?)
-        } else if !schema.checks.is_empty() {
+        } else if !schema.checks.is_empty() || is_secret_string(schema) {
             Kind::Newtype(self.lower_newtype(schema, id)?)
         } else {
             Kind::Alias(self.lower_plain(schema, &name, id)?)
@@ -576,6 +576,7 @@ impl<'d> Lowerer<'d> {
         Ok(Newtype {
             inner,
             checks: checks.clone(),
+            secret: schema.docs.secret,
         })
     }
 
@@ -788,7 +789,13 @@ fn needs_named_type(schema: &Schema<'_>) -> bool {
             || schema.constant.is_some()
             || !schema.one_of.is_empty()
             || !schema.all_of.is_empty()
-            || !schema.checks.is_empty())
+            || !schema.checks.is_empty()
+            || is_secret_string(schema))
+}
+
+/// A secret string gets a type of its own so that its `Debug` can be redacted.
+fn is_secret_string(schema: &Schema<'_>) -> bool {
+    schema.docs.secret && schema.types == ["string"]
 }
 
 fn wrap_nullable(ty: Ty, nullable: bool) -> Ty {

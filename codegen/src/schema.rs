@@ -129,6 +129,8 @@ pub struct Annotations<'a> {
     pub enum_descriptions: Vec<&'a str>,
     /// `x-enum-varnames`, one Rust variant name per non-null `enum` value.
     pub enum_varnames: Vec<&'a str>,
+    /// `x-secret: true`: the value must never reach a log, so its `Debug` is redacted.
+    pub secret: bool,
 }
 
 impl<'a> Schema<'a> {
@@ -310,6 +312,7 @@ impl<'a> Schema<'a> {
                 deprecated,
                 enum_descriptions: strings("x-enum-descriptions")?,
                 enum_varnames: strings("x-enum-varnames")?,
+                secret: raw.get("x-secret") == Some(&Value::Bool(true)),
             },
             raw,
             pointer,

@@ -34,7 +34,7 @@ pub struct Credentials {
 /// Secret (`x-secret`): never log, record or report it.
 ///
 /// Length: 1 to 50 characters (code points).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct CredentialsLogin(String);
 
@@ -121,6 +121,13 @@ impl std::fmt::Display for CredentialsLogin {
     }
 }
 
+/// Redacted: the value is secret (`x-secret`) and must not reach a log.
+impl std::fmt::Debug for CredentialsLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CredentialsLogin(<redacted>)")
+    }
+}
+
 impl JsonSchema for CredentialsLogin {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "CredentialsLogin".into()
@@ -134,7 +141,7 @@ impl JsonSchema for CredentialsLogin {
 /// Secret (`x-secret`): never log, record or report it.
 ///
 /// Length: 1 to 50 characters (code points).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct CredentialsPassword(String);
 
@@ -221,6 +228,13 @@ impl std::fmt::Display for CredentialsPassword {
     }
 }
 
+/// Redacted: the value is secret (`x-secret`) and must not reach a log.
+impl std::fmt::Debug for CredentialsPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CredentialsPassword(<redacted>)")
+    }
+}
+
 impl JsonSchema for CredentialsPassword {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "CredentialsPassword".into()
@@ -266,7 +280,7 @@ pub struct AuthToken {
 /// Secret (`x-secret`): never log, record or report it.
 ///
 /// Length: at least 1 characters (code points).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct AuthTokenToken(String);
 
@@ -339,6 +353,13 @@ impl AsRef<str> for AuthTokenToken {
 impl std::fmt::Display for AuthTokenToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// Redacted: the value is secret (`x-secret`) and must not reach a log.
+impl std::fmt::Debug for AuthTokenToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthTokenToken(<redacted>)")
     }
 }
 
@@ -4452,7 +4473,7 @@ impl JsonSchema for KycInitHeadersContentType {
 /// ```json
 /// "{{token}}"
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct KycInitHeadersXConnectfiToken(String);
 
@@ -4525,6 +4546,13 @@ impl AsRef<str> for KycInitHeadersXConnectfiToken {
 impl std::fmt::Display for KycInitHeadersXConnectfiToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// Redacted: the value is secret (`x-secret`) and must not reach a log.
+impl std::fmt::Debug for KycInitHeadersXConnectfiToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KycInitHeadersXConnectfiToken(<redacted>)")
     }
 }
 

@@ -285,6 +285,25 @@ mod objects {
     }
 }
 
+mod secrets {
+    use super::*;
+    use fixtures::docs::{Documented, DocumentedSecret};
+
+    #[test]
+    fn secret_strings_are_redacted_in_debug_but_round_trip() {
+        let v: Documented = round_trip(r#"{"current":"a","secret":"hunter2"}"#);
+        let debug = format!("{v:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("DocumentedSecret(<redacted>)"), "{debug}");
+        let secret = DocumentedSecret::new("hunter2").expect("no constraints");
+        assert_eq!(
+            secret.as_str(),
+            "hunter2",
+            "the value stays reachable on purpose"
+        );
+    }
+}
+
 mod tagged {
     use super::*;
     use fixtures::one_of_tagged::Event;
