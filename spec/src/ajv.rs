@@ -29,6 +29,7 @@ pub mod js_number;
 mod js_order;
 mod messages;
 mod paths;
+mod regex_translation;
 mod walker;
 
 /// One error object, serialized with Ajv's key order.
