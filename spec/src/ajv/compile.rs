@@ -833,6 +833,15 @@ impl<'d> Compiler<'d> {
             for source in js_order::keys(pats) {
                 let ptr = join(&kw_ptr("patternProperties"), source);
                 let pattern = Pattern::new(source, "u").map_err(|e| self.err(doc, &ptr, e))?;
+                if !super::regex_translation::is_plain(source) {
+                    return Err(self.err(
+                        doc,
+                        &ptr,
+                        "patternProperties patterns must keep to the syntax ECMAScript and the \
+                         jsonschema crate read alike (no `.`, no `\\d`-style classes, no \
+                         lookaround, ASCII only)",
+                    ));
+                }
                 let sp = format!(
                     "{path}/patternProperties/{}",
                     paths::fragment_segment(source)

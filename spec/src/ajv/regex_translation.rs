@@ -86,6 +86,33 @@ pub fn to_rust(js: &str) -> Option<String> {
     Some(out)
 }
 
+/// True when `js` reads the same in ECMAScript and in the `jsonschema` crate's own pattern
+/// handling, so the crate may compile it natively (needed for `patternProperties`, which the
+/// crate must see to decide what is "additional"): literals, anchors, groups, alternation,
+/// quantifiers and bracket classes of literals, with `\` only before punctuation. No `.`,
+/// no `\d`-style classes, no lookaround, no Unicode escapes.
+pub fn is_plain(js: &str) -> bool {
+    let mut chars = js.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e) if e.is_ascii_punctuation() => {}
+                _ => return false,
+            },
+            '.' => return false,
+            '(' if chars.peek() == Some(&'?') => {
+                chars.next();
+                if chars.next() != Some(':') {
+                    return false;
+                }
+            }
+            c if c.is_ascii() && !c.is_ascii_control() => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// A bracket class or a single literal character at `i`: (class members, negated, next index).
 fn class_or_char(chars: &[char], i: usize) -> Option<(String, bool, usize)> {
     match chars.get(i)? {
@@ -221,6 +248,11 @@ mod tests {
             to_rust("^(.+)@(.+)$").as_deref(),
             Some(r"^([^\n\r\x{2028}\x{2029}]+)@([^\n\r\x{2028}\x{2029}]+)$")
         );
+        assert!(super::is_plain("^x-[a-z0-9_]+$"));
+        assert!(super::is_plain(r"^(?:a|b)\.c{1,2}$"));
+        for not_plain in [".", r"\d", "(?!a)", "é", r"\u0041"] {
+            assert!(!super::is_plain(not_plain), "{not_plain}");
+        }
         for untranslatable in [
             "\\bword", "(a)\\1", "(?<=a)b", "(?<n>a)", "[^]", "\\p{L}", "\\uD83D",
         ] {
