@@ -578,7 +578,19 @@ impl<'d> Compiler<'d> {
             } else if nullable == Some(true) {
                 types.push(JsType::Null);
             }
-            s.type_error = Some(messages::type_error(kw_path("type"), written));
+            // Ajv's `getSchemaTypes` pushes "null" into a written type *array* in place, so
+            // its errors then show the array with "null"; a single written type stays as is.
+            let reported = match written {
+                Value::Array(ts)
+                    if nullable == Some(true) && !ts.contains(&Value::from("null")) =>
+                {
+                    let mut ts = ts.clone();
+                    ts.push(Value::from("null"));
+                    Value::Array(ts)
+                }
+                other => other.clone(),
+            };
+            s.type_error = Some(messages::type_error(kw_path("type"), &reported));
             s.types = types;
         } else if nullable.is_some() {
             return Err(self.err(doc, pointer, "\"nullable\" cannot be used without \"type\""));
