@@ -53,6 +53,19 @@ pub const JOHN_TESTMAN_LICENSE_FRONT: &str = "doc-1qfdwf5KV66EBv0vVVdmTW";
 /// See [`JOHN_TESTMAN_LICENSE_FRONT`].
 pub const JOHN_TESTMAN_LICENSE_BACK: &str = "doc-1qfdwgKNnog8UUyrx390cY";
 
+/// [`JOHN_TESTMAN_UNDERSCORE`]'s licence front slot.
+pub const JOHN_TESTMAN_UNDERSCORE_LICENSE_FRONT: &str = "doc_3RkTq8ZyUe2WmV0dLx7NaB";
+/// [`JOHN_TESTMAN_UNDERSCORE`]'s licence back slot.
+pub const JOHN_TESTMAN_UNDERSCORE_LICENSE_BACK: &str = "doc_3RkTq9HbPf4XnC1eMy8ObC";
+/// [`PASSPORT_AND_UTILITY`]'s passport slot.
+pub const PASSPORT_DOCUMENT: &str = "doc_PassportPage01";
+/// [`PASSPORT_AND_UTILITY`]'s utility bill slot.
+pub const UTILITY_DOCUMENT: &str = "doc_UtilityBill01";
+/// [`ID_CARD_AND_CONTRACT`]'s identity card slot.
+pub const ID_CARD_DOCUMENT: &str = "doc-IdCard01";
+/// [`ID_CARD_AND_CONTRACT`]'s tenancy contract slot.
+pub const CONTRACT_DOCUMENT: &str = "doc-TenancyContract01";
+
 /// The built-in customers as templates.
 pub fn templates() -> Vec<Template> {
     use DocumentType::*;
@@ -72,7 +85,10 @@ pub fn templates() -> Vec<Template> {
         },
         Template {
             dts_created_at: Some("2022-10-07T17:18:56.424Z".to_owned()),
-            documents: license("doc_3RkTq8ZyUe2WmV0dLx7NaB", "doc_3RkTq9HbPf4XnC1eMy8ObC"),
+            documents: license(
+                JOHN_TESTMAN_UNDERSCORE_LICENSE_FRONT,
+                JOHN_TESTMAN_UNDERSCORE_LICENSE_BACK,
+            ),
             ..template(
                 JOHN_TESTMAN_UNDERSCORE,
                 "22224",
@@ -123,7 +139,10 @@ pub fn templates() -> Vec<Template> {
             &[Declined],
         ),
         Template {
-            documents: vec![doc(None, Passport, None), doc(None, Utility, None)],
+            documents: vec![
+                doc(Some(PASSPORT_DOCUMENT), Passport, None),
+                doc(Some(UTILITY_DOCUMENT), Utility, None),
+            ],
             ..template(
                 PASSPORT_AND_UTILITY,
                 "30008",
@@ -132,7 +151,10 @@ pub fn templates() -> Vec<Template> {
             )
         },
         Template {
-            documents: vec![doc(None, IdCard, None), doc(None, Contract, None)],
+            documents: vec![
+                doc(Some(ID_CARD_DOCUMENT), IdCard, None),
+                doc(Some(CONTRACT_DOCUMENT), Contract, None),
+            ],
             ..template(
                 ID_CARD_AND_CONTRACT,
                 "30009",

@@ -103,7 +103,14 @@ impl MockState {
             .scenarios
             .generate
             .iter()
-            .filter_map(|g| Some((g.clone(), templates.get(&g.like)?.clone())))
+            .filter_map(|g| {
+                let mut like = Template::clone(templates.get(&g.like)?);
+                // Each generated customer gets its own slots, so fixed ids are not copied.
+                for doc in &mut like.documents {
+                    doc.id = None;
+                }
+                Some((g.clone(), Arc::new(like)))
+            })
             .collect();
         let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
         MockState {
@@ -344,7 +351,7 @@ impl MockState {
             notify(record, &mut outgoing);
         }
         let next = record.next_due(&delays);
-        let body = kyc_envelope(record, &inner.ids.request_id());
+        let result = result.map(|()| kyc_envelope(record, &inner.ids.request_id()));
         drop(records);
         if let Some(due) = next {
             lock(&inner.schedule).insert((due, id.to_owned()));
@@ -353,7 +360,7 @@ impl MockState {
             tracing::debug!(customer_id = id, %url, "queueing webhook");
             inner.webhooks.send(url, body);
         }
-        result.map(|()| body)
+        result
     }
 }
 
