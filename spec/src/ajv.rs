@@ -60,7 +60,9 @@ impl Validator {
     /// Validator for an arbitrary root schema plus the documents its `$ref`s point into.
     pub fn new(root: &Value, others: &[Value]) -> Result<Validator, Error> {
         let _ = others;
-        Ok(Validator { _root: root.clone() })
+        Ok(Validator {
+            _root: root.clone(),
+        })
     }
 
     /// True when the instance is valid.

@@ -2,10 +2,12 @@
 //!
 //! * [`schemas`]: the hand-written JSON Schema files in `spec/schema/`, embedded;
 //! * [`ajv`]: validation whose error lists are byte-identical to Ajv 8's;
+//! * [`openapi`]: the OpenAPI 3.1 document assembled from the schema files;
 //! * [`generated`]: Rust types generated from the schema by `cargo xtask codegen`.
 
 pub mod ajv;
 pub mod generated;
+pub mod openapi;
 pub mod schemas;
 
 pub use schemas::Document;

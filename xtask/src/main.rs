@@ -12,6 +12,7 @@ mod codegen;
 mod conformance;
 mod goldens;
 mod openapi;
+mod report;
 mod validate;
 mod workspace;
 

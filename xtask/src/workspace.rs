@@ -50,7 +50,8 @@ pub fn ensure_file(path: &Path, contents: &str, mode: Mode) -> anyhow::Result<Fr
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("creating {}", dir.display()))?;
             }
-            std::fs::write(path, contents).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(path, contents)
+                .with_context(|| format!("writing {}", path.display()))?;
             Ok(Freshness::Written)
         }
     }
