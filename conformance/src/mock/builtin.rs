@@ -203,11 +203,15 @@ fn doc(id: Option<&str>, kind: DocumentType, side: Option<DocumentSide>) -> Docu
     }
 }
 
-/// The seed page's customer object, with the values the page shows; the arrays it elides are
-/// filled with invented data.
+/// The seed page's customer object, exactly as `spec/examples/response/valid/seed-200.json`
+/// repairs it (the page elides the arrays; DECISIONS.md D14 says how they were filled).
 fn john_testman() -> Map<String, Value> {
     let mut p = person("John", "Testman", "M", "1978-10-15", "Harrisburg");
     p.insert("email".to_owned(), json!("aa@aa.aa"));
+    p["phones"][0]["phoneNumber"] = json!("5556667777");
+    let licence = &mut p["identificationDocuments"][0];
+    licence["value"] = json!("PA99999999");
+    licence["expiryDate"] = json!("2029-12-28");
     p
 }
 
