@@ -134,3 +134,18 @@ async fn check(path: &Path) -> Value {
     }
     Value::Array(transcript)
 }
+
+/// Deterministic mode: the same requests to two fresh seeded mocks on manual clocks give
+/// byte-identical answers (ids, requestIds, tokens, timestamps), so snapshots are stable.
+#[tokio::test]
+async fn two_seeded_mocks_answer_byte_for_byte_alike() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mock/cases");
+    for name in [
+        "john-testman-completes-kyc.json",
+        "get-token.json",
+        "unreadable-bodies.json",
+    ] {
+        let (first, second) = (check(&dir.join(name)).await, check(&dir.join(name)).await);
+        assert_eq!(first.to_string(), second.to_string(), "{name}");
+    }
+}
