@@ -8,5 +8,6 @@ mod mock {
     pub mod seed;
     pub mod socket;
     pub mod transitions;
+    pub mod validation;
     pub mod webhooks;
 }

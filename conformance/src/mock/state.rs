@@ -51,9 +51,9 @@ struct Inner {
 
 #[derive(Debug)]
 struct Validators {
-    init: Validator,
-    add_attributes: Validator,
-    auth: Validator,
+    init: &'static Validator,
+    add_attributes: &'static Validator,
+    auth: &'static Validator,
 }
 
 /// Which request schema a body is checked against.
@@ -80,12 +80,6 @@ pub enum WebhookChange {
 
 /// A webhook to send once the customer's lock is released.
 type Outgoing = (reqwest::Url, Vec<u8>);
-
-fn compile(doc: Document) -> Validator {
-    // The embedded schemas are fixed at build time and checked by kyc-spec's own tests.
-    Validator::new(&doc.json(), &[Document::Common.json()])
-        .expect("embedded request schemas compile")
-}
 
 impl MockState {
     /// A fresh mock: no KYC started, no token handed out.
@@ -124,9 +118,10 @@ impl MockState {
                 schedule: Mutex::new(BTreeSet::new()),
                 tokens: RwLock::new(HashMap::new()),
                 validators: Validators {
-                    init: compile(Document::Request),
-                    add_attributes: compile(Document::AddAttributesRequest),
-                    auth: compile(Document::AuthTokenRequest),
+                    // Compiled once per process; kyc-spec's tests compile every embedded schema.
+                    init: Validator::embedded(Document::Request),
+                    add_attributes: Validator::embedded(Document::AddAttributesRequest),
+                    auth: Validator::embedded(Document::AuthTokenRequest),
                 },
                 webhooks: Webhooks::default(),
             }),
@@ -176,9 +171,9 @@ impl MockState {
     pub fn validate(&self, schema: RequestSchema, body: &Value) -> Result<(), ApiError> {
         let v = &self.inner.validators;
         let validator = match schema {
-            RequestSchema::Init => &v.init,
-            RequestSchema::AddAttributes => &v.add_attributes,
-            RequestSchema::Auth => &v.auth,
+            RequestSchema::Init => v.init,
+            RequestSchema::AddAttributes => v.add_attributes,
+            RequestSchema::Auth => v.auth,
         };
         validator
             .validate(body, Mode::FirstError)

@@ -1,8 +1,6 @@
 //! Driving the mock in-process (`oneshot`, no socket) and checking every answer against the
 //! schema of its kind.
 
-use std::sync::OnceLock;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, header};
@@ -182,21 +180,5 @@ pub fn assert_schema(doc: Document, body: &Value) {
 }
 
 fn validator(doc: Document) -> &'static Validator {
-    static CACHE: OnceLock<Vec<(Document, Validator)>> = OnceLock::new();
-    let all = CACHE.get_or_init(|| {
-        let others: Vec<Value> = Document::ALL.iter().map(|d| d.json()).collect();
-        Document::ALL
-            .iter()
-            .map(|d| {
-                (
-                    *d,
-                    Validator::new(&d.json(), &others).expect("spec schemas compile"),
-                )
-            })
-            .collect()
-    });
-    &all.iter()
-        .find(|(d, _)| *d == doc)
-        .expect("every document")
-        .1
+    Validator::embedded(doc)
 }

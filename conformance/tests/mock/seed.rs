@@ -39,3 +39,13 @@ async fn the_seed_init_answers_exactly_the_seed_200() {
     assert_eq!(answer.status, 200);
     assert_same_but_request_id(answer.body, example("response/valid/seed-200.json"));
 }
+
+/// Guards the schema check every test applies to every answer: it must be able to fail.
+#[test]
+fn the_answer_check_rejects_a_doctored_envelope() {
+    let mut doctored = example("response/valid/seed-200.json");
+    let validator = kyc_spec::ajv::Validator::embedded(kyc_spec::Document::Response);
+    assert!(validator.is_valid(&doctored));
+    doctored["data"]["kyc"]["status"] = Value::from("MAYBE");
+    assert!(!validator.is_valid(&doctored));
+}
