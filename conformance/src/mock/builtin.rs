@@ -180,18 +180,7 @@ fn template(
     customer: Map<String, Value>,
     after: &[KycStatus],
 ) -> Template {
-    Template {
-        customer_id: id.to_owned(),
-        reference: reference.to_owned(),
-        customer_type: "individual".to_owned(),
-        customer,
-        dts_created_at: None,
-        documents: vec![],
-        attribute_codes: vec![],
-        after_data: after.to_vec(),
-        system: "condor".to_owned(),
-        mode: "licenseUSACondor".to_owned(),
-    }
+    Template::new(id, reference, customer, after)
 }
 
 fn doc(id: Option<&str>, kind: DocumentType, side: Option<DocumentSide>) -> DocumentSpec {
