@@ -91,6 +91,12 @@ impl MockState {
             }
         }
         for t in &config.scenarios.customers {
+            // spawn() and scenario files refuse these up front; a hand-built state skips them
+            // rather than panic on a customer without an outcome.
+            if let Err(reason) = t.check() {
+                tracing::error!(customer_id = %t.customer_id, %reason, "scenario customer ignored");
+                continue;
+            }
             templates.insert(t.customer_id.clone(), Arc::new(t.clone()));
         }
         let generators = config

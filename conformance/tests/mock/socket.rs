@@ -309,3 +309,19 @@ async fn a_stopped_or_dropped_mock_refuses_connections() {
     }
     assert!(refused, "the dropped mock still accepts connections");
 }
+
+#[tokio::test]
+async fn a_hand_built_impossible_customer_is_refused_at_spawn() {
+    let mut config = MockConfig::default();
+    config
+        .scenarios
+        .customers
+        .push(kyc_conformance::mock::Template::new(
+            "csta_NoOutcome",
+            "1",
+            serde_json::Map::new(),
+            &[],
+        ));
+    let err = spawn(config).await.expect_err("no outcome path");
+    assert!(err.to_string().contains("afterData"), "{err}");
+}
