@@ -1,0 +1,522 @@
+//! Fail-closed redaction: nothing secret or personal reaches a cassette, a report, a
+//! snapshot or a log line.
+//!
+//! A [`Redactor`] is made once per recording or run. It rewrites
+//!
+//! * **secrets** (the token, credentials, every credential or unknown header) into
+//!   placeholders: `{{token}}` where replay can fill the value again, `[redacted]` elsewhere;
+//! * **personal data** (what `spec/schema/` marks `x-personal`) into keyed pseudonyms, the
+//!   same real value giving the same pseudonym within the recording ([`pseudonym`]);
+//! * **whatever it cannot classify** (a string at a place no schema describes) into a
+//!   `redacted-…` pseudonym. Only these are kept at such places: `null`, booleans, numbers
+//!   with fewer than nine digits (longer ones could be phone or account numbers), empty
+//!   strings, and strings that are already placeholders or pseudonyms;
+//! * and then scrubs every string it kept, and any free text handed to it
+//!   ([`Redactor::scrub_text`]), for the real values it has replaced so far and for the
+//!   shapes [`detect`] knows (emails, phone numbers, SSNs, JWTs, bearer tokens).
+//!
+//! Described values that are not marked (ids, statuses, timestamps, enum values, error
+//! codes) are kept: the schema vouches for what they are.
+
+pub mod classify;
+pub mod detect;
+pub mod headers;
+pub mod pseudonym;
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
+
+use serde_json::{Map, Value};
+
+pub use classify::{BodyKind, Class, Location};
+pub use pseudonym::{KeyError, PseudonymKey, REDACTED, Role};
+
+/// Environment variable that pins the pseudonym key (a passphrase) so that re-recording the
+/// same data gives the same pseudonyms; unset, every recording gets a random key.
+pub const KEY_ENV: &str = "KYC_PSEUDONYM_KEY";
+
+/// Why redaction could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum RedactError {
+    /// No key could be made.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The value is not a cassette (an object with a `request` and a `response`).
+    #[error("not a cassette: {0}")]
+    NotACassette(&'static str),
+}
+
+/// A cassette after redaction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RedactedCassette {
+    /// The cassette, safe to write.
+    pub cassette: Value,
+    /// JSON pointers into the response body whose values were replaced; a replay cannot
+    /// expect the real values back, so the recorder marks them volatile.
+    pub replaced_in_response: Vec<String>,
+}
+
+/// Replaces secrets and personal data; see the module documentation.
+#[derive(Debug)]
+pub struct Redactor {
+    key: PseudonymKey,
+    vault: Mutex<Vault>,
+}
+
+/// Real values seen so far and what replaced them, so they can be found again in free text.
+/// It lives in memory only.
+#[derive(Default)]
+struct Vault {
+    replacements: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Vault({} values)", self.replacements.len())
+    }
+}
+
+/// Values shorter than this are not searched for in free text: "M" or "12" would match
+/// everywhere. They are still replaced wherever the schema locates them.
+const MIN_SCRUB_LEN: usize = 3;
+
+/// Numbers with this many digits or more at an undescribed place may be phone numbers.
+const MAX_KEPT_DIGITS: usize = 9;
+
+impl Redactor {
+    /// A redactor keyed by `key`.
+    pub fn new(key: PseudonymKey) -> Redactor {
+        Redactor {
+            key,
+            vault: Mutex::new(Vault::default()),
+        }
+    }
+
+    /// A redactor keyed from [`KEY_ENV`] if set, else randomly.
+    pub fn from_env() -> Result<Redactor, RedactError> {
+        let key = match std::env::var(KEY_ENV) {
+            Ok(passphrase) if !passphrase.is_empty() => PseudonymKey::from_passphrase(&passphrase),
+            _ => PseudonymKey::random()?,
+        };
+        Ok(Redactor::new(key))
+    }
+
+    fn remember(&self, real: &str, replacement: &str) {
+        if real.is_empty() || real == replacement || pseudonym::is_synthetic(real) {
+            return;
+        }
+        self.vault
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .replacements
+            .insert(real.to_string(), replacement.to_string());
+    }
+
+    /// Makes a secret known before it shows up anywhere (the session token, a password), so
+    /// that free text containing it is scrubbed; it becomes `{{name}}`.
+    pub fn register_secret(&self, name: &str, value: &str) {
+        self.remember(value, &format!("{{{{{name}}}}}"));
+    }
+
+    /// One body, read with the schema for `kind`.
+    pub fn redact_body(&self, kind: BodyKind<'_>, body: &Value) -> (Value, Vec<String>) {
+        self.redact_at(&Location::root(kind), body)
+    }
+
+    /// A value found at `pointer` in a body of `kind` (a deviation's expected or actual value).
+    pub fn redact_value_at(&self, kind: BodyKind<'_>, pointer: &str, value: &Value) -> Value {
+        self.redact_at(&Location::root(kind).at_pointer(pointer), value)
+            .0
+    }
+
+    fn redact_at(&self, at: &Location, body: &Value) -> (Value, Vec<String>) {
+        let mut replaced = Vec::new();
+        let mut out = self.replace(body, at, &mut String::new(), &mut replaced);
+        self.scrub_kept(&mut out, at);
+        (out, replaced)
+    }
+
+    /// Pass 1: replace every value the schema classifies as secret, personal or unknown.
+    fn replace(
+        &self,
+        value: &Value,
+        at: &Location,
+        pointer: &mut String,
+        replaced: &mut Vec<String>,
+    ) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut out = Map::with_capacity(map.len());
+                for (k, v) in map {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    out.insert(
+                        k.clone(),
+                        self.replace(v, &at.property(k), pointer, replaced),
+                    );
+                    pointer.truncate(len);
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let len = pointer.len();
+                        pointer.push_str(&format!("/{i}"));
+                        let out = self.replace(v, &at.item(i), pointer, replaced);
+                        pointer.truncate(len);
+                        out
+                    })
+                    .collect(),
+            ),
+            scalar => {
+                let class = at.class();
+                let out = self.replace_scalar(scalar, class.clone());
+                // A personal value is listed even when its pseudonym happens to equal it (an
+                // enum has few members): a replay must not expect it back either way.
+                let listed = match (&class, scalar) {
+                    (_, Value::Null) | (Class::Described, _) => false,
+                    (Class::Unclassified, Value::String(_)) => true,
+                    (Class::Unclassified, _) => out != *scalar,
+                    (Class::Secret { .. } | Class::Personal { .. }, _) => true,
+                };
+                if listed {
+                    replaced.push(pointer.clone());
+                }
+                out
+            }
+        }
+    }
+
+    fn replace_scalar(&self, value: &Value, class: Class) -> Value {
+        if let Value::String(s) = value {
+            if pseudonym::is_synthetic(s) || pseudonym::is_decoy(s) {
+                return value.clone();
+            }
+        }
+        match (class, value) {
+            (_, Value::Null) | (Class::Described, _) => value.clone(),
+            (Class::Secret { name }, _) => {
+                let placeholder = format!("{{{{{name}}}}}");
+                if let Value::String(s) = value {
+                    self.remember(s, &placeholder);
+                }
+                Value::String(placeholder)
+            }
+            (Class::Personal { choices }, Value::String(s)) => {
+                let out = match self.key.choice(s, &choices) {
+                    Some(Value::String(c)) if choices.iter().any(|c| c == value) => c.clone(),
+                    _ => self.key.string(Role::Personal, s),
+                };
+                self.remember(s, &out);
+                Value::String(out)
+            }
+            (Class::Personal { .. }, Value::Number(n)) => Value::Number(self.key.number(n)),
+            (Class::Personal { .. }, Value::Bool(b)) => Value::Bool(self.key.boolean(*b)),
+            (Class::Unclassified, Value::String(s)) => {
+                let out = self.key.string(Role::Unclassified, s);
+                self.remember(s, &out);
+                Value::String(out)
+            }
+            (Class::Unclassified, Value::Number(n)) => {
+                let digits = n.to_string().chars().filter(char::is_ascii_digit).count();
+                if digits >= MAX_KEPT_DIGITS {
+                    Value::Number(self.key.number(n))
+                } else {
+                    value.clone()
+                }
+            }
+            (_, other) => other.clone(),
+        }
+    }
+
+    /// Pass 2: scrub the strings pass 1 kept (and every key) for values and shapes.
+    fn scrub_kept(&self, value: &mut Value, at: &Location) {
+        match value {
+            Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (k, mut v) in entries {
+                    self.scrub_kept(&mut v, &at.property(&k));
+                    map.insert(self.scrub_text(&k), v);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter_mut().enumerate() {
+                    self.scrub_kept(v, &at.item(i));
+                }
+            }
+            Value::String(s) => *s = self.scrub_text(s),
+            _ => {}
+        }
+    }
+
+    /// One header as it may be written down.
+    pub fn redact_header(&self, name: &str, value: &str) -> String {
+        match headers::redact(name, value) {
+            Some(replacement) => {
+                self.remember(value, &replacement);
+                // Cookies and auth headers hold several secrets in one value; remember each.
+                for part in value.split([';', ',', ' ', '=']) {
+                    if part.len() >= 8 && detect::looks_random(part) {
+                        self.remember(part, &replacement);
+                    }
+                }
+                replacement
+            }
+            None => self.scrub_text(value),
+        }
+    }
+
+    /// A header map (`name → string`) as it may be written down.
+    pub fn redact_headers(&self, headers: &Map<String, Value>) -> Map<String, Value> {
+        headers
+            .iter()
+            .map(|(name, value)| {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                (name.clone(), Value::String(self.redact_header(name, &text)))
+            })
+            .collect()
+    }
+
+    /// Free text (a message, a path, a log line) with every known real value and every
+    /// detected secret or personal shape replaced.
+    pub fn scrub_text(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        {
+            let vault = self.vault.lock().unwrap_or_else(PoisonError::into_inner);
+            // Longest first, so "Jane Roe" is replaced before "Jane".
+            let mut known: Vec<(&String, &String)> = vault.replacements.iter().collect();
+            known.sort_by_key(|(real, _)| std::cmp::Reverse(real.len()));
+            for (real, replacement) in known {
+                if real.len() >= MIN_SCRUB_LEN && out.contains(real.as_str()) {
+                    out = replace_bounded(&out, real, replacement);
+                }
+            }
+        }
+        let hits = detect::scan(&out);
+        for hit in hits.iter().rev() {
+            let found = &out[hit.range.clone()];
+            let replacement = if hit.what.is_secret() {
+                REDACTED.to_string()
+            } else {
+                let digits_only: String = found.chars().filter(char::is_ascii_digit).collect();
+                let shaped = if matches!(hit.what, detect::Detected::Email) {
+                    found.to_string()
+                } else {
+                    digits_only
+                };
+                self.key.string(Role::Personal, &shaped)
+            };
+            out.replace_range(hit.range.clone(), &replacement);
+        }
+        out
+    }
+
+    /// Every string (and key) in a report or snapshot, scrubbed.
+    pub fn scrub_json(&self, value: &mut Value) {
+        self.scrub_kept(value, &Location::unknown());
+    }
+
+    /// A whole cassette: headers and bodies by the rules above, the webhook bodies with the
+    /// webhook schema, each of `variables` by the class of the place its placeholder fills
+    /// in the request body (unused or used elsewhere: unclassified), and the free text
+    /// (`description`, `recording`, the request path) scrubbed. `name`, `volatile` and
+    /// `arrayKeys` are structure and kept.
+    pub fn redact_cassette(&self, cassette: &Value) -> Result<RedactedCassette, RedactError> {
+        let root = cassette
+            .as_object()
+            .ok_or(RedactError::NotACassette("not a JSON object"))?;
+        let part = |key: &'static str| {
+            root.get(key)
+                .and_then(Value::as_object)
+                .ok_or(RedactError::NotACassette(key))
+        };
+        let (request, response) = (part("request")?, part("response")?);
+        let path = request.get("path").and_then(Value::as_str).unwrap_or("/");
+        let status = response
+            .get("status")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(0);
+        let parts = [
+            ("request", Location::root(BodyKind::Request { path })),
+            (
+                "response",
+                Location::root(BodyKind::Response { path, status }),
+            ),
+        ];
+        let webhook = Location::root(BodyKind::Webhook);
+        let variables = request
+            .get("body")
+            .map(|body| variable_classes(body, &parts[0].1))
+            .unwrap_or_default();
+
+        // Pass 1 over every part first, so that the scrub of pass 2 knows every real value
+        // replaced anywhere in the cassette.
+        let mut out = root.clone();
+        let mut replaced_in_response = Vec::new();
+        for (key, value) in out.iter_mut() {
+            match key.as_str() {
+                "name" | "volatile" | "arrayKeys" | "description" | "recording" => {}
+                "request" | "response" => {
+                    let at = if key == "request" {
+                        &parts[0].1
+                    } else {
+                        &parts[1].1
+                    };
+                    for (k, v) in value.as_object_mut().into_iter().flatten() {
+                        match (k.as_str(), &*v) {
+                            ("method" | "status" | "path", _) | ("body", Value::String(_)) => {}
+                            ("headers", Value::Object(map)) => {
+                                *v = Value::Object(self.redact_headers(map));
+                            }
+                            ("body", body) => {
+                                let mut replaced = Vec::new();
+                                *v = self.replace(body, at, &mut String::new(), &mut replaced);
+                                if key == "response" {
+                                    replaced_in_response = replaced;
+                                }
+                            }
+                            (_, other) => *v = self.replace_unknown(other),
+                        }
+                    }
+                }
+                "expectedWebhooks" => {
+                    for hook in value.as_array_mut().into_iter().flatten() {
+                        if let Some(body) = hook.get_mut("body") {
+                            *body =
+                                self.replace(body, &webhook, &mut String::new(), &mut Vec::new());
+                        }
+                    }
+                }
+                "variables" => {
+                    for (name, v) in value.as_object_mut().into_iter().flatten() {
+                        let class = variables.get(name).cloned().unwrap_or(Class::Unclassified);
+                        *v = self.replace_scalar(v, class);
+                    }
+                }
+                _ => *value = self.replace_unknown(value),
+            }
+        }
+
+        // Pass 2: scrub what pass 1 kept.
+        for (key, at) in &parts {
+            let Some(Value::Object(obj)) = out.get_mut(*key) else {
+                continue;
+            };
+            match obj.get_mut("body") {
+                Some(Value::String(text)) => *text = self.redact_text_body(text, at),
+                Some(body) => self.scrub_kept(body, at),
+                None => {}
+            }
+            if let Some(Value::String(p)) = obj.get_mut("path") {
+                *p = self.scrub_text(p);
+            }
+        }
+        if let Some(Value::Array(hooks)) = out.get_mut("expectedWebhooks") {
+            for body in hooks.iter_mut().filter_map(|h| h.get_mut("body")) {
+                self.scrub_kept(body, &webhook);
+            }
+        }
+        for key in ["description", "recording"] {
+            if let Some(v) = out.get_mut(key) {
+                self.scrub_json(v);
+            }
+        }
+        Ok(RedactedCassette {
+            cassette: Value::Object(out),
+            replaced_in_response,
+        })
+    }
+
+    fn replace_unknown(&self, value: &Value) -> Value {
+        self.replace(
+            value,
+            &Location::unknown(),
+            &mut String::new(),
+            &mut Vec::new(),
+        )
+    }
+
+    /// A body kept as text (not JSON, or sent byte for byte): parsed when it can be, so the
+    /// schema still decides; otherwise scrubbed as free text.
+    fn redact_text_body(&self, text: &str, at: &Location) -> String {
+        match serde_json::from_str::<Value>(text) {
+            Ok(json @ (Value::Object(_) | Value::Array(_))) => {
+                self.redact_at(at, &json).0.to_string()
+            }
+            _ => self.scrub_text(text),
+        }
+    }
+}
+
+/// The class of each `{{name}}` placeholder by the place it fills in the request body; a
+/// name used at several places takes the strictest class.
+fn variable_classes(body: &Value, at: &Location) -> BTreeMap<String, Class> {
+    fn strictness(c: &Class) -> u8 {
+        match c {
+            Class::Described => 0,
+            Class::Unclassified => 1,
+            Class::Personal { .. } => 2,
+            Class::Secret { .. } => 3,
+        }
+    }
+    fn walk(v: &Value, at: &Location, out: &mut BTreeMap<String, Class>) {
+        match v {
+            Value::Object(map) => map.iter().for_each(|(k, v)| walk(v, &at.property(k), out)),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| walk(v, &at.item(i), out)),
+            Value::String(s) if pseudonym::is_placeholder(s) && s.starts_with("{{") => {
+                let name = s[2..s.len() - 2].trim().to_string();
+                let class = at.class();
+                let entry = out.entry(name).or_insert(Class::Described);
+                if strictness(&class) >= strictness(entry) {
+                    *entry = class;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(body, at, &mut out);
+    out
+}
+
+/// Replaces `needle` where it is not glued to letters or digits on either side, so that
+/// scrubbing "Ann" leaves "Annual" alone.
+fn replace_bounded(haystack: &str, needle: &str, replacement: &str) -> String {
+    let glued = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = String::with_capacity(haystack.len());
+    let mut last = 0;
+    for (start, _) in haystack.match_indices(needle) {
+        if start < last {
+            continue;
+        }
+        let end = start + needle.len();
+        let before = haystack[..start].chars().next_back();
+        let after = haystack[end..].chars().next();
+        let needle_edges_alnum = (
+            needle.chars().next().is_some_and(char::is_alphanumeric),
+            needle
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric),
+        );
+        if (needle_edges_alnum.0 && glued(before)) || (needle_edges_alnum.1 && glued(after)) {
+            continue;
+        }
+        out.push_str(&haystack[last..start]);
+        out.push_str(replacement);
+        last = end;
+    }
+    out.push_str(&haystack[last..]);
+    out
+}
