@@ -1,11 +1,13 @@
 //! The conformance toolkit for connectFi's KYC endpoints.
 //!
 //! * [`lint`]: proves a directory of cassettes holds no secret and no personal data;
+//! * [`live`]: retries, a rate ceiling and sharding for runs against a live sandbox;
 //! * [`mock`]: an axum server that answers like the sandbox;
 //! * [`redact`]: fail-closed redaction of secrets and personal data before anything is written;
 //! * [`runner`]: records and replays cassettes against the mock or a live sandbox and reports deviations.
 
 pub mod lint;
+pub mod live;
 pub mod mock;
 pub mod redact;
 pub mod runner;
