@@ -4,10 +4,12 @@
 //! * [`live`]: retries, a rate ceiling and sharding for runs against a live sandbox;
 //! * [`mock`]: an axum server that answers like the sandbox;
 //! * [`redact`]: fail-closed redaction of secrets and personal data before anything is written;
-//! * [`runner`]: records and replays cassettes against the mock or a live sandbox and reports deviations.
+//! * [`runner`]: records and replays cassettes against the mock or a live sandbox and reports deviations;
+//! * [`webhook_capture`]: a loopback receiver that collects and checks a target's callbacks.
 
 pub mod lint;
 pub mod live;
 pub mod mock;
 pub mod redact;
 pub mod runner;
+pub mod webhook_capture;
