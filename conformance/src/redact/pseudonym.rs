@@ -14,7 +14,7 @@
 //! | `local@domain` | `anon-1a2b3c4d@example.invalid` | `.invalid` never resolves (RFC 2606) |
 //! | `YYYY-MM-DD` | a date in 1900–1909 | nobody that old opens an account |
 //! | only digits | `000` then digits, at least 6 long | no phone number, SSN or US ZIP code starts `000` |
-//! | a personal text | `anon-1a2b3c4d` | |
+//! | a personal text | `anon-1a2b3c4d`, padded with `0` to the original's length | |
 //! | a text the schema does not describe | `redacted-1a2b3c4d` | |
 //!
 //! A value is only given a shaped pseudonym when it already has that shape, so a real value
@@ -110,7 +110,16 @@ impl PseudonymKey {
                 }
                 out
             }
-            (_, Shape::Text) => format!("{}-{hex8}", role.label()),
+            (_, Shape::Text) => {
+                // As long as the original when that is longer, so a value over a schema's
+                // `maxLength` is still over it after redaction.
+                let mut out = format!("{}-{hex8}", role.label());
+                let len = value.chars().count();
+                if len > out.len() {
+                    out.extend(std::iter::repeat_n('0', len - out.len()));
+                }
+                out
+            }
         }
     }
 
@@ -206,7 +215,11 @@ pub fn is_synthetic(value: &str) -> bool {
         .or_else(|| value.strip_prefix("redacted-"))
     {
         let (tag, domain) = rest.split_once('@').unwrap_or((rest, ""));
-        let tag_ok = tag.len() == 8 && tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        // Eight hex digits, then (text padded to the original's length) only zeros.
+        let tag_ok = tag.len() >= 8
+            && tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            && tag.bytes().skip(8).all(|b| b == b'0')
+            && (tag.len() == 8 || domain.is_empty());
         return tag_ok && (domain.is_empty() || domain == "example.invalid");
     }
     if is_date(value) {
@@ -314,6 +327,10 @@ mod tests {
             }
         }
         assert!(k.string(Role::Unclassified, "x").starts_with("redacted-"));
+        let long = "A".repeat(60);
+        let padded = k.string(Role::Personal, &long);
+        assert_eq!(padded.len(), 60);
+        assert!(is_synthetic(&padded) && padded.ends_with("000"));
         assert_eq!(k.string(Role::Personal, ""), "");
     }
 
