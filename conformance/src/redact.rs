@@ -284,6 +284,28 @@ impl Redactor {
             .collect()
     }
 
+    /// Header pairs (as an HTTP client reads them) as they may be shown.
+    pub fn redact_header_pairs(&self, headers: &[(String, String)]) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(name, value)| (name.clone(), self.redact_header(name, value)))
+            .collect()
+    }
+
+    /// Raw body bytes as they may be shown: JSON is redacted with the schema for `kind` and
+    /// re-serialized, anything else scrubbed as text.
+    pub fn redact_body_bytes(&self, kind: BodyKind<'_>, bytes: &[u8]) -> Vec<u8> {
+        if bytes.is_empty() {
+            return Vec::new();
+        }
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(json) => self.redact_body(kind, &json).0.to_string().into_bytes(),
+            Err(_) => self
+                .scrub_text(&String::from_utf8_lossy(bytes))
+                .into_bytes(),
+        }
+    }
+
     /// Free text (a message, a path, a log line) with every known real value and every
     /// detected secret or personal shape replaced.
     pub fn scrub_text(&self, text: &str) -> String {
@@ -519,4 +541,88 @@ fn replace_bounded(haystack: &str, needle: &str, replacement: &str) -> String {
     }
     out.push_str(&haystack[last..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn redactor() -> Redactor {
+        Redactor::new(PseudonymKey::from_passphrase("unit"))
+    }
+
+    #[test]
+    fn the_same_person_gets_the_same_pseudonym_in_every_part() {
+        let r = redactor();
+        let answer = json!({"code": "0", "data": {"customer": {"customer": {"lastName": "Roe"}}}});
+        let kind = BodyKind::Response {
+            path: "/customer/kyc/status/csta_1",
+            status: 200,
+        };
+        let (a, replaced) = r.redact_body(kind, &answer);
+        let (w, _) = r.redact_body(BodyKind::Webhook, &answer);
+        assert_eq!(a, w);
+        assert_eq!(replaced, ["/data/customer/customer/lastName"]);
+        let pseudonym = a
+            .pointer("/data/customer/customer/lastName")
+            .unwrap()
+            .as_str()
+            .unwrap();
+        assert_eq!(
+            r.scrub_text("Dear Ms Roe,"),
+            format!("Dear Ms {pseudonym},")
+        );
+        // Bounded: a longer word containing the value is left alone.
+        assert_eq!(r.scrub_text("Roentgen"), "Roentgen");
+    }
+
+    #[test]
+    fn registered_secrets_vanish_from_free_text() {
+        let r = redactor();
+        r.register_secret("token", "tok_9f8e7d6c5b4a");
+        assert_eq!(
+            r.scrub_text("GET failed for tok_9f8e7d6c5b4a, retry"),
+            "GET failed for {{token}}, retry"
+        );
+        let headers = vec![(
+            "X-ConnectFi-Token".to_string(),
+            "tok_9f8e7d6c5b4a".to_string(),
+        )];
+        assert_eq!(r.redact_header_pairs(&headers)[0].1, "{{token}}");
+    }
+
+    #[test]
+    fn bodies_as_bytes() {
+        let r = redactor();
+        let kind = BodyKind::Response {
+            path: "/customer/kyc/init",
+            status: 502,
+        };
+        let text = r.redact_body_bytes(kind, b"upstream down for jane.roe@mailbox.org");
+        assert!(!String::from_utf8(text).unwrap().contains("jane.roe"));
+        assert!(r.redact_body_bytes(kind, b"").is_empty());
+        let json = r.redact_body_bytes(kind, br#"{"code":"x","mystery":"Jane"}"#);
+        let v: Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(v["code"], "x");
+        assert!(v["mystery"].as_str().unwrap().starts_with("redacted-"));
+    }
+
+    #[test]
+    fn redaction_is_idempotent() {
+        let r = redactor();
+        let cassette = json!({
+            "name": "x",
+            "request": {"method": "POST", "path": "/customer/kyc/init", "headers": {"x-connectfi-token": "abc"}},
+            "response": {"status": 200, "body": {"data": {"customer": {"customer": {"firstName": "Jane", "nick": "J"}}}}}
+        });
+        let once = r.redact_cassette(&cassette).unwrap().cassette;
+        let twice = redactor().redact_cassette(&once).unwrap().cassette;
+        assert_eq!(once, twice);
+        assert!(matches!(
+            r.redact_cassette(&json!([])),
+            Err(RedactError::NotACassette(_))
+        ));
+    }
 }
