@@ -1,11 +1,101 @@
-//! `cargo xtask goldens` (not yet written).
+//! `cargo xtask goldens`: regenerates the Ajv golden corpus answers in `spec/examples/ajv/`
+//! by running the Ajv oracle (node) on every `<schema>.jsonl` there, once per mode:
+//! `<schema>.golden.jsonl` (Ajv's defaults) and `<schema>.all-errors.golden.jsonl`.
+//! Tests only read the committed answers; only this command needs node.
 
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, bail};
+
+use crate::validate::Schema;
+use crate::workspace::{self, Freshness, Mode};
 
 /// Arguments of `cargo xtask goldens`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The Ajv oracle directory (with `oracle.js` and `node_modules`). Default:
+    /// `$AJV_ORACLE_DIR`, else `../shared/tools/ajv-oracle` next to the workspace.
+    #[arg(long)]
+    pub oracle: Option<PathBuf>,
+    /// Only check that the committed answers match the oracle's (exit 1 when stale).
+    #[arg(long)]
+    pub check: bool,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("cargo xtask goldens is not written yet")
+fn oracle_dir(args: &Args, root: &Path) -> PathBuf {
+    args.oracle
+        .clone()
+        .or_else(|| std::env::var_os("AJV_ORACLE_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| root.join("../shared/tools/ajv-oracle"))
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let root = workspace::root();
+    let oracle = oracle_dir(&args, &root);
+    if !oracle.join("oracle.js").is_file() {
+        bail!(
+            "no Ajv oracle at {} (pass --oracle DIR or set AJV_ORACLE_DIR)",
+            oracle.display()
+        );
+    }
+    if !oracle.join("node_modules/ajv").is_dir() {
+        bail!(
+            "the Ajv oracle at {} has no node_modules: copy the directory somewhere writable and \
+             run `npm ci` there, then pass --oracle <that dir>",
+            oracle.display()
+        );
+    }
+    let schema_dir = root.join("spec/schema");
+    let corpus = root.join("spec/examples/ajv");
+    let mode = if args.check { Mode::Check } else { Mode::Write };
+    let mut stale = Vec::new();
+    for (schema, name) in Schema::ALL {
+        let input = corpus.join(format!("{name}.jsonl"));
+        if !input.is_file() {
+            continue;
+        }
+        let doc = schema.document();
+        for (all_errors, suffix) in [(false, "golden"), (true, "all-errors.golden")] {
+            let mut cmd = Command::new("node");
+            cmd.arg(oracle.join("oracle.js"));
+            if all_errors {
+                cmd.arg("--all-errors");
+            }
+            // Every other schema file, as `Validator::embedded` resolves `$ref`s among them.
+            for other in kyc_spec::Document::ALL.iter().filter(|d| **d != doc) {
+                cmd.arg("--ref").arg(schema_dir.join(other.file_name()));
+            }
+            cmd.arg(schema_dir.join(doc.file_name())).arg(&input);
+            let output = cmd
+                .output()
+                .with_context(|| format!("running node {}", oracle.join("oracle.js").display()))?;
+            if !output.status.success() {
+                bail!(
+                    "the oracle failed on {}: {}",
+                    input.display(),
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            }
+            let text = String::from_utf8(output.stdout).context("the oracle printed non-UTF-8")?;
+            let golden = corpus.join(format!("{name}.{suffix}.jsonl"));
+            match workspace::ensure_file(&golden, &text, mode)? {
+                Freshness::Fresh => {}
+                Freshness::Written => {
+                    crate::validate::note(&format!("wrote {}", golden.display()))?
+                }
+                Freshness::Stale => stale.push(golden),
+            }
+        }
+    }
+    if stale.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for path in &stale {
+        crate::validate::note(&format!(
+            "stale: {} (run `cargo xtask goldens`)",
+            path.display()
+        ))?;
+    }
+    Ok(ExitCode::from(1))
 }

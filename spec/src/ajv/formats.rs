@@ -1,0 +1,336 @@
+//! The `format` checks of ajv-formats 3.0.1 in its default ("full") mode, which the Ajv
+//! oracle registers. Regex-based formats use ajv-formats' own regular expressions (copied
+//! verbatim and run by the ECMAScript engine); the others port its small functions.
+
+use std::sync::OnceLock;
+
+use super::ecma_regex::Pattern;
+
+/// Which JSON type a format applies to: Ajv runs a format only on data of its type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatType {
+    /// Checked on strings (most formats).
+    String,
+    /// Checked on numbers (`int32`, `int64`, `float`, `double`).
+    Number,
+}
+
+/// One supported format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Format {
+    name: &'static str,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Regex(usize),
+    Date,
+    Time {
+        strict_zone: bool,
+    },
+    DateTime {
+        strict_zone: bool,
+    },
+    Uri,
+    Regexp,
+    Int32,
+    Int64,
+    AnyNumber,
+    /// `password`, `binary`: registered as `true`, i.e. never checked.
+    Unchecked,
+}
+
+/// ajv-formats' regular expressions: name, source, flags.
+const REGEXES: &[(&str, &str, &str)] = &[
+    (
+        "duration",
+        r##"^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$"##,
+        "",
+    ),
+    (
+        "uri-reference",
+        r##"^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$"##,
+        "i",
+    ),
+    (
+        "uri-template",
+        r##"^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$"##,
+        "i",
+    ),
+    (
+        "url",
+        r##"^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$"##,
+        "iu",
+    ),
+    (
+        "email",
+        r##"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$"##,
+        "i",
+    ),
+    (
+        "hostname",
+        r##"^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$"##,
+        "i",
+    ),
+    (
+        "ipv4",
+        r##"^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$"##,
+        "",
+    ),
+    (
+        "ipv6",
+        r##"^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$"##,
+        "i",
+    ),
+    (
+        "uuid",
+        r##"^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$"##,
+        "i",
+    ),
+    ("json-pointer", r##"^(?:\/(?:[^~/]|~0|~1)*)*$"##, ""),
+    (
+        "json-pointer-uri-fragment",
+        r##"^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$"##,
+        "i",
+    ),
+    (
+        "relative-json-pointer",
+        r##"^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$"##,
+        "",
+    ),
+    (
+        "uri",
+        r##"^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$"##,
+        "i",
+    ),
+    (
+        "byte",
+        r##"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"##,
+        "m",
+    ),
+];
+
+const NAMES: &[(&str, Kind)] = &[
+    ("date", Kind::Date),
+    ("time", Kind::Time { strict_zone: true }),
+    ("date-time", Kind::DateTime { strict_zone: true }),
+    ("iso-time", Kind::Time { strict_zone: false }),
+    ("iso-date-time", Kind::DateTime { strict_zone: false }),
+    ("uri", Kind::Uri),
+    ("regex", Kind::Regexp),
+    ("int32", Kind::Int32),
+    ("int64", Kind::Int64),
+    ("float", Kind::AnyNumber),
+    ("double", Kind::AnyNumber),
+    ("password", Kind::Unchecked),
+    ("binary", Kind::Unchecked),
+];
+
+fn compiled() -> &'static [Pattern] {
+    static COMPILED: OnceLock<Vec<Pattern>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        REGEXES
+            .iter()
+            .map(|(name, source, flags)| {
+                Pattern::new(source, flags)
+                    .unwrap_or_else(|e| panic!("ajv-formats regex for {name} must compile: {e}"))
+            })
+            .collect()
+    })
+}
+
+fn regex(name: &str) -> &'static Pattern {
+    let i = REGEXES
+        .iter()
+        .position(|(n, _, _)| *n == name)
+        .unwrap_or_else(|| panic!("{name} is in REGEXES"));
+    &compiled()[i]
+}
+
+impl Format {
+    /// Looks a format up by name; `None` for formats ajv-formats does not define.
+    pub fn by_name(name: &str) -> Option<Format> {
+        let (name, kind) = NAMES
+            .iter()
+            .map(|(n, k)| (*n, *k))
+            .chain(
+                REGEXES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, _, _))| (*n, Kind::Regex(i))),
+            )
+            .find(|(n, _)| *n == name)?;
+        if let Kind::Regex(_) = kind {
+            // Compile eagerly so a broken table fails at schema compilation, not mid-request.
+            let _ = compiled();
+        }
+        Some(Format { name, kind })
+    }
+
+    /// The JSON type the format checks; `None` for formats that check nothing.
+    pub fn applies_to(&self) -> Option<FormatType> {
+        match self.kind {
+            Kind::Unchecked => None,
+            Kind::Int32 | Kind::Int64 | Kind::AnyNumber => Some(FormatType::Number),
+            _ => Some(FormatType::String),
+        }
+    }
+
+    /// Checks a string (formats of type string only; others accept).
+    pub fn check_str(&self, s: &str) -> bool {
+        match self.kind {
+            Kind::Regex(i) => compiled()[i].test(s),
+            Kind::Date => date(s),
+            Kind::Time { strict_zone } => time(s, strict_zone),
+            Kind::DateTime { strict_zone } => date_time(s, strict_zone),
+            Kind::Uri => (s.contains('/') || s.contains(':')) && regex("uri").test(s),
+            Kind::Regexp => regexp(s),
+            Kind::Int32 | Kind::Int64 | Kind::AnyNumber | Kind::Unchecked => true,
+        }
+    }
+
+    /// Checks a number (formats of type number only; others accept).
+    pub fn check_number(&self, x: f64) -> bool {
+        let integer = x.is_finite() && x.fract() == 0.0;
+        match self.kind {
+            Kind::Int32 => integer && (-2_147_483_648.0..=2_147_483_647.0).contains(&x),
+            Kind::Int64 => integer,
+            _ => true,
+        }
+    }
+}
+
+fn is_leap_year(year: u32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn digits(s: &str) -> Option<u32> {
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// ajv-formats `date`: `^(\d\d\d\d)-(\d\d)-(\d\d)$` plus calendar checks.
+fn date(s: &str) -> bool {
+    const DAYS: [u32; 13] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let (Some(year), Some(month), Some(day)) = (digits(&s[..4]), digits(&s[5..7]), digits(&s[8..]))
+    else {
+        return false;
+    };
+    (1..=12).contains(&month)
+        && day >= 1
+        && day
+            <= if month == 2 && is_leap_year(year) {
+                29
+            } else {
+                DAYS[month as usize]
+            }
+}
+
+/// ajv-formats `time` / `iso-time`.
+fn time(s: &str, strict_zone: bool) -> bool {
+    static TIME: OnceLock<Pattern> = OnceLock::new();
+    let re = TIME.get_or_init(|| {
+        Pattern::new(
+            r"^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$",
+            "i",
+        )
+        .expect("ajv-formats TIME regex compiles")
+    });
+    let Some(m) = re.exec(s) else {
+        return false;
+    };
+    let group = |i: usize| m.group(i).map(|r| &s[r]);
+    let num = |i: usize| group(i).and_then(|g| g.parse::<f64>().ok()).unwrap_or(0.0);
+    let (hr, min, sec) = (num(1), num(2), num(3));
+    let tz = group(4).is_some();
+    let tz_sign = if group(5) == Some("-") { -1.0 } else { 1.0 };
+    let (tz_h, tz_m) = (num(6), num(7));
+    if tz_h > 23.0 || tz_m > 59.0 || (strict_zone && !tz) {
+        return false;
+    }
+    if hr <= 23.0 && min <= 59.0 && sec < 60.0 {
+        return true;
+    }
+    let utc_min = min - tz_m * tz_sign;
+    let utc_hr = hr - tz_h * tz_sign - if utc_min < 0.0 { 1.0 } else { 0.0 };
+    (utc_hr == 23.0 || utc_hr == -1.0) && (utc_min == 59.0 || utc_min == -1.0) && sec < 61.0
+}
+
+/// JavaScript's `\s`.
+fn is_js_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
+    )
+}
+
+/// ajv-formats `date-time`: `str.split(/t|\s/i)` must give exactly two parts.
+fn date_time(s: &str, strict_zone: bool) -> bool {
+    let mut separators = s
+        .char_indices()
+        .filter(|(_, c)| *c == 't' || *c == 'T' || is_js_space(*c));
+    let Some((at, sep)) = separators.next() else {
+        return false;
+    };
+    if separators.next().is_some() {
+        return false;
+    }
+    date(&s[..at]) && time(&s[at + sep.len_utf8()..], strict_zone)
+}
+
+/// ajv-formats `regex`: rejects `\Z` anchors, then asks the engine (no flags).
+fn regexp(s: &str) -> bool {
+    static Z_ANCHOR: OnceLock<Pattern> = OnceLock::new();
+    let z = Z_ANCHOR.get_or_init(|| Pattern::new(r"[^\\]\\Z", "").expect("Z anchor regex"));
+    !z.test(s) && Pattern::new(s, "").is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    fn check(name: &str, s: &str) -> bool {
+        Format::by_name(name).expect("known format").check_str(s)
+    }
+
+    #[test]
+    fn formats_behave_like_ajv_formats() {
+        assert!(check("date", "2024-02-29"));
+        assert!(!check("date", "2023-02-29"));
+        assert!(check("date-time", "2022-10-07T17:18:56.424Z"));
+        assert!(check("date-time", "2022-10-07t17:18:56z"));
+        assert!(!check("date-time", "2022-10-07T17:18:56"));
+        assert!(check("date-time", "2016-12-31T23:59:60Z"));
+        assert!(check("email", "aa@aa.aa"));
+        assert!(!check("email", "a@b"));
+        assert!(check(
+            "uuid",
+            "urn:uuid:3eb38da0-b798-11ed-877e-9cb46042ed12"
+        ));
+        assert!(check("ipv4", "127.0.0.1"));
+        assert!(!check("ipv4", "256.0.0.1"));
+        assert!(check("uri", "http://127.0.0.1:9000/x?y=1"));
+        assert!(!check("uri", "noscheme"));
+        assert!(Format::by_name("dateISO").is_none());
+        assert!(
+            !Format::by_name("int32")
+                .expect("known")
+                .check_number(2_147_483_648.0)
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests of `kyc-spec` (one test binary; one module per area).
+
+mod ajv_agreement;
+mod ajv_goldens;
+mod ajv_schemas;
+mod examples;
