@@ -254,6 +254,20 @@ mod tests {
     }
 
     #[test]
+    fn callbacks_are_validated_against_the_webhook_schema() {
+        let call = |body: serde_json::Value| Captured {
+            content_type: Some("application/json".into()),
+            body: body.to_string().into_bytes(),
+        };
+        let findings = check(&[call(serde_json::json!({"code": "0"}))], 1);
+        assert!(
+            findings.iter().any(|f| matches!(f,
+                Finding::SchemaViolation { index: 0, keyword, .. } if keyword == "required")),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
     fn missing_and_unreadable_callbacks_are_findings() {
         let call = |body: &str| Captured {
             content_type: None,
