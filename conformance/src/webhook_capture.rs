@@ -255,7 +255,7 @@ mod tests {
 
     #[test]
     fn callbacks_are_validated_against_the_webhook_schema() {
-        let call = |body: serde_json::Value| Captured {
+        let call = |body: Value| Captured {
             content_type: Some("application/json".into()),
             body: body.to_string().into_bytes(),
         };
