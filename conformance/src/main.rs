@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
 #[command(name = "kyc-conformance", version, about)]
@@ -13,25 +14,41 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the mock until interrupted.
+    Mock(kyc_conformance::mock::cli::MockArgs),
     /// Check a directory of cassettes for secrets and personal data.
     Lint(kyc_conformance::lint::cli::LintArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("kyc_conformance=info")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            tracing::error!("cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let result = match cli.command {
+        Command::Mock(args) => runtime.block_on(args.run()).map(|()| ExitCode::SUCCESS),
         Command::Lint(args) => args.run(),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            report_error(&e);
+            tracing::error!("{e:#}");
             ExitCode::from(2)
         }
     }
-}
-
-#[allow(clippy::print_stderr)]
-fn report_error(e: &anyhow::Error) {
-    eprintln!("error: {e:#}");
 }

@@ -24,7 +24,7 @@ pub mod headers;
 pub mod pseudonym;
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{PoisonError, RwLock};
 
 use serde_json::{Map, Value};
 
@@ -60,7 +60,7 @@ pub struct RedactedCassette {
 #[derive(Debug)]
 pub struct Redactor {
     key: PseudonymKey,
-    vault: Mutex<Vault>,
+    vault: RwLock<Vault>,
 }
 
 /// Real values seen so far and what replaced them, so they can be found again in free text.
@@ -68,6 +68,9 @@ pub struct Redactor {
 #[derive(Default)]
 struct Vault {
     replacements: BTreeMap<String, String>,
+    /// The searchable entries (long enough), longest first so "Jane Roe" is replaced
+    /// before "Jane"; rebuilt on the rare insert, read on every scrub.
+    by_length: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -88,7 +91,7 @@ impl Redactor {
     pub fn new(key: PseudonymKey) -> Redactor {
         Redactor {
             key,
-            vault: Mutex::new(Vault::default()),
+            vault: RwLock::new(Vault::default()),
         }
     }
 
@@ -105,17 +108,43 @@ impl Redactor {
         if real.is_empty() || real == replacement || pseudonym::is_synthetic(real) {
             return;
         }
-        self.vault
-            .lock()
+        let known = self
+            .vault
+            .read()
             .unwrap_or_else(PoisonError::into_inner)
             .replacements
+            .get(real)
+            .is_some_and(|r| r == replacement);
+        if known {
+            return;
+        }
+        let mut vault = self.vault.write().unwrap_or_else(PoisonError::into_inner);
+        vault
+            .replacements
             .insert(real.to_string(), replacement.to_string());
+        let mut by_length: Vec<(String, String)> = vault
+            .replacements
+            .iter()
+            .filter(|(real, _)| real.len() >= MIN_SCRUB_LEN)
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect();
+        by_length.sort_by_key(|(real, _)| std::cmp::Reverse(real.len()));
+        vault.by_length = by_length;
+    }
+
+    fn known_secret(&self, value: &str) -> Option<String> {
+        let vault = self.vault.read().unwrap_or_else(PoisonError::into_inner);
+        vault
+            .replacements
+            .get(value)
+            .filter(|r| pseudonym::is_placeholder(r))
+            .cloned()
     }
 
     /// Makes a secret known before it shows up anywhere (the session token, a password), so
-    /// that free text containing it is scrubbed; it becomes `{{name}}`.
-    pub fn register_secret(&self, name: &str, value: &str) {
-        self.remember(value, &format!("{{{{{name}}}}}"));
+    /// that free text containing it is scrubbed; it becomes `[redacted]`.
+    pub fn register_secret(&self, value: &str) {
+        self.remember(value, REDACTED);
     }
 
     /// One body, read with the schema for `kind`.
@@ -196,6 +225,11 @@ impl Redactor {
             if pseudonym::is_synthetic(s) || pseudonym::is_decoy(s) {
                 return value.clone();
             }
+            // A known secret stays a secret wherever it turns up (a token echoed in an
+            // unknown field is still the token).
+            if let Some(placeholder) = self.known_secret(s) {
+                return Value::String(placeholder);
+            }
         }
         match (class, value) {
             (_, Value::Null) | (Class::Described, _) => value.clone(),
@@ -216,10 +250,10 @@ impl Redactor {
             }
             (Class::Personal { .. }, Value::Number(n)) => Value::Number(self.key.number(n)),
             (Class::Personal { .. }, Value::Bool(b)) => Value::Bool(self.key.boolean(*b)),
+            // Not remembered: an unknown value is not known to be personal, and ordinary
+            // words ("customerId" in an Ajv `params`) must not vanish from every message.
             (Class::Unclassified, Value::String(s)) => {
-                let out = self.key.string(Role::Unclassified, s);
-                self.remember(s, &out);
-                Value::String(out)
+                Value::String(self.key.string(Role::Unclassified, s))
             }
             (Class::Unclassified, Value::Number(n)) => {
                 let digits = n.to_string().chars().filter(char::is_ascii_digit).count();
@@ -240,7 +274,8 @@ impl Redactor {
                 let entries = std::mem::take(map);
                 for (k, mut v) in entries {
                     self.scrub_kept(&mut v, &at.property(&k));
-                    map.insert(self.scrub_text(&k), v);
+                    // Keys are names, mostly the schema's own: only shapes are scrubbed.
+                    map.insert(self.scrub_shapes(&k), v);
                 }
             }
             Value::Array(items) => {
@@ -310,17 +345,23 @@ impl Redactor {
     /// detected secret or personal shape replaced.
     pub fn scrub_text(&self, text: &str) -> String {
         let mut out = text.to_string();
-        {
-            let vault = self.vault.lock().unwrap_or_else(PoisonError::into_inner);
-            // Longest first, so "Jane Roe" is replaced before "Jane".
-            let mut known: Vec<(&String, &String)> = vault.replacements.iter().collect();
-            known.sort_by_key(|(real, _)| std::cmp::Reverse(real.len()));
-            for (real, replacement) in known {
-                if real.len() >= MIN_SCRUB_LEN && out.contains(real.as_str()) {
+        if text.len() >= MIN_SCRUB_LEN {
+            let vault = self.vault.read().unwrap_or_else(PoisonError::into_inner);
+            for (real, replacement) in &vault.by_length {
+                if real.len() <= out.len() && out.contains(real.as_str()) {
                     out = replace_bounded(&out, real, replacement);
                 }
             }
         }
+        self.scrub_shapes(&out)
+    }
+
+    /// Replaces what the detectors find (emails, phone numbers, SSNs, tokens).
+    fn scrub_shapes(&self, text: &str) -> String {
+        if !detect::may_match(text) {
+            return text.to_string();
+        }
+        let mut out = text.to_string();
         let hits = detect::scan(&out);
         for hit in hits.iter().rev() {
             let found = &out[hit.range.clone()];
@@ -374,10 +415,20 @@ impl Redactor {
             ),
         ];
         let webhook = Location::root(BodyKind::Webhook);
-        let variables = request
-            .get("body")
-            .map(|body| variable_classes(body, &parts[0].1))
-            .unwrap_or_default();
+        let values: BTreeMap<&str, &str> = root
+            .get("variables")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+            .collect();
+        let variables = variable_classes(
+            request.get("body"),
+            &parts[0].1,
+            response.get("body"),
+            &parts[1].1,
+            &values,
+        );
 
         // Pass 1 over every part first, so that the scrub of pass 2 knows every real value
         // replaced anywhere in the cassette.
@@ -478,9 +529,17 @@ impl Redactor {
     }
 }
 
-/// The class of each `{{name}}` placeholder by the place it fills in the request body; a
-/// name used at several places takes the strictest class.
-fn variable_classes(body: &Value, at: &Location) -> BTreeMap<String, Class> {
+/// The class of each variable by the places it fills: where its `{{name}}` placeholder sits
+/// in the request body, and where its value turns up in the response body (a customer id
+/// used only in the path is still recognised as one by the answer that echoes it). A name
+/// found at several places takes the strictest class; one found nowhere is unclassified.
+fn variable_classes(
+    request: Option<&Value>,
+    request_at: &Location,
+    response: Option<&Value>,
+    response_at: &Location,
+    values: &BTreeMap<&str, &str>,
+) -> BTreeMap<String, Class> {
     fn strictness(c: &Class) -> u8 {
         match c {
             Class::Described => 0,
@@ -489,26 +548,42 @@ fn variable_classes(body: &Value, at: &Location) -> BTreeMap<String, Class> {
             Class::Secret { .. } => 3,
         }
     }
-    fn walk(v: &Value, at: &Location, out: &mut BTreeMap<String, Class>) {
+    fn walk(
+        v: &Value,
+        at: &Location,
+        values: &BTreeMap<&str, &str>,
+        out: &mut BTreeMap<String, Class>,
+    ) {
         match v {
-            Value::Object(map) => map.iter().for_each(|(k, v)| walk(v, &at.property(k), out)),
+            Value::Object(map) => map
+                .iter()
+                .for_each(|(k, v)| walk(v, &at.property(k), values, out)),
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .for_each(|(i, v)| walk(v, &at.item(i), out)),
-            Value::String(s) if pseudonym::is_placeholder(s) && s.starts_with("{{") => {
-                let name = s[2..s.len() - 2].trim().to_string();
-                let class = at.class();
-                let entry = out.entry(name).or_insert(Class::Described);
-                if strictness(&class) >= strictness(entry) {
-                    *entry = class;
+                .for_each(|(i, v)| walk(v, &at.item(i), values, out)),
+            Value::String(s) => {
+                let by_placeholder = (pseudonym::is_placeholder(s) && s.starts_with("{{"))
+                    .then(|| s[2..s.len() - 2].trim());
+                let by_value = values.iter().filter(|(_, v)| **v == s).map(|(k, _)| *k);
+                for name in by_placeholder.into_iter().chain(by_value) {
+                    let class = at.class();
+                    let entry = out.entry(name.to_string()).or_insert(Class::Described);
+                    if strictness(&class) >= strictness(entry) {
+                        *entry = class;
+                    }
                 }
             }
             _ => {}
         }
     }
     let mut out = BTreeMap::new();
-    walk(body, at, &mut out);
+    if let Some(body) = request {
+        walk(body, request_at, values, &mut out);
+    }
+    if let Some(body) = response {
+        walk(body, response_at, values, &mut out);
+    }
     out
 }
 
@@ -581,10 +656,10 @@ mod tests {
     #[test]
     fn registered_secrets_vanish_from_free_text() {
         let r = redactor();
-        r.register_secret("token", "tok_9f8e7d6c5b4a");
+        r.register_secret("tok_9f8e7d6c5b4a");
         assert_eq!(
             r.scrub_text("GET failed for tok_9f8e7d6c5b4a, retry"),
-            "GET failed for {{token}}, retry"
+            "GET failed for [redacted], retry"
         );
         let headers = vec![(
             "X-ConnectFi-Token".to_string(),
