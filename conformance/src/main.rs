@@ -1,8 +1,10 @@
-//! `kyc-conformance`: the mock of connectFi's KYC endpoints and the conformance runner.
+//! `kyc-conformance`: the mock of connectFi's KYC endpoints and the conformance runner, as a
+//! thin clap dispatcher over the library's subcommands.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use kyc_conformance::runner;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -16,6 +18,8 @@ struct Cli {
 enum Command {
     /// Serve the mock until interrupted.
     Mock(kyc_conformance::mock::cli::MockArgs),
+    /// Replay cassettes against the embedded mock or a live target and report deviations.
+    Replay(runner::cli::ReplayArgs),
     /// Check a directory of cassettes for secrets and personal data.
     Lint(kyc_conformance::lint::cli::LintArgs),
 }
@@ -40,15 +44,21 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match cli.command {
-        Command::Mock(args) => runtime.block_on(args.run()).map(|()| ExitCode::SUCCESS),
-        Command::Lint(args) => args.run(),
-    };
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            tracing::error!("{e:#}");
-            ExitCode::from(2)
-        }
+    match cli.command {
+        Command::Mock(args) => match runtime.block_on(args.run()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Replay(args) => runtime.block_on(runner::cli::run(args)),
+        Command::Lint(args) => match args.run() {
+            Ok(code) => code,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
