@@ -1,8 +1,11 @@
-//! `kyc-conformance`: the mock of connectFi's KYC endpoints and the conformance runner.
+//! `kyc-conformance`: the mock of connectFi's KYC endpoints and the conformance runner, as a
+//! thin clap dispatcher over the library's subcommands.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use kyc_conformance::runner;
+use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
 #[command(name = "kyc-conformance", version, about)]
@@ -13,25 +16,51 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the mock until interrupted.
+    Mock(kyc_conformance::mock::cli::MockArgs),
+    /// Replay cassettes against the embedded mock or a live target and report deviations.
+    Replay(runner::cli::ReplayArgs),
+    /// Send the requests of cassettes to a live target and write fresh, redacted cassettes.
+    Record(kyc_conformance::record::cli::RecordArgs),
     /// Check a directory of cassettes for secrets and personal data.
     Lint(kyc_conformance::lint::cli::LintArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Lint(args) => args.run(),
-    };
-    match result {
-        Ok(code) => code,
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("kyc_conformance=info")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
         Err(e) => {
-            report_error(&e);
-            ExitCode::from(2)
+            tracing::error!("cannot start the async runtime: {e}");
+            return ExitCode::from(2);
         }
+    };
+    match cli.command {
+        Command::Mock(args) => match runtime.block_on(args.run()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Replay(args) => runtime.block_on(runner::cli::run(args)),
+        Command::Record(args) => runtime.block_on(kyc_conformance::record::cli::run(args)),
+        Command::Lint(args) => match args.run() {
+            Ok(code) => code,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                ExitCode::from(2)
+            }
+        },
     }
-}
-
-#[allow(clippy::print_stderr)]
-fn report_error(e: &anyhow::Error) {
-    eprintln!("error: {e:#}");
 }

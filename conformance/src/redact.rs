@@ -112,10 +112,19 @@ impl Redactor {
             .insert(real.to_string(), replacement.to_string());
     }
 
+    fn known_secret(&self, value: &str) -> Option<String> {
+        let vault = self.vault.lock().unwrap_or_else(PoisonError::into_inner);
+        vault
+            .replacements
+            .get(value)
+            .filter(|r| pseudonym::is_placeholder(r))
+            .cloned()
+    }
+
     /// Makes a secret known before it shows up anywhere (the session token, a password), so
-    /// that free text containing it is scrubbed; it becomes `{{name}}`.
-    pub fn register_secret(&self, name: &str, value: &str) {
-        self.remember(value, &format!("{{{{{name}}}}}"));
+    /// that free text containing it is scrubbed; it becomes `[redacted]`.
+    pub fn register_secret(&self, value: &str) {
+        self.remember(value, REDACTED);
     }
 
     /// One body, read with the schema for `kind`.
@@ -195,6 +204,11 @@ impl Redactor {
         if let Value::String(s) = value {
             if pseudonym::is_synthetic(s) || pseudonym::is_decoy(s) {
                 return value.clone();
+            }
+            // A known secret stays a secret wherever it turns up (a token echoed in an
+            // unknown field is still the token).
+            if let Some(placeholder) = self.known_secret(s) {
+                return Value::String(placeholder);
             }
         }
         match (class, value) {
@@ -581,10 +595,10 @@ mod tests {
     #[test]
     fn registered_secrets_vanish_from_free_text() {
         let r = redactor();
-        r.register_secret("token", "tok_9f8e7d6c5b4a");
+        r.register_secret("tok_9f8e7d6c5b4a");
         assert_eq!(
             r.scrub_text("GET failed for tok_9f8e7d6c5b4a, retry"),
-            "GET failed for {{token}}, retry"
+            "GET failed for [redacted], retry"
         );
         let headers = vec![(
             "X-ConnectFi-Token".to_string(),

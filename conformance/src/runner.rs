@@ -1,1 +1,317 @@
-//! The conformance runner (skeleton).
+//! The conformance runner: replays cassettes against the embedded mock or a live sandbox and
+//! reports, case by case, a typed list of deviations from the recording and from the spec.
+//!
+//! * [`cassette`]: the recorded exchange and its file format;
+//! * [`placeholder`]: `{{name}}` values filled at replay time;
+//! * [`client`]: the HTTP session (token, timeouts, secrets kept out of output);
+//! * [`compare`] and [`spec_check`]: answer vs recording and answer vs spec;
+//! * [`deviation`]: the closed set of deviation kinds and severities;
+//! * [`report`]: outcomes and the text, JSON and JUnit renderings;
+//! * [`cli`]: `kyc-conformance replay`.
+
+pub mod cassette;
+pub mod cli;
+pub mod client;
+pub mod compare;
+pub mod deviation;
+pub mod embedded;
+pub mod output;
+pub mod placeholder;
+pub mod pointer;
+pub mod report;
+pub mod spec_check;
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use tokio::sync::Semaphore;
+
+use cassette::Cassette;
+use client::{Answer, Outgoing, Session};
+use compare::{Expected, Rules};
+use placeholder::{Unfilled, Values};
+use report::{CaseResult, Outcome};
+
+use crate::redact::BodyKind;
+use crate::webhook_capture;
+
+/// The request of `cassette` with every placeholder filled, and its recorded response filled
+/// the same way (the recording may echo a variable such as the customer id).
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// What to send.
+    pub outgoing: Outgoing,
+    /// Recorded status.
+    pub status: u16,
+    /// Recorded headers.
+    pub headers: serde_json::Map<String, Value>,
+    /// Recorded body.
+    pub body: Option<Value>,
+}
+
+/// Fills a cassette's placeholders for `session`.
+pub fn prepare(cassette: &Cassette, session: &Session) -> Result<Prepared, Unfilled> {
+    let mut values = Values::default();
+    for (k, v) in &cassette.variables {
+        values.set(k, v);
+    }
+    if let Some(token) = session.token() {
+        values.set("token", token.expose());
+    }
+    if let Some((login, password)) = session.credentials() {
+        values.set("login", login.expose());
+        values.set("password", password.expose());
+    }
+    let req = &cassette.request;
+    let path = values.fill_str(&req.path, "/request/path")?;
+    let mut headers = Vec::with_capacity(req.headers.len());
+    for (name, value) in &req.headers {
+        let at = format!("/request/headers/{name}");
+        headers.push((
+            name.clone(),
+            values.fill_str(value.as_str().unwrap_or_default(), &at)?,
+        ));
+    }
+    let body = match &req.body {
+        None => None,
+        // A string body goes out byte for byte: that is how malformed JSON is recorded.
+        Some(Value::String(s)) => Some(values.fill_str(s, "/request/body")?.into_bytes()),
+        Some(v) => Some(
+            values
+                .fill_json(v, "/request/body")?
+                .to_string()
+                .into_bytes(),
+        ),
+    };
+    let resp = &cassette.response;
+    let headers_expected =
+        match values.fill_json(&Value::Object(resp.headers.clone()), "/response/headers")? {
+            Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+    let body_expected = resp
+        .body
+        .as_ref()
+        .map(|b| values.fill_json(b, "/response/body"))
+        .transpose()?;
+    Ok(Prepared {
+        outgoing: Outgoing {
+            method: req.method.clone(),
+            path,
+            headers,
+            body,
+        },
+        status: resp.status,
+        headers: headers_expected,
+        body: body_expected,
+    })
+}
+
+/// Replays one cassette. Never fails: a request that cannot be completed makes the case
+/// `errored`. With the session's retries, a case that passes only after a retry is `flaky`;
+/// with its webhook receiver, the request's `webhookURL` points at the case's own slot and
+/// the callbacks that arrive are checked too.
+pub async fn replay_one(session: &Session, cassette: &Cassette) -> CaseResult {
+    let name = cassette.name.clone();
+    let mut prepared = match prepare(cassette, session) {
+        Ok(p) => p,
+        Err(e) => return CaseResult::errored(name, session.scrub_str(&e.to_string())),
+    };
+    let slot = webhook_capture::slot(&cassette.name);
+    let receiver = session.webhook_receiver();
+    if let Some(r) = receiver {
+        let pointed = (prepared.outgoing.body.as_deref())
+            .and_then(|body| webhook_capture::point_at(body, &r.url(&slot)));
+        if pointed.is_some() {
+            prepared.outgoing.body = pointed;
+        }
+    }
+    let attempted = session.send_retrying(&prepared.outgoing).await;
+    let answer = match attempted.result {
+        Ok(a) => a,
+        Err(e) => return CaseResult::errored(name, session.scrub_str(&e.to_string())),
+    };
+    let mut result = judge(session, cassette, &prepared, answer);
+    if let Some(r) = receiver {
+        let expected = cassette.expected_webhooks.len();
+        let wait = match expected {
+            0 => std::time::Duration::ZERO,
+            _ => cassette
+                .expected_webhooks
+                .iter()
+                .filter_map(|w| w.within_ms)
+                .max()
+                .map_or(
+                    webhook_capture::DEFAULT_WAIT,
+                    std::time::Duration::from_millis,
+                ),
+        };
+        let captured = r.wait(&slot, expected, wait).await;
+        let findings = webhook_capture::check(&captured, expected);
+        result
+            .deviations
+            .extend(findings.iter().map(webhook_deviation));
+        result.outcome = outcome_of(&result.deviations);
+    }
+    if attempted.attempts > 1 && result.outcome == Outcome::Passed {
+        result.outcome = Outcome::Flaky;
+    }
+    result
+}
+
+fn outcome_of(deviations: &[deviation::Deviation]) -> Outcome {
+    if deviations.iter().any(|d| d.severity.fails()) {
+        Outcome::Failed
+    } else {
+        Outcome::Passed
+    }
+}
+
+fn webhook_deviation(finding: &webhook_capture::Finding) -> deviation::Deviation {
+    use deviation::{Deviation, Kind, Severity};
+    use webhook_capture::Finding;
+    match finding {
+        Finding::Missing { expected, arrived } => Deviation {
+            kind: Kind::MissingWebhook,
+            path: String::new(),
+            severity: Severity::Breaking,
+            expected: (*expected).into(),
+            actual: (*arrived).into(),
+            message: format!("{expected} webhook(s) expected, {arrived} arrived in time"),
+        },
+        Finding::NotJson { index } => Deviation {
+            kind: Kind::InvalidWebhook,
+            path: String::new(),
+            severity: Severity::Breaking,
+            expected: "JSON".into(),
+            actual: Value::Null,
+            message: format!("webhook #{index} is not JSON"),
+        },
+        Finding::SchemaViolation {
+            index,
+            instance_path,
+            keyword,
+            message,
+        } => Deviation {
+            kind: Kind::InvalidWebhook,
+            path: instance_path.clone(),
+            severity: Severity::Breaking,
+            expected: Value::String(keyword.clone()),
+            actual: Value::Null,
+            message: format!("webhook #{index}: {message}"),
+        },
+    }
+}
+
+/// Compares an answer and builds the case result, secrets scrubbed.
+///
+/// Both sides are redacted with the session's redactor first, so the comparison happens
+/// between pseudonyms: equal real values stay equal, and no deviation can carry a real
+/// personal value or secret into a report. The raw answer is kept in memory only (for the
+/// suite's snapshot tests, which run against the mock's invented people).
+pub fn judge(
+    session: &Session,
+    cassette: &Cassette,
+    prepared: &Prepared,
+    answer: Answer,
+) -> CaseResult {
+    let rules = Rules::for_cassette(cassette);
+    let redactor = session.redactor();
+    let path = prepared.outgoing.path.as_str();
+    let recorded = BodyKind::Response {
+        path,
+        status: prepared.status,
+    };
+    let recorded_headers = redactor.redact_headers(&prepared.headers);
+    let recorded_body = prepared.body.as_ref().map(|body| match body {
+        Value::String(text) => Value::String(redactor.scrub_text(text)),
+        json => redactor.redact_body(recorded, json).0,
+    });
+    let shown = Answer {
+        status: answer.status,
+        headers: redactor.redact_header_pairs(&answer.headers),
+        body: redactor.redact_body_bytes(
+            BodyKind::Response {
+                path,
+                status: answer.status,
+            },
+            &answer.body,
+        ),
+    };
+    let expected = Expected {
+        request_path: path,
+        status: prepared.status,
+        headers: &recorded_headers,
+        body: recorded_body.as_ref(),
+    };
+    let mut deviations = compare::compare(&expected, &shown, &rules);
+    for d in &mut deviations {
+        session.scrub(&mut d.expected);
+        session.scrub(&mut d.actual);
+        redactor.scrub_json(&mut d.expected);
+        redactor.scrub_json(&mut d.actual);
+        d.message = session.scrub_str(&d.message);
+    }
+    let outcome = outcome_of(&deviations);
+    CaseResult {
+        name: cassette.name.clone(),
+        outcome,
+        deviations,
+        error: None,
+        answer: Some(answer),
+    }
+}
+
+/// Replays every cassette with at most `jobs` requests in flight; results come back in the
+/// cassettes' order. `on_done` is called once per finished case (progress display).
+pub async fn replay_all(
+    session: Arc<Session>,
+    cassettes: Arc<Vec<Cassette>>,
+    jobs: usize,
+    on_done: Arc<dyn Fn() + Send + Sync>,
+) -> Vec<CaseResult> {
+    replay_each(session, cassettes, jobs, Arc::new(move |_, _| on_done())).await
+}
+
+/// Called with each finished case's index and result.
+pub type OnResult = Arc<dyn Fn(usize, &CaseResult) + Send + Sync>;
+
+/// [`replay_all`], handing each result and its index to `on_result` as it finishes, so a
+/// run cut short (Ctrl-C) can still report what ran.
+pub async fn replay_each(
+    session: Arc<Session>,
+    cassettes: Arc<Vec<Cassette>>,
+    jobs: usize,
+    on_result: OnResult,
+) -> Vec<CaseResult> {
+    let permits = Arc::new(Semaphore::new(jobs.max(1)));
+    let mut tasks = Vec::with_capacity(cassettes.len());
+    for i in 0..cassettes.len() {
+        let (session, cassettes, permits, on_result) = (
+            session.clone(),
+            cassettes.clone(),
+            permits.clone(),
+            on_result.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let _permit = permits
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            let result = replay_one(&session, &cassettes[i]).await;
+            on_result(i, &result);
+            result
+        }));
+    }
+    let mut results = Vec::with_capacity(tasks.len());
+    for (i, task) in tasks.into_iter().enumerate() {
+        results.push(match task.await {
+            Ok(r) => r,
+            Err(e) => CaseResult::errored(
+                cassettes[i].name.clone(),
+                format!("replay task failed: {e}"),
+            ),
+        });
+    }
+    results
+}

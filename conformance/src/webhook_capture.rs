@@ -26,6 +26,35 @@ use serde_json::Value;
 use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
 
+/// How long a case waits for its expected callbacks when the cassette gives no `withinMs`.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(5);
+
+/// The slot of a case: its name with anything outside `[A-Za-z0-9._-]` (the `#` of
+/// repeated copies) replaced by `~`, so it is one URL path segment.
+pub fn slot(case: &str) -> String {
+    case.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '~'
+            }
+        })
+        .collect()
+}
+
+/// The request body with its `webhookURL` pointed at `url`; `None` when the body is not a
+/// JSON object with a non-empty `webhookURL` (no callback was asked for).
+pub fn point_at(body: &[u8], url: &str) -> Option<Vec<u8>> {
+    let mut value: Value = serde_json::from_slice(body).ok()?;
+    let hook = value.as_object_mut()?.get_mut("webhookURL")?;
+    if hook.as_str().is_none_or(str::is_empty) {
+        return None;
+    }
+    *hook = Value::String(url.to_string());
+    Some(value.to_string().into_bytes())
+}
+
 /// One callback as it arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Captured {
@@ -265,6 +294,25 @@ mod tests {
                 Finding::SchemaViolation { index: 0, keyword, .. } if keyword == "required")),
             "{findings:?}"
         );
+    }
+
+    #[test]
+    fn requests_are_pointed_at_the_case_slot() {
+        assert_eq!(slot("init-a.b_c#3"), "init-a.b_c~3");
+        let body = br#"{"customerId":"c","webhookURL":"http://127.0.0.1:9000/x"}"#;
+        let pointed = point_at(body, "http://127.0.0.1:1/webhook/s").unwrap();
+        let v: Value = serde_json::from_slice(&pointed).unwrap();
+        assert_eq!(v["webhookURL"], "http://127.0.0.1:1/webhook/s");
+        assert_eq!(v["customerId"], "c");
+        for none in [
+            &br#"{"webhookURL":""}"#[..],
+            br#"{"webhookURL":null}"#,
+            b"{}",
+            b"[1]",
+            b"x",
+        ] {
+            assert_eq!(point_at(none, "u"), None);
+        }
     }
 
     #[test]

@@ -1,0 +1,113 @@
+//! Replay throughput: 10,000 cassettes (copies of the bundled suite) against the embedded mock
+//! with 8 jobs, next to a bare loop sending the same requests with the same client, the same
+//! concurrency and no comparison. The ratio of the two is the runner's own overhead.
+//!
+//! `cargo bench -p kyc-conformance --bench replay`
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use kyc_conformance::mock::{self, MockConfig, RunningMock};
+use kyc_conformance::runner::cassette::{self, Cassette};
+use kyc_conformance::runner::client::{Outgoing, Secret, Session};
+use kyc_conformance::runner::embedded::SEED;
+use kyc_conformance::runner::{prepare, replay_all};
+use tokio::runtime::Runtime;
+use tokio::sync::Semaphore;
+
+const CASES: usize = 10_000;
+const JOBS: usize = 8;
+
+fn main() {
+    divan::main();
+}
+
+struct Fixture {
+    runtime: Runtime,
+    _mock: RunningMock,
+    session: Arc<Session>,
+    cassettes: Arc<Vec<Cassette>>,
+    requests: Arc<Vec<Outgoing>>,
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (mock, session) = runtime.block_on(async {
+            let mock = mock::spawn(MockConfig::deterministic(SEED)).await.unwrap();
+            let mut session = Session::new(&mock.base_url(), Duration::from_secs(10)).unwrap();
+            session
+                .login(
+                    Secret::new(mock::DEFAULT_LOGIN),
+                    Secret::new(mock::DEFAULT_PASSWORD),
+                )
+                .await
+                .unwrap();
+            (mock, session)
+        });
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
+        let suite: Vec<Cassette> = cassette::load_dir(&dir)
+            .unwrap()
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        let cassettes: Vec<Cassette> = suite.iter().cycle().take(CASES).cloned().collect();
+        let requests = cassettes
+            .iter()
+            .map(|c| prepare(c, &session).unwrap().outgoing)
+            .collect();
+        Fixture {
+            runtime,
+            _mock: mock,
+            session: Arc::new(session),
+            cassettes: Arc::new(cassettes),
+            requests: Arc::new(requests),
+        }
+    })
+}
+
+/// The runner: fill, send, read, compare with the recording and the spec, build the report.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn replay_10k_jobs_8() -> usize {
+    let f = fixture();
+    let results = f.runtime.block_on(replay_all(
+        f.session.clone(),
+        f.cassettes.clone(),
+        JOBS,
+        Arc::new(|| {}),
+    ));
+    assert_eq!(results.len(), CASES);
+    results.len()
+}
+
+/// The same requests, same client, same concurrency; answers read and dropped.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn bare_loop_10k_jobs_8() -> usize {
+    let f = fixture();
+    f.runtime.block_on(async {
+        let permits = Arc::new(Semaphore::new(JOBS));
+        let mut tasks = Vec::with_capacity(CASES);
+        for i in 0..CASES {
+            let (session, requests, permits) =
+                (f.session.clone(), f.requests.clone(), permits.clone());
+            tasks.push(tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await.unwrap();
+                session
+                    .send(&requests[i])
+                    .await
+                    .map(|a| a.body.len())
+                    .unwrap_or(0)
+            }));
+        }
+        let mut n = 0;
+        for t in tasks {
+            n += t.await.unwrap();
+        }
+        n
+    })
+}

@@ -1,0 +1,114 @@
+//! Ids, request ids and tokens: reproducible from a seed (splitmix64) or seeded from the
+//! process's hash randomness and the time when no seed is given.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Length of a session token, like the 66-character tokens connectFi hands out.
+pub const TOKEN_LEN: usize = 66;
+
+/// A splitmix64 stream. Its state only ever moves by a constant, so one atomic add per draw
+/// keeps it lock-free. Not cryptographic: the mock's tokens only need to be unguessable by
+/// accident, and with a seed they are meant to be predictable.
+#[derive(Debug)]
+pub struct IdGenerator {
+    state: AtomicU64,
+}
+
+impl IdGenerator {
+    /// A generator that replays the same sequence for the same seed, or an unpredictable one.
+    pub fn new(seed: Option<u64>) -> IdGenerator {
+        let seed = seed.unwrap_or_else(|| {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64);
+            RandomState::new().hash_one(nanos)
+        });
+        IdGenerator {
+            state: AtomicU64::new(seed),
+        }
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&self) -> u64 {
+        const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut z = self
+            .state
+            .fetch_add(GOLDEN, Ordering::Relaxed)
+            .wrapping_add(GOLDEN);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A connectFi `requestId`: 32 lower-case hexadecimal characters.
+    pub fn request_id(&self) -> String {
+        let (a, b) = (self.next_u64(), self.next_u64());
+        let mut out = String::with_capacity(32);
+        for word in [a, b] {
+            for shift in (0..16).rev() {
+                out.push(char::from(HEX[((word >> (shift * 4)) & 0xF) as usize]));
+            }
+        }
+        out
+    }
+
+    /// `len` base-62 characters, the alphabet of connectFi's ids and tokens.
+    pub fn base62(&self, len: usize) -> String {
+        let mut out = String::with_capacity(len);
+        let mut word = 0u64;
+        let mut left = 0;
+        while out.len() < len {
+            if left == 0 {
+                word = self.next_u64();
+                left = 10;
+            }
+            out.push(char::from(BASE62[(word % 62) as usize]));
+            word /= 62;
+            left -= 1;
+        }
+        out
+    }
+
+    /// A session token.
+    pub fn token(&self) -> String {
+        self.base62(TOKEN_LEN)
+    }
+
+    /// A document slot id such as `doc-1qfdwf5KV66EBv0vVVdmTW`, with the given separator.
+    pub fn document_id(&self, separator: char) -> String {
+        format!("doc{separator}{}", self.base62(22))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seed_replays_the_same_ids() {
+        let (a, b) = (IdGenerator::new(Some(7)), IdGenerator::new(Some(7)));
+        assert_eq!(a.request_id(), b.request_id());
+        assert_eq!(a.token(), b.token());
+        assert_ne!(a.request_id(), IdGenerator::new(Some(8)).request_id());
+    }
+
+    #[test]
+    fn request_ids_are_32_lower_hex_and_tokens_66_base62() {
+        let ids = IdGenerator::new(None);
+        let id = ids.request_id();
+        assert_eq!(id.len(), 32);
+        assert!(
+            id.bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+        );
+        let token = ids.token();
+        assert_eq!(token.len(), TOKEN_LEN);
+        assert!(token.bytes().all(|c| c.is_ascii_alphanumeric()));
+        assert!(ids.document_id('-').starts_with("doc-"));
+    }
+}

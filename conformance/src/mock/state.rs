@@ -1,0 +1,364 @@
+//! The live state of one mock: customers' KYC processes (sharded so concurrent requests for
+//! different customers rarely meet), tokens, the schedule of timed transitions, and the
+//! schema validators.
+
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasher;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use kyc_spec::Document;
+use kyc_spec::ajv::{Mode, Validator};
+use serde_json::{Map, Value};
+
+use super::builtin;
+use super::clock::{Clock, Millis};
+use super::config::{Generate, MockConfig};
+use super::envelope::kyc_envelope;
+use super::error::ApiError;
+use super::ids::IdGenerator;
+use super::kyc::{AttributeCode, KycRecord, Template};
+use super::webhook::Webhooks;
+
+/// Header carrying the session token.
+pub const TOKEN_HEADER: &str = "x-connectfi-token";
+
+const SHARDS: usize = 64;
+/// Handed-out tokens are swept for expiry whenever this many have accumulated.
+const TOKEN_SWEEP_AT: usize = 10_000;
+
+/// A mock's configuration and live state; cheap to clone (all clones share the state).
+#[derive(Debug, Clone)]
+pub struct MockState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: MockConfig,
+    ids: IdGenerator,
+    templates: HashMap<String, Arc<Template>>,
+    generators: Vec<(Generate, Arc<Template>)>,
+    shard_hasher: RandomState,
+    shards: Box<[Mutex<HashMap<String, KycRecord>>]>,
+    schedule: Mutex<BTreeSet<(Millis, String)>>,
+    tokens: RwLock<HashMap<String, Millis>>,
+    validators: Validators,
+    webhooks: Webhooks,
+}
+
+#[derive(Debug)]
+struct Validators {
+    init: Validator,
+    add_attributes: Validator,
+    auth: Validator,
+}
+
+/// Which request schema a body is checked against.
+#[derive(Debug, Clone, Copy)]
+pub enum RequestSchema {
+    /// `POST /customer/kyc/init`.
+    Init,
+    /// `POST /customer/kyc/add-attributes`.
+    AddAttributes,
+    /// `POST /auth/get-token`.
+    Auth,
+}
+
+/// What an init does to the stored webhook destination.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhookChange {
+    /// No `webhookURL` key: keep what a previous init set.
+    Keep,
+    /// `""` or `null`: no more callbacks.
+    Clear,
+    /// A destination.
+    Set(String),
+}
+
+/// A webhook to send once the customer's lock is released.
+type Outgoing = (reqwest::Url, Vec<u8>);
+
+fn compile(doc: Document) -> Validator {
+    // The embedded schemas are fixed at build time and checked by kyc-spec's own tests.
+    Validator::new(&doc.json(), &[Document::Common.json()])
+        .expect("embedded request schemas compile")
+}
+
+impl MockState {
+    /// A fresh mock: no KYC started, no token handed out.
+    pub fn new(config: MockConfig) -> MockState {
+        let mut templates = HashMap::new();
+        if config.scenarios.builtins {
+            for t in builtin::templates() {
+                templates.insert(t.customer_id.clone(), Arc::new(t));
+            }
+        }
+        for t in &config.scenarios.customers {
+            templates.insert(t.customer_id.clone(), Arc::new(t.clone()));
+        }
+        let generators = config
+            .scenarios
+            .generate
+            .iter()
+            .filter_map(|g| Some((g.clone(), templates.get(&g.like)?.clone())))
+            .collect();
+        let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
+        MockState {
+            inner: Arc::new(Inner {
+                ids: IdGenerator::new(config.seed),
+                config,
+                templates,
+                generators,
+                shard_hasher: RandomState::new(),
+                shards,
+                schedule: Mutex::new(BTreeSet::new()),
+                tokens: RwLock::new(HashMap::new()),
+                validators: Validators {
+                    init: compile(Document::Request),
+                    add_attributes: compile(Document::AddAttributesRequest),
+                    auth: compile(Document::AuthTokenRequest),
+                },
+                webhooks: Webhooks::default(),
+            }),
+        }
+    }
+
+    /// The configuration it was built from.
+    pub fn config(&self) -> &MockConfig {
+        &self.inner.config
+    }
+
+    /// The clock (shared with the configuration's).
+    pub fn clock(&self) -> &Clock {
+        &self.inner.config.clock
+    }
+
+    /// A fresh `requestId`.
+    pub fn request_id(&self) -> String {
+        self.inner.ids.request_id()
+    }
+
+    /// Moves a manual clock forward and applies every transition that fell due, sending
+    /// their webhooks. With the wall clock only the second half happens.
+    pub fn advance(&self, by: Duration) {
+        self.clock().advance(by);
+        self.run_due();
+    }
+
+    /// Applies every timed transition due by now.
+    pub fn run_due(&self) {
+        let now = self.clock().now();
+        loop {
+            let next = {
+                let mut schedule = lock(&self.inner.schedule);
+                match schedule.first() {
+                    Some((due, _)) if *due <= now => schedule.pop_first(),
+                    _ => None,
+                }
+            };
+            let Some((_, id)) = next else { break };
+            // The customer exists (it was scheduled), so this cannot be customerNotFound.
+            let _ = self.with_customer(&id, |_, _| Ok(()));
+        }
+    }
+
+    /// Checks a body against a request schema, Ajv-style (first error only, like connectFi).
+    pub fn validate(&self, schema: RequestSchema, body: &Value) -> Result<(), ApiError> {
+        let v = &self.inner.validators;
+        let validator = match schema {
+            RequestSchema::Init => &v.init,
+            RequestSchema::AddAttributes => &v.add_attributes,
+            RequestSchema::Auth => &v.auth,
+        };
+        validator
+            .validate(body, Mode::FirstError)
+            .map_err(ApiError::Validation)
+    }
+
+    /// Logs in: a new token and its expiry, or 401.
+    pub fn login(&self, login: &str, password: &str) -> Result<(String, Millis), ApiError> {
+        let config = &self.inner.config;
+        if login != config.login || password != config.password {
+            return Err(ApiError::Unauthorized);
+        }
+        let now = self.clock().now();
+        let ttl = u64::try_from(config.token_ttl.as_millis()).unwrap_or(u64::MAX);
+        let expires = now.saturating_add(ttl);
+        let token = self.inner.ids.token();
+        let mut tokens = self.inner.tokens.write().unwrap_or_else(|e| e.into_inner());
+        if tokens.len() >= TOKEN_SWEEP_AT {
+            tokens.retain(|_, at| *at > now);
+        }
+        tokens.insert(token.clone(), expires);
+        Ok((token, expires))
+    }
+
+    /// Accepts the request's `x-connectfi-token` or answers 401.
+    pub fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        let token = headers
+            .get(TOKEN_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(ApiError::Unauthorized)?;
+        if self.inner.config.token.as_deref() == Some(token) {
+            return Ok(());
+        }
+        let tokens = self.inner.tokens.read().unwrap_or_else(|e| e.into_inner());
+        match tokens.get(token) {
+            Some(expires) if *expires > self.clock().now() => Ok(()),
+            _ => Err(ApiError::Unauthorized),
+        }
+    }
+
+    /// `POST /customer/kyc/init`: starts the process (or finds it started) and records where
+    /// callbacks go. Returns the envelope.
+    pub fn init(&self, customer_id: &str, webhook: WebhookChange) -> Result<Vec<u8>, ApiError> {
+        let url = match &webhook {
+            WebhookChange::Set(url) => match self.inner.config.webhook_allowlist.check(url) {
+                Ok(url) => Some(url),
+                Err(refusal) => {
+                    tracing::warn!(customer_id, %refusal, "webhookURL refused; no callbacks will be sent");
+                    None
+                }
+            },
+            WebhookChange::Keep | WebhookChange::Clear => None,
+        };
+        self.with_customer(customer_id, |record, _| {
+            match webhook {
+                WebhookChange::Keep => {}
+                WebhookChange::Clear => record.webhook_url = None,
+                WebhookChange::Set(_) => record.webhook_url = url,
+            }
+            Ok(())
+        })
+    }
+
+    /// `GET /customer/kyc/status/:customerId`.
+    pub fn status(&self, customer_id: &str) -> Result<Vec<u8>, ApiError> {
+        self.with_customer(customer_id, |_, _| Ok(()))
+    }
+
+    /// `POST /customer/kyc/upload/:customerId/:documentId`: marks the slot uploaded with the
+    /// file's extension. After the process has ended uploads change nothing.
+    pub fn upload(
+        &self,
+        customer_id: &str,
+        document_id: &str,
+        extension: &str,
+    ) -> Result<Vec<u8>, ApiError> {
+        self.with_customer(customer_id, |record, now| {
+            let slot = record
+                .slots
+                .iter_mut()
+                .find(|s| s.id == document_id)
+                .ok_or_else(|| ApiError::DocumentNotFound(document_id.to_owned()))?;
+            if !record.status.is_final() {
+                slot.extension = Some(extension.to_owned());
+                record.on_input(now);
+            }
+            Ok(())
+        })
+    }
+
+    /// `POST /customer/kyc/add-attributes`: stores the groups sent and stops asking for them.
+    pub fn add_attributes(
+        &self,
+        customer_id: &str,
+        attributes: Map<String, Value>,
+    ) -> Result<Vec<u8>, ApiError> {
+        self.with_customer(customer_id, |record, now| {
+            if record.status.is_final() {
+                return Ok(());
+            }
+            record
+                .attributes_wanted
+                .retain(|code: &AttributeCode| !attributes.contains_key(code.as_str()));
+            record.attributes.extend(attributes);
+            record.on_input(now);
+            Ok(())
+        })
+    }
+
+    /// How many customers have a live KYC process (for tests and diagnostics).
+    pub fn live_customers(&self) -> usize {
+        self.inner.shards.iter().map(|s| lock(s).len()).sum()
+    }
+
+    fn template_for(&self, id: &str) -> Option<(Arc<Template>, String)> {
+        if let Some(t) = self.inner.templates.get(id) {
+            return Some((t.clone(), t.reference.clone()));
+        }
+        self.inner.generators.iter().find_map(|(g, t)| {
+            let n: u64 = id.strip_prefix(g.prefix.as_str())?.parse().ok()?;
+            // Only the canonical spelling of each number names a customer.
+            (n < g.count && id.len() == g.prefix.len() + n.to_string().len())
+                .then(|| (t.clone(), format!("gen{n}")))
+        })
+    }
+
+    /// Runs `change` on the customer's process after catching up on due transitions, then
+    /// catches up again, schedules the next transition and sends the webhooks of every status
+    /// change. Returns the envelope as it stands afterwards.
+    fn with_customer(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut KycRecord, Millis) -> Result<(), ApiError>,
+    ) -> Result<Vec<u8>, ApiError> {
+        let inner = &self.inner;
+        let now = self.clock().now();
+        let delays = inner.config.delays;
+        let mut outgoing: Vec<Outgoing> = Vec::new();
+        let shard = &inner.shards[(inner.shard_hasher.hash_one(id) as usize) % SHARDS];
+        let mut records = lock(shard);
+        if !records.contains_key(id) {
+            let (template, reference) = self
+                .template_for(id)
+                .ok_or_else(|| ApiError::CustomerNotFound(id.to_owned()))?;
+            let separator = if id.contains('_') { '_' } else { '-' };
+            let record = KycRecord::new(template, id.to_owned(), reference, now, || {
+                inner.ids.document_id(separator)
+            });
+            records.insert(id.to_owned(), record);
+        }
+        let record = records
+            .get_mut(id)
+            .expect("the record was found or inserted above under the same lock");
+        let notify = |record: &KycRecord, outgoing: &mut Vec<Outgoing>| {
+            if let Some(url) = &record.webhook_url {
+                let body = kyc_envelope(record, &inner.ids.request_id());
+                outgoing.push((url.clone(), body));
+            }
+        };
+        while record.step_if_due(now, &delays) {
+            notify(record, &mut outgoing);
+        }
+        let before = record.status;
+        // On error the catch-up above still stands and its webhooks still go out.
+        let result = change(record, now);
+        if record.status != before {
+            notify(record, &mut outgoing);
+        }
+        while record.step_if_due(now, &delays) {
+            notify(record, &mut outgoing);
+        }
+        let next = record.next_due(&delays);
+        let body = kyc_envelope(record, &inner.ids.request_id());
+        drop(records);
+        if let Some(due) = next {
+            lock(&inner.schedule).insert((due, id.to_owned()));
+        }
+        for (url, body) in outgoing {
+            tracing::debug!(customer_id = id, %url, "queueing webhook");
+            inner.webhooks.send(url, body);
+        }
+        result.map(|()| body)
+    }
+}
+
+/// Locks a mutex, carrying on after a panic elsewhere: every critical section leaves the data
+/// consistent before anything that could panic.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,0 +1,221 @@
+//! Status-change callbacks: which destinations are allowed, and delivery (one attempt, 5 s
+//! timeout, no redirects, no proxies) on a background task that never blocks a request.
+
+use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::CONTENT_TYPE;
+use reqwest::redirect::Policy;
+use tokio::sync::mpsc;
+
+/// How long one delivery may take.
+pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Deliveries waiting beyond this many are dropped (and logged) rather than piling up.
+const QUEUE_DEPTH: usize = 1024;
+
+/// One destination rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowRule {
+    /// 127.0.0.0/8, ::1 and `localhost`.
+    Loopback,
+    /// Exactly this host name or IP literal (as written in URLs, lower case).
+    Host(String),
+}
+
+/// Where webhooks may be sent. The default allows loopback only, so a mock reachable by
+/// others cannot be used to make requests to other hosts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookAllowlist {
+    rules: Vec<AllowRule>,
+}
+
+impl Default for WebhookAllowlist {
+    fn default() -> WebhookAllowlist {
+        WebhookAllowlist {
+            rules: vec![AllowRule::Loopback],
+        }
+    }
+}
+
+/// Why a webhook destination was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Not an absolute URL.
+    #[error("not an absolute URL: {0}")]
+    NotAUrl(String),
+    /// Only http and https are spoken.
+    #[error("scheme {0:?} is not http or https")]
+    Scheme(String),
+    /// The host is not on the allowlist.
+    #[error("host {0:?} is not on the webhook allowlist")]
+    Host(String),
+}
+
+impl WebhookAllowlist {
+    /// An allowlist of exactly these rules (empty: no webhook is ever sent).
+    pub fn new(rules: Vec<AllowRule>) -> WebhookAllowlist {
+        WebhookAllowlist { rules }
+    }
+
+    /// The decision: the parsed URL when `url` may receive webhooks.
+    pub fn check(&self, url: &str) -> Result<Url, Refusal> {
+        let parsed = Url::parse(url).map_err(|e| Refusal::NotAUrl(e.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Refusal::Scheme(parsed.scheme().to_owned()));
+        }
+        let host = parsed.host_str().unwrap_or_default().to_owned();
+        let allowed = self.rules.iter().any(|rule| match rule {
+            AllowRule::Loopback => is_loopback(&parsed),
+            AllowRule::Host(name) => name.eq_ignore_ascii_case(&host),
+        });
+        if allowed {
+            Ok(parsed)
+        } else {
+            Err(Refusal::Host(host))
+        }
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    // IPv6 literals come bracketed; the url parser has already normalised every IP literal.
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// One queued callback.
+#[derive(Debug)]
+struct Delivery {
+    url: Url,
+    body: Vec<u8>,
+}
+
+/// The delivery queue. Deliveries go out one after another so a receiver sees a customer's
+/// status changes in order.
+#[derive(Debug, Default)]
+pub struct Webhooks {
+    queue: OnceLock<Option<mpsc::Sender<Delivery>>>,
+}
+
+impl Webhooks {
+    /// Queues a callback; never waits. Needs a tokio runtime (the mock always runs in one).
+    pub fn send(&self, url: Url, body: Vec<u8>) {
+        let queue = self.queue.get_or_init(start_worker);
+        let Some(queue) = queue else {
+            tracing::warn!(%url, "webhook dropped: no HTTP client");
+            return;
+        };
+        if let Err(e) = queue.try_send(Delivery { url, body }) {
+            let url = match &e {
+                mpsc::error::TrySendError::Full(d) | mpsc::error::TrySendError::Closed(d) => {
+                    d.url.to_string()
+                }
+            };
+            tracing::warn!(%url, "webhook dropped: delivery queue full or closed");
+        }
+    }
+}
+
+fn start_worker() -> Option<mpsc::Sender<Delivery>> {
+    let runtime = match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => runtime,
+        Err(_) => {
+            tracing::warn!("webhooks disabled: the mock is not running inside a tokio runtime");
+            return None;
+        }
+    };
+    let client = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .timeout(DELIVERY_TIMEOUT)
+        .connect_timeout(DELIVERY_TIMEOUT)
+        // Environment proxies would send callbacks somewhere other than the allowed host.
+        .no_proxy()
+        .build();
+    let client = match client {
+        Ok(client) => Arc::new(client),
+        Err(e) => {
+            tracing::error!(error = %e, "webhooks disabled: cannot build the HTTP client");
+            return None;
+        }
+    };
+    let (tx, mut rx) = mpsc::channel::<Delivery>(QUEUE_DEPTH);
+    runtime.spawn(async move {
+        while let Some(delivery) = rx.recv().await {
+            let result = client
+                .post(delivery.url.clone())
+                .header(CONTENT_TYPE, "application/json")
+                .body(delivery.body)
+                .send()
+                .await;
+            match result {
+                Ok(response) => {
+                    tracing::debug!(url = %delivery.url, status = %response.status(), "webhook delivered");
+                }
+                Err(e) => tracing::warn!(url = %delivery.url, error = %e, "webhook failed"),
+            }
+        }
+    });
+    Some(tx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_allowlist_admits_loopback_only() {
+        let allow = WebhookAllowlist::default();
+        for ok in [
+            "http://127.0.0.1:9000/hook?ref=1",
+            "http://127.8.9.10/",
+            "https://localhost:8443/x",
+            "http://[::1]:9000/",
+        ] {
+            assert!(allow.check(ok).is_ok(), "{ok}");
+        }
+        for (bad, refusal) in [
+            (
+                "http://sample.com/mywebhook",
+                Refusal::Host("sample.com".into()),
+            ),
+            ("http://10.0.0.1/", Refusal::Host("10.0.0.1".into())),
+            (
+                "http://169.254.169.254/latest",
+                Refusal::Host("169.254.169.254".into()),
+            ),
+            (
+                "http://[::ffff:10.0.0.1]/",
+                Refusal::Host("[::ffff:a00:1]".into()),
+            ),
+            (
+                "http://127.0.0.1.nip.io/",
+                Refusal::Host("127.0.0.1.nip.io".into()),
+            ),
+            ("file:///etc/passwd", Refusal::Scheme("file".into())),
+            ("ftp://127.0.0.1/", Refusal::Scheme("ftp".into())),
+        ] {
+            assert_eq!(allow.check(bad).map(|_| ()), Err(refusal), "{bad}");
+        }
+        assert!(matches!(allow.check("/relative"), Err(Refusal::NotAUrl(_))));
+        assert!(matches!(allow.check(""), Err(Refusal::NotAUrl(_))));
+    }
+
+    #[test]
+    fn named_hosts_can_be_added_and_everything_can_be_refused() {
+        let allow = WebhookAllowlist::new(vec![
+            AllowRule::Loopback,
+            AllowRule::Host("hooks.test".into()),
+        ]);
+        assert!(allow.check("https://HOOKS.test/cb").is_ok());
+        assert!(allow.check("https://evil.hooks.test/cb").is_err());
+        let none = WebhookAllowlist::new(vec![]);
+        assert!(none.check("http://127.0.0.1/").is_err());
+    }
+}

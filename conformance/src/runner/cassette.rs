@@ -1,0 +1,421 @@
+//! The cassette: one recorded exchange, as read from (and written back to) one JSON file.
+//!
+//! The format is described by `spec/schema/cassette.schema.json`. Loading checks a file
+//! against that schema first (Ajv-exact errors, when the validator is built) and then
+//! against the same rules by hand, so that a bad cassette is always reported with its file
+//! and a JSON pointer even where the schema cannot say more.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use kyc_spec::Document;
+use kyc_spec::ajv::{Mode, Validator};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// One recorded exchange.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cassette {
+    /// Unique case name, shown in reports.
+    pub name: String,
+    /// What the exchange shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Values for `{{name}}` placeholders.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, String>,
+    /// What was sent.
+    pub request: RecordedRequest,
+    /// What came back.
+    pub response: RecordedResponse,
+    /// Extra volatile pointers into the response body (`*` = any segment).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volatile: Vec<String>,
+    /// Arrays matched by a key property rather than by position.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub array_keys: BTreeMap<String, String>,
+    /// Callbacks expected after the answer (kept for webhook capture; not checked yet).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expected_webhooks: Vec<ExpectedWebhook>,
+    /// Provenance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording: Option<Recording>,
+}
+
+/// The request half of a cassette.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordedRequest {
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path and query, appended to the target's base URL.
+    pub path: String,
+    /// Headers to send (names matched case-insensitively).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub headers: Map<String, Value>,
+    /// JSON body; a string is sent byte for byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+}
+
+/// The response half of a cassette.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordedResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers that matter (only these are compared).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub headers: Map<String, Value>,
+    /// JSON body; a string for a body that is not JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+}
+
+/// A callback the server should send after answering.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpectedWebhook {
+    /// The callback body.
+    pub body: Value,
+    /// Deadline after the answer, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_ms: Option<u64>,
+}
+
+/// Where a cassette came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recording {
+    /// `connectfi-docs`, `sandbox` or `mock`.
+    pub source: String,
+    /// When, ISO 8601.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<String>,
+    /// Anything a reviewer should know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A cassette that cannot be used, located by file and JSON pointer.
+#[derive(Debug, thiserror::Error)]
+pub enum CassetteError {
+    /// The file or directory could not be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not JSON.
+    #[error("{}: not JSON: {source}", path.display())]
+    NotJson {
+        /// The file.
+        path: PathBuf,
+        /// Parser message with line and column.
+        source: serde_json::Error,
+    },
+    /// The JSON does not follow the cassette format.
+    #[error("{}: at \"{pointer}\": {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// JSON pointer into the file.
+        pointer: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Two cassettes share a name, so their reports would be ambiguous.
+    #[error("{}: name \"{name}\" is already used by {}", path.display(), first.display())]
+    DuplicateName {
+        /// The later file.
+        path: PathBuf,
+        /// The name.
+        name: String,
+        /// The file that used it first.
+        first: PathBuf,
+    },
+}
+
+impl Cassette {
+    /// Parses and checks one cassette; `path` only names the source in errors.
+    pub fn from_json_str(path: &Path, text: &str) -> Result<Cassette, CassetteError> {
+        let value: Value = serde_json::from_str(text).map_err(|source| CassetteError::NotJson {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Cassette::from_value(path, &value)
+    }
+
+    /// Checks a parsed cassette against the format.
+    pub fn from_value(path: &Path, value: &Value) -> Result<Cassette, CassetteError> {
+        let invalid = |pointer: String, message: String| CassetteError::Invalid {
+            path: path.to_path_buf(),
+            pointer,
+            message,
+        };
+        // The hand check comes first so messages do not depend on which validator build is
+        // in use; the schema then catches anything the hand check does not know about.
+        if let Err((pointer, message)) = shape::check(value) {
+            return Err(invalid(pointer, message));
+        }
+        if let Err(errors) = schema_validator().validate(value, Mode::FirstError) {
+            if let Some(first) = errors.into_iter().next() {
+                // Ajv points at the object for `additionalProperties`; point at the offender.
+                let pointer = match first
+                    .params
+                    .get("additionalProperty")
+                    .and_then(Value::as_str)
+                {
+                    Some(extra) => format!(
+                        "{}/{}",
+                        first.instance_path,
+                        extra.replace('~', "~0").replace('/', "~1")
+                    ),
+                    None => first.instance_path,
+                };
+                return Err(invalid(pointer, first.message));
+            }
+        }
+        serde_json::from_value(value.clone()).map_err(|e| invalid(String::new(), e.to_string()))
+    }
+
+    /// Reads one cassette file.
+    pub fn load(path: &Path) -> Result<Cassette, CassetteError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CassetteError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Cassette::from_json_str(path, &text)
+    }
+
+    /// The cassette as the pretty JSON it is stored as (two-space indent, trailing newline).
+    pub fn to_json_string(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a cassette is plain JSON data");
+        text.push('\n');
+        text
+    }
+}
+
+/// Reads every `*.json` file in `dir` (not recursively), sorted by file name.
+pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Cassette)>, CassetteError> {
+    let io = |source| CassetteError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut out = Vec::with_capacity(files.len());
+    for path in files {
+        let cassette = Cassette::load(&path)?;
+        if let Some(first) = seen.get(&cassette.name) {
+            return Err(CassetteError::DuplicateName {
+                path,
+                name: cassette.name,
+                first: first.clone(),
+            });
+        }
+        seen.insert(cassette.name.clone(), path.clone());
+        out.push((path, cassette));
+    }
+    Ok(out)
+}
+
+/// The compiled cassette schema. Built with [`Validator::new`] so that a validator that is
+/// still a skeleton degrades to "no schema errors" and the hand check below still applies.
+fn schema_validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        Validator::new(&Document::Cassette.json(), &[])
+            .expect("the embedded cassette schema compiles (checked by the runner tests)")
+    })
+}
+
+/// The rules of `cassette.schema.json` checked by hand, so every error carries a pointer even
+/// where the schema validator has nothing to say.
+mod shape {
+    use serde_json::{Map, Value};
+
+    /// A JSON pointer and what is wrong there.
+    type Finding = (String, String);
+
+    const ROOT_KEYS: [&str; 9] = [
+        "name",
+        "description",
+        "variables",
+        "request",
+        "response",
+        "volatile",
+        "arrayKeys",
+        "expectedWebhooks",
+        "recording",
+    ];
+
+    pub(super) fn check(v: &Value) -> Result<(), Finding> {
+        let root = object(v, "")?;
+        only(root, "", &ROOT_KEYS)?;
+        let name = string(required(v, "", "name")?, "/name")?;
+        let well_formed = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !well_formed {
+            return Err(found(
+                "/name",
+                "must be letters, digits, '.', '_' or '-', starting with a letter or digit",
+            ));
+        }
+        if let Some(d) = v.get("description") {
+            string(d, "/description")?;
+        }
+        if let Some(vars) = v.get("variables") {
+            string_map(vars, "/variables")?;
+        }
+
+        let req = required(v, "", "request")?;
+        only(
+            object(req, "/request")?,
+            "/request",
+            &["method", "path", "headers", "body"],
+        )?;
+        let method = string(required(req, "/request", "method")?, "/request/method")?;
+        if method.is_empty() || !method.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(found(
+                "/request/method",
+                "must be an upper-case HTTP method",
+            ));
+        }
+        let path = string(required(req, "/request", "path")?, "/request/path")?;
+        if !path.starts_with('/') {
+            return Err(found("/request/path", "must start with '/'"));
+        }
+        if let Some(h) = req.get("headers") {
+            string_map(h, "/request/headers")?;
+        }
+
+        let resp = required(v, "", "response")?;
+        only(
+            object(resp, "/response")?,
+            "/response",
+            &["status", "headers", "body"],
+        )?;
+        let status = required(resp, "/response", "status")?;
+        if !status.as_u64().is_some_and(|s| (100..=599).contains(&s)) {
+            return Err(found(
+                "/response/status",
+                "must be an integer HTTP status from 100 to 599",
+            ));
+        }
+        if let Some(h) = resp.get("headers") {
+            string_map(h, "/response/headers")?;
+        }
+
+        if let Some(vol) = v.get("volatile") {
+            for (i, p) in array(vol, "/volatile")?.iter().enumerate() {
+                let at = format!("/volatile/{i}");
+                let p = string(p, &at)?;
+                if !p.is_empty() && !p.starts_with('/') {
+                    return Err((
+                        at,
+                        "must be a JSON pointer (empty or starting with '/')".into(),
+                    ));
+                }
+            }
+        }
+        if let Some(keys) = v.get("arrayKeys") {
+            string_map(keys, "/arrayKeys")?;
+            if let Some((k, _)) = object(keys, "/arrayKeys")?.iter().find(|(_, v)| v == &"") {
+                return Err((
+                    format!("/arrayKeys/{}", escape(k)),
+                    "must NOT have fewer than 1 characters".into(),
+                ));
+            }
+        }
+        if let Some(hooks) = v.get("expectedWebhooks") {
+            for (i, h) in array(hooks, "/expectedWebhooks")?.iter().enumerate() {
+                let at = format!("/expectedWebhooks/{i}");
+                only(object(h, &at)?, &at, &["body", "withinMs"])?;
+                required(h, &at, "body")?;
+                if h.get("withinMs").is_some_and(|w| !w.is_u64()) {
+                    return Err((
+                        format!("{at}/withinMs"),
+                        "must be a non-negative integer".into(),
+                    ));
+                }
+            }
+        }
+        if let Some(rec) = v.get("recording") {
+            only(
+                object(rec, "/recording")?,
+                "/recording",
+                &["source", "recordedAt", "note"],
+            )?;
+            if string(required(rec, "/recording", "source")?, "/recording/source")?.is_empty() {
+                return Err(found(
+                    "/recording/source",
+                    "must NOT have fewer than 1 characters",
+                ));
+            }
+            for key in ["recordedAt", "note"] {
+                if let Some(x) = rec.get(key) {
+                    string(x, &format!("/recording/{key}"))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn found(at: &str, message: &str) -> Finding {
+        (at.to_string(), message.to_string())
+    }
+
+    fn object<'a>(v: &'a Value, at: &str) -> Result<&'a Map<String, Value>, Finding> {
+        v.as_object().ok_or_else(|| found(at, "must be object"))
+    }
+
+    fn array<'a>(v: &'a Value, at: &str) -> Result<&'a Vec<Value>, Finding> {
+        v.as_array().ok_or_else(|| found(at, "must be array"))
+    }
+
+    fn string<'a>(v: &'a Value, at: &str) -> Result<&'a str, Finding> {
+        v.as_str().ok_or_else(|| found(at, "must be string"))
+    }
+
+    fn required<'a>(v: &'a Value, at: &str, key: &str) -> Result<&'a Value, Finding> {
+        v.get(key).ok_or_else(|| {
+            (
+                at.to_string(),
+                format!("must have required property '{key}'"),
+            )
+        })
+    }
+
+    fn string_map(v: &Value, at: &str) -> Result<(), Finding> {
+        for (k, x) in object(v, at)? {
+            string(x, &format!("{at}/{}", escape(k)))?;
+        }
+        Ok(())
+    }
+
+    fn only(obj: &Map<String, Value>, at: &str, allowed: &[&str]) -> Result<(), Finding> {
+        match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+            Some(k) => Err((
+                format!("{at}/{}", escape(k)),
+                "must NOT have additional properties".into(),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn escape(segment: &str) -> String {
+        segment.replace('~', "~0").replace('/', "~1")
+    }
+}

@@ -1,0 +1,330 @@
+//! The HTTP side of a replay: one reqwest client per run, the session token, and answers
+//! read into memory.
+//!
+//! The token is a [`Secret`]: its `Debug` is redacted, it is only ever written into the
+//! `x-connectfi-token` header, and [`Session::scrub`] removes it from anything a report shows.
+//! Each session also owns the run's [`Redactor`], which knows the secrets too and redacts
+//! answers before they are compared, so personal data never reaches a deviation; and the
+//! live-run settings (retries, rate ceiling, webhook receiver) its requests go out with.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::live::rate::Limiter;
+use crate::live::retry::{self, Attempted, Policy, Verdict};
+use crate::redact::{RedactError, Redactor};
+use crate::webhook_capture::Receiver;
+
+/// A value that must never appear in output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// A request ready to send: placeholders filled, body serialized.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    /// HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// Headers in cassette order.
+    pub headers: Vec<(String, String)>,
+    /// Raw body bytes, if any.
+    pub body: Option<Vec<u8>>,
+}
+
+/// What the target answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers, names lower-case.
+    pub headers: Vec<(String, String)>,
+    /// Raw body.
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The first value of a header (name compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request could not be completed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The client could not be built (bad TLS setup and the like).
+    #[error("could not build the HTTP client: {0}")]
+    Build(#[source] reqwest::Error),
+    /// The base URL is unusable.
+    #[error("target {0:?} is not an http(s) URL")]
+    BadTarget(String),
+    /// The method is not a valid HTTP method.
+    #[error("invalid HTTP method {0:?}")]
+    BadMethod(String),
+    /// No answer within the timeout.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    /// Connection refused, reset, DNS failure…
+    #[error("request failed: {0}")]
+    Transport(String),
+    /// Logging in did not yield a token.
+    #[error("login through /auth/get-token failed: {0}")]
+    Login(String),
+    /// No pseudonym key could be made for the run's redactor.
+    #[error(transparent)]
+    Redact(#[from] RedactError),
+}
+
+/// A client bound to one target, with the token to send.
+#[derive(Debug)]
+pub struct Session {
+    client: reqwest::Client,
+    base_url: String,
+    timeout: Duration,
+    token: Option<Secret>,
+    credentials: Option<(Secret, Secret)>,
+    secrets: Vec<Secret>,
+    redactor: Redactor,
+    retry: Policy,
+    limiter: Option<Limiter>,
+    webhooks: Option<Receiver>,
+}
+
+impl Session {
+    /// A session for `base_url` (`http://host:port`, no trailing path needed).
+    pub fn new(base_url: &str, timeout: Duration) -> Result<Session, ClientError> {
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ClientError::BadTarget(base_url.to_string()));
+        }
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .pool_max_idle_per_host(64)
+            .build()
+            .map_err(ClientError::Build)?;
+        Ok(Session {
+            client,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            timeout,
+            token: None,
+            credentials: None,
+            secrets: Vec::new(),
+            redactor: Redactor::from_env()?,
+            retry: Policy::with_retries(0),
+            limiter: None,
+            webhooks: None,
+        })
+    }
+
+    /// The run's redactor: answers, deviations and messages go through it before display.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Retries and a rate ceiling for every request of the session.
+    pub fn set_live(&mut self, retry: Policy, limiter: Option<Limiter>) {
+        self.retry = retry;
+        self.limiter = limiter;
+    }
+
+    /// A receiver for the callbacks of the cases replayed with this session.
+    pub fn set_webhook_receiver(&mut self, receiver: Receiver) {
+        self.webhooks = Some(receiver);
+    }
+
+    /// The webhook receiver, when capture is on.
+    pub fn webhook_receiver(&self) -> Option<&Receiver> {
+        self.webhooks.as_ref()
+    }
+
+    /// Sends with the session's retry policy and rate ceiling: the last result and the
+    /// number of attempts (more than one: the target needed a retry).
+    pub async fn send_retrying(
+        &self,
+        request: &Outgoing,
+    ) -> Attempted<Result<Answer, ClientError>> {
+        retry::run(
+            &self.retry,
+            self.limiter.as_ref(),
+            || self.send(request),
+            retry_verdict,
+        )
+        .await
+    }
+
+    /// Where requests go.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Uses `token` for `{{token}}`.
+    pub fn set_token(&mut self, token: Secret) {
+        self.redactor.register_secret(token.expose());
+        self.secrets.push(token.clone());
+        self.token = Some(token);
+    }
+
+    /// The token for `{{token}}`, if any.
+    pub fn token(&self) -> Option<&Secret> {
+        self.token.as_ref()
+    }
+
+    /// Marks another value (a login, a password) as never to be shown.
+    pub fn add_secret(&mut self, secret: Secret) {
+        self.redactor.register_secret(secret.expose());
+        self.secrets.push(secret);
+    }
+
+    /// The login and password, when the session logged in (for `{{login}}`, `{{password}}`).
+    pub fn credentials(&self) -> Option<(&Secret, &Secret)> {
+        self.credentials.as_ref().map(|(l, p)| (l, p))
+    }
+
+    /// Makes credentials available for `{{login}}` and `{{password}}` without logging in.
+    pub fn set_credentials(&mut self, login: Secret, password: Secret) {
+        self.add_secret(login.clone());
+        self.add_secret(password.clone());
+        self.credentials = Some((login, password));
+    }
+
+    /// Logs in through `POST /auth/get-token` and keeps the token and the credentials.
+    pub async fn login(&mut self, login: Secret, password: Secret) -> Result<(), ClientError> {
+        self.add_secret(login.clone());
+        self.add_secret(password.clone());
+        self.credentials = Some((login.clone(), password.clone()));
+        let body = json!({"user": {"login": login.expose(), "password": password.expose()}});
+        let request = Outgoing {
+            method: "POST".into(),
+            path: "/auth/get-token".into(),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: Some(body.to_string().into_bytes()),
+        };
+        let answer = self.send(&request).await?;
+        if answer.status != 200 {
+            return Err(ClientError::Login(format!("status {}", answer.status)));
+        }
+        let value: Value = serde_json::from_slice(&answer.body)
+            .map_err(|_| ClientError::Login("the answer is not JSON".into()))?;
+        let token = value
+            .pointer("/data/token")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ClientError::Login("the answer has no /data/token".into()))?;
+        self.set_token(Secret::new(token));
+        Ok(())
+    }
+
+    /// Sends one request and reads the whole answer.
+    pub async fn send(&self, request: &Outgoing) -> Result<Answer, ClientError> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|_| ClientError::BadMethod(request.method.clone()))?;
+        let mut builder = self
+            .client
+            .request(method, format!("{}{}", self.base_url, request.path));
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let response = builder.send().await.map_err(|e| self.transport(e))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport(e))?
+            .to_vec();
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn transport(&self, e: reqwest::Error) -> ClientError {
+        if e.is_timeout() {
+            return ClientError::Timeout(self.timeout);
+        }
+        // reqwest's chain says what happened ("Connection refused"); the URL it names holds
+        // no secret (the token travels in a header).
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            text.push_str(": ");
+            text.push_str(&s.to_string());
+            source = s.source();
+        }
+        ClientError::Transport(self.scrub_str(&text))
+    }
+
+    /// Replaces every secret of this session inside `text`.
+    pub fn scrub_str(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for s in &self.secrets {
+            if !s.expose().is_empty() {
+                out = out.replace(s.expose(), "[redacted]");
+            }
+        }
+        self.redactor.scrub_text(&out)
+    }
+
+    /// Replaces every secret of this session inside a JSON value's strings.
+    pub fn scrub(&self, value: &mut Value) {
+        match value {
+            Value::String(s)
+                if self
+                    .secrets
+                    .iter()
+                    .any(|x| !x.expose().is_empty() && s.contains(x.expose())) =>
+            {
+                *s = self.scrub_str(s);
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.scrub(v)),
+            Value::Object(map) => map.values_mut().for_each(|v| self.scrub(v)),
+            _ => {}
+        }
+    }
+}
+
+/// What is worth retrying: connection errors (nothing reached the server), 429 and 503.
+/// A timeout is final: the target may have processed the request.
+pub fn retry_verdict(result: &Result<Answer, ClientError>) -> Verdict {
+    match result {
+        Ok(answer) => retry::verdict_for_status(answer.status, answer.header("retry-after")),
+        Err(ClientError::Transport(_)) => Verdict::Retry(None),
+        Err(_) => Verdict::Final,
+    }
+}

@@ -1,0 +1,326 @@
+//! Outcomes of a replay and their renderings: text for people, JSON and JUnit XML for tools.
+//!
+//! The JSON shape is fixed (`SURFACE.md`): `{"summary":{"total","passed","failed","errored"},
+//! "cases":[{"name","outcome","deviations":[…],"error"}]}` and nothing else.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::client::Answer;
+use super::deviation::Deviation;
+
+/// How a case ended. New outcomes (e.g. `flaky`) may be added; consumers should treat an
+/// unknown one as not passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// No deviation that fails.
+    Passed,
+    /// At least one breaking or additive deviation.
+    Failed,
+    /// The exchange could not be completed.
+    Errored,
+    /// Passed, but only after a retry (a connection error, 429 or 503 first): counts as
+    /// passed for the exit code, and is shown so a wobbly target gets noticed.
+    Flaky,
+}
+
+impl Outcome {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Errored => "errored",
+            Outcome::Flaky => "flaky",
+        }
+    }
+}
+
+/// The result of one cassette.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseResult {
+    /// Cassette name.
+    pub name: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Deviations, in a stable order.
+    pub deviations: Vec<Deviation>,
+    /// Why the case errored.
+    pub error: Option<String>,
+    /// The answer, when there was one (kept for snapshots; not part of the JSON report).
+    #[serde(skip)]
+    pub answer: Option<Answer>,
+}
+
+impl CaseResult {
+    /// A case that could not be completed.
+    pub fn errored(name: String, error: String) -> CaseResult {
+        CaseResult {
+            name,
+            outcome: Outcome::Errored,
+            deviations: Vec::new(),
+            error: Some(error),
+            answer: None,
+        }
+    }
+}
+
+/// Counts per outcome.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Cases run.
+    pub total: usize,
+    /// Passed.
+    pub passed: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Errored.
+    pub errored: usize,
+    /// Passed only on a retry (also counted in `total`, not in `passed`). Written only when
+    /// not zero, so the fixed summary shape holds for every run without retries.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub flaky: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A finished run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Counts.
+    pub summary: Summary,
+    /// Every case, in cassette order.
+    pub cases: Vec<CaseResult>,
+    /// The run was stopped (Ctrl-C) before every case ran; `cases` holds those that did.
+    /// Only written when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+}
+
+impl Report {
+    /// Builds the summary.
+    pub fn new(cases: Vec<CaseResult>) -> Report {
+        let mut summary = Summary {
+            total: cases.len(),
+            ..Summary::default()
+        };
+        for c in &cases {
+            match c.outcome {
+                Outcome::Passed => summary.passed += 1,
+                Outcome::Failed => summary.failed += 1,
+                Outcome::Errored => summary.errored += 1,
+                Outcome::Flaky => summary.flaky += 1,
+            }
+        }
+        Report {
+            summary,
+            cases,
+            interrupted: false,
+        }
+    }
+
+    /// True when every case passed (flaky cases included).
+    pub fn all_passed(&self) -> bool {
+        self.summary.passed + self.summary.flaky == self.summary.total
+    }
+
+    /// The JSON report, pretty-printed with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("the report is plain JSON data");
+        text.push('\n');
+        text
+    }
+
+    /// JUnit XML: one `testcase` per cassette, `failure` per failed case (every deviation in
+    /// its text), `error` per errored case.
+    pub fn to_junit(&self) -> String {
+        let s = &self.summary;
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        let _ = writeln!(
+            out,
+            "<testsuites name=\"kyc-conformance\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+            s.total, s.failed, s.errored
+        );
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"replay\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\">",
+            s.total, s.failed, s.errored
+        );
+        for case in &self.cases {
+            let name = xml_escape(&case.name);
+            match case.outcome {
+                Outcome::Passed => {
+                    let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\"/>");
+                }
+                Outcome::Failed => {
+                    let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\">");
+                    let failing = case
+                        .deviations
+                        .iter()
+                        .filter(|d| d.severity.fails())
+                        .count();
+                    let first = case.deviations.iter().find(|d| d.severity.fails());
+                    let kind = first.map_or("deviation", |d| d.kind.as_str());
+                    let message = format!(
+                        "{failing} deviation(s); first: {}",
+                        first.map_or(String::new(), one_line)
+                    );
+                    let _ = writeln!(
+                        out,
+                        "      <failure type=\"{kind}\" message=\"{}\">{}</failure>",
+                        xml_escape(&message),
+                        xml_escape(
+                            &case
+                                .deviations
+                                .iter()
+                                .map(one_line)
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        )
+                    );
+                    let _ = writeln!(out, "    </testcase>");
+                }
+                Outcome::Flaky => {
+                    let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\">");
+                    let _ = writeln!(
+                        out,
+                        "      <system-out>flaky: passed after a retry</system-out>"
+                    );
+                    let _ = writeln!(out, "    </testcase>");
+                }
+                Outcome::Errored => {
+                    let error = xml_escape(case.error.as_deref().unwrap_or("errored"));
+                    let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\">");
+                    let _ = writeln!(out, "      <error type=\"errored\" message=\"{error}\"/>");
+                    let _ = writeln!(out, "    </testcase>");
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n</testsuites>\n");
+        out
+    }
+
+    /// The text report: one line per case that did not pass, its deviations with expected
+    /// (`-`) and actual (`+`) values, then the summary. `color` adds ANSI colors.
+    pub fn to_text(&self, color: bool) -> String {
+        let paint = |code: &str, text: &str| {
+            if color {
+                format!("\x1b[{code}m{text}\x1b[0m")
+            } else {
+                text.to_string()
+            }
+        };
+        let mut out = String::new();
+        for case in &self.cases {
+            match case.outcome {
+                Outcome::Passed if case.deviations.is_empty() => continue,
+                Outcome::Passed => {
+                    let _ = writeln!(out, "{} {}", paint("32", "PASS"), case.name);
+                }
+                Outcome::Failed => {
+                    let _ = writeln!(out, "{} {}", paint("31;1", "FAIL"), case.name);
+                }
+                Outcome::Flaky => {
+                    let _ = writeln!(
+                        out,
+                        "{} {} (passed after a retry)",
+                        paint("33", "FLAKY"),
+                        case.name
+                    );
+                }
+                Outcome::Errored => {
+                    let _ = writeln!(
+                        out,
+                        "{} {}: {}",
+                        paint("33;1", "ERROR"),
+                        case.name,
+                        case.error.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            for d in &case.deviations {
+                let path = if d.path.is_empty() { "(root)" } else { &d.path };
+                let _ = writeln!(
+                    out,
+                    "  {} {} {}: {}",
+                    d.severity.as_str(),
+                    d.kind.as_str(),
+                    path,
+                    d.message
+                );
+                if !d.expected.is_null() {
+                    let _ = writeln!(
+                        out,
+                        "    {}",
+                        paint("31", &format!("- {}", compact(&d.expected)))
+                    );
+                }
+                if !d.actual.is_null() {
+                    let _ = writeln!(
+                        out,
+                        "    {}",
+                        paint("32", &format!("+ {}", compact(&d.actual)))
+                    );
+                }
+            }
+        }
+        let s = &self.summary;
+        let verdict = if self.all_passed() {
+            paint("32;1", "ok")
+        } else {
+            paint("31;1", "FAILED")
+        };
+        let _ = writeln!(
+            out,
+            "replay {verdict}: {} total, {} passed, {} failed, {} errored",
+            s.total, s.passed, s.failed, s.errored
+        );
+        if s.flaky > 0 {
+            let _ = writeln!(out, "{} flaky (passed only after a retry)", s.flaky);
+        }
+        out
+    }
+}
+
+fn one_line(d: &Deviation) -> String {
+    format!(
+        "{} {} {}: {} (expected {}, actual {})",
+        d.severity.as_str(),
+        d.kind.as_str(),
+        if d.path.is_empty() { "(root)" } else { &d.path },
+        d.message,
+        compact(&d.expected),
+        compact(&d.actual)
+    )
+}
+
+/// A value on one line, at most 160 characters.
+fn compact(v: &Value) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(160) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,88 @@
+//! The cassette format: the minimal form loads, a cassette writes back to what it read, and
+//! every bad cassette in `bad_cassettes/` is refused naming its file and a JSON pointer.
+
+use std::path::Path;
+
+use kyc_conformance::runner::cassette::{self, Cassette, CassetteError};
+
+#[test]
+fn minimal_form_loads() {
+    let text = r#"{"name": "m", "request": {"method": "POST", "path": "/customer/kyc/init", "headers": {}, "body": "not json"},
+                   "response": {"status": 400, "headers": {}, "body": {"code": "x"}}}"#;
+    let c = Cassette::from_json_str(Path::new("m.json"), text).unwrap();
+    assert_eq!(c.name, "m");
+    assert_eq!(c.request.body, Some(serde_json::json!("not json")));
+    assert_eq!(c.response.status, 400);
+}
+
+#[test]
+fn cassette_writes_back_to_what_it_read() {
+    let c = crate::playback::seed_cassette("seed");
+    let again = Cassette::from_json_str(Path::new("again.json"), &c.to_json_string()).unwrap();
+    assert_eq!(c, again);
+}
+
+#[test]
+fn bundled_suite_loads_and_names_match_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
+    let all = cassette::load_dir(&dir).unwrap();
+    assert!(
+        all.len() >= 25,
+        "the bundled suite has {} cassettes",
+        all.len()
+    );
+    for (path, c) in all {
+        assert_eq!(
+            path.file_stem().unwrap().to_str().unwrap(),
+            c.name,
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn duplicate_names_are_refused() {
+    let dir = std::env::temp_dir().join(format!("kyc-dup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let c = crate::playback::seed_cassette("same");
+    std::fs::write(dir.join("a.json"), c.to_json_string()).unwrap();
+    std::fs::write(dir.join("b.json"), c.to_json_string()).unwrap();
+    let err = cassette::load_dir(&dir).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(matches!(err, CassetteError::DuplicateName { .. }), "{err}");
+}
+
+#[test]
+fn bad_cassettes_are_refused_with_file_and_pointer() {
+    insta::glob!("bad_cassettes/*.json", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = Path::new("bad_cassettes").join(path.file_name().unwrap());
+        let err =
+            Cassette::from_json_str(&name, &text).expect_err("a bad cassette must be refused");
+        let shown = err.to_string().replace('\\', "/");
+        assert!(
+            shown.starts_with(&name.display().to_string().replace('\\', "/")),
+            "{shown}"
+        );
+        insta::assert_snapshot!(shown);
+    });
+}
+
+#[test]
+fn bundled_suite_is_valid_against_the_cassette_schema() {
+    let schema = kyc_spec::Document::Cassette.json();
+    let validator = kyc_spec::ajv::Validator::new(&schema, &[]).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(
+            validator.validate(&value, kyc_spec::ajv::Mode::AllErrors),
+            Ok(()),
+            "{}",
+            path.display()
+        );
+    }
+}
