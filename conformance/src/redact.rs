@@ -388,10 +388,20 @@ impl Redactor {
             ),
         ];
         let webhook = Location::root(BodyKind::Webhook);
-        let variables = request
-            .get("body")
-            .map(|body| variable_classes(body, &parts[0].1))
-            .unwrap_or_default();
+        let values: BTreeMap<&str, &str> = root
+            .get("variables")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+            .collect();
+        let variables = variable_classes(
+            request.get("body"),
+            &parts[0].1,
+            response.get("body"),
+            &parts[1].1,
+            &values,
+        );
 
         // Pass 1 over every part first, so that the scrub of pass 2 knows every real value
         // replaced anywhere in the cassette.
@@ -492,9 +502,17 @@ impl Redactor {
     }
 }
 
-/// The class of each `{{name}}` placeholder by the place it fills in the request body; a
-/// name used at several places takes the strictest class.
-fn variable_classes(body: &Value, at: &Location) -> BTreeMap<String, Class> {
+/// The class of each variable by the places it fills: where its `{{name}}` placeholder sits
+/// in the request body, and where its value turns up in the response body (a customer id
+/// used only in the path is still recognised as one by the answer that echoes it). A name
+/// found at several places takes the strictest class; one found nowhere is unclassified.
+fn variable_classes(
+    request: Option<&Value>,
+    request_at: &Location,
+    response: Option<&Value>,
+    response_at: &Location,
+    values: &BTreeMap<&str, &str>,
+) -> BTreeMap<String, Class> {
     fn strictness(c: &Class) -> u8 {
         match c {
             Class::Described => 0,
@@ -503,26 +521,42 @@ fn variable_classes(body: &Value, at: &Location) -> BTreeMap<String, Class> {
             Class::Secret { .. } => 3,
         }
     }
-    fn walk(v: &Value, at: &Location, out: &mut BTreeMap<String, Class>) {
+    fn walk(
+        v: &Value,
+        at: &Location,
+        values: &BTreeMap<&str, &str>,
+        out: &mut BTreeMap<String, Class>,
+    ) {
         match v {
-            Value::Object(map) => map.iter().for_each(|(k, v)| walk(v, &at.property(k), out)),
+            Value::Object(map) => map
+                .iter()
+                .for_each(|(k, v)| walk(v, &at.property(k), values, out)),
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .for_each(|(i, v)| walk(v, &at.item(i), out)),
-            Value::String(s) if pseudonym::is_placeholder(s) && s.starts_with("{{") => {
-                let name = s[2..s.len() - 2].trim().to_string();
-                let class = at.class();
-                let entry = out.entry(name).or_insert(Class::Described);
-                if strictness(&class) >= strictness(entry) {
-                    *entry = class;
+                .for_each(|(i, v)| walk(v, &at.item(i), values, out)),
+            Value::String(s) => {
+                let by_placeholder = (pseudonym::is_placeholder(s) && s.starts_with("{{"))
+                    .then(|| s[2..s.len() - 2].trim());
+                let by_value = values.iter().filter(|(_, v)| **v == s).map(|(k, _)| *k);
+                for name in by_placeholder.into_iter().chain(by_value) {
+                    let class = at.class();
+                    let entry = out.entry(name.to_string()).or_insert(Class::Described);
+                    if strictness(&class) >= strictness(entry) {
+                        *entry = class;
+                    }
                 }
             }
             _ => {}
         }
     }
     let mut out = BTreeMap::new();
-    walk(body, at, &mut out);
+    if let Some(body) = request {
+        walk(body, request_at, values, &mut out);
+    }
+    if let Some(body) = response {
+        walk(body, response_at, values, &mut out);
+    }
     out
 }
 

@@ -3,5 +3,6 @@
 
 mod privacy {
     mod lint;
+    mod proof;
     mod redact;
 }

@@ -26,9 +26,26 @@ impl LintArgs {
     }
 }
 
-/// The invented people bundled fixtures may use.
+/// The invented people bundled fixtures may use: every value of the mock's built-in
+/// customers, which exist only in this repository.
 pub fn known_invented() -> Known {
-    Known::default()
+    fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|i| strings(i, out)),
+            _ => {}
+        }
+    }
+    let mut values = Vec::new();
+    for template in crate::mock::builtin::templates() {
+        for v in template.customer.values() {
+            strings(v, &mut values);
+        }
+    }
+    let mut known = Known::default();
+    known.extend(values);
+    known
 }
 
 #[allow(clippy::print_stdout, clippy::print_stderr)]
