@@ -230,10 +230,10 @@ impl Redactor {
             }
             (Class::Personal { .. }, Value::Number(n)) => Value::Number(self.key.number(n)),
             (Class::Personal { .. }, Value::Bool(b)) => Value::Bool(self.key.boolean(*b)),
+            // Not remembered: an unknown value is not known to be personal, and ordinary
+            // words ("customerId" in an Ajv `params`) must not vanish from every message.
             (Class::Unclassified, Value::String(s)) => {
-                let out = self.key.string(Role::Unclassified, s);
-                self.remember(s, &out);
-                Value::String(out)
+                Value::String(self.key.string(Role::Unclassified, s))
             }
             (Class::Unclassified, Value::Number(n)) => {
                 let digits = n.to_string().chars().filter(char::is_ascii_digit).count();
@@ -254,7 +254,8 @@ impl Redactor {
                 let entries = std::mem::take(map);
                 for (k, mut v) in entries {
                     self.scrub_kept(&mut v, &at.property(&k));
-                    map.insert(self.scrub_text(&k), v);
+                    // Keys are names, mostly the schema's own: only shapes are scrubbed.
+                    map.insert(self.scrub_shapes(&k), v);
                 }
             }
             Value::Array(items) => {
@@ -335,6 +336,12 @@ impl Redactor {
                 }
             }
         }
+        self.scrub_shapes(&out)
+    }
+
+    /// Replaces what the detectors find (emails, phone numbers, SSNs, tokens).
+    fn scrub_shapes(&self, text: &str) -> String {
+        let mut out = text.to_string();
         let hits = detect::scan(&out);
         for hit in hits.iter().rev() {
             let found = &out[hit.range.clone()];
