@@ -31,3 +31,30 @@ fn check(dir: &Path) {
     }
     insta::assert_snapshot!(text);
 }
+
+/// `cargo xtask ci` lints the bundled suite through the binary; this keeps the same promise
+/// inside `cargo test`.
+#[test]
+fn bundled_cassettes_hold_no_secret_or_personal_data() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
+    let known = kyc_conformance::lint::cli::known_invented();
+    let findings = lint_dir(&dir, &known).expect("the bundled suite is readable");
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+/// The same person with a real-looking name the mock does not invent is a finding: the
+/// allowance for invented people is exact, not "anything name-shaped".
+#[test]
+fn only_the_mocks_own_people_are_allowed() {
+    let known = kyc_conformance::lint::cli::known_invented();
+    let cassette = serde_json::json!({
+        "name": "x",
+        "request": {"method": "POST", "path": "/customer/kyc/init"},
+        "response": {"status": 200, "body": {"data": {"customer": {"customer": {
+            "firstName": "Felix", "lastName": "Okafor-Realperson"
+        }}}}}
+    });
+    let findings = kyc_conformance::lint::lint_value(Path::new("x.json"), &cassette, &known);
+    let pointers: Vec<&str> = findings.iter().map(|f| f.pointer.as_str()).collect();
+    assert_eq!(pointers, ["/response/body/data/customer/customer/lastName"]);
+}
