@@ -58,3 +58,22 @@ fn only_the_mocks_own_people_are_allowed() {
     let pointers: Vec<&str> = findings.iter().map(|f| f.pointer.as_str()).collect();
     assert_eq!(pointers, ["/response/body/data/customer/customer/lastName"]);
 }
+
+#[test]
+fn the_binary_exits_0_clean_1_findings_2_unreadable() {
+    let lint = |dir: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kyc-conformance"))
+            .arg("lint")
+            .arg(dir)
+            .output()
+            .expect("the binary runs")
+    };
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/privacy/lint");
+    assert_eq!(lint(&here.join("clean")).status.code(), Some(0));
+    let leaks = lint(&here.join("leaks"));
+    assert_eq!(leaks.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&leaks.stdout);
+    assert!(stdout.contains("sandbox.json: \"/request/headers/x-connectfi-token\": secret_header"));
+    assert!(!stdout.contains("sk_live"), "findings never show the value");
+    assert_eq!(lint(&here.join("no-such-dir")).status.code(), Some(2));
+}

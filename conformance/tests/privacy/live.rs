@@ -251,3 +251,41 @@ async fn ctrl_c_still_writes_the_report_of_what_ran() {
     assert_eq!(r["cases"][0]["name"], "a-fast");
     assert_eq!(r["cases"][0]["outcome"], "passed");
 }
+
+#[test]
+fn record_that_cannot_reach_its_target_is_exit_2() {
+    let dir = scratch("record-unreachable");
+    cassette(&dir, "a", "");
+    let out_dir = scratch("record-unreachable-out");
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    let out = run([
+        "record",
+        "--target",
+        "http://127.0.0.1:1",
+        "--cassettes",
+        dir.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("could not record a"));
+    assert_eq!(
+        std::fs::read_dir(&out_dir).unwrap().count(),
+        0,
+        "nothing half-written"
+    );
+    let out = run([
+        "record",
+        "--target",
+        "mock",
+        "--cassettes",
+        dir.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec());
+    assert_eq!(out.status.code(), Some(2));
+}
