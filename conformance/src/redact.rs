@@ -24,7 +24,7 @@ pub mod headers;
 pub mod pseudonym;
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{PoisonError, RwLock};
 
 use serde_json::{Map, Value};
 
@@ -60,7 +60,7 @@ pub struct RedactedCassette {
 #[derive(Debug)]
 pub struct Redactor {
     key: PseudonymKey,
-    vault: Mutex<Vault>,
+    vault: RwLock<Vault>,
 }
 
 /// Real values seen so far and what replaced them, so they can be found again in free text.
@@ -68,6 +68,9 @@ pub struct Redactor {
 #[derive(Default)]
 struct Vault {
     replacements: BTreeMap<String, String>,
+    /// The searchable entries (long enough), longest first so "Jane Roe" is replaced
+    /// before "Jane"; rebuilt on the rare insert, read on every scrub.
+    by_length: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -88,7 +91,7 @@ impl Redactor {
     pub fn new(key: PseudonymKey) -> Redactor {
         Redactor {
             key,
-            vault: Mutex::new(Vault::default()),
+            vault: RwLock::new(Vault::default()),
         }
     }
 
@@ -105,15 +108,32 @@ impl Redactor {
         if real.is_empty() || real == replacement || pseudonym::is_synthetic(real) {
             return;
         }
-        self.vault
-            .lock()
+        let known = self
+            .vault
+            .read()
             .unwrap_or_else(PoisonError::into_inner)
             .replacements
+            .get(real)
+            .is_some_and(|r| r == replacement);
+        if known {
+            return;
+        }
+        let mut vault = self.vault.write().unwrap_or_else(PoisonError::into_inner);
+        vault
+            .replacements
             .insert(real.to_string(), replacement.to_string());
+        let mut by_length: Vec<(String, String)> = vault
+            .replacements
+            .iter()
+            .filter(|(real, _)| real.len() >= MIN_SCRUB_LEN)
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect();
+        by_length.sort_by_key(|(real, _)| std::cmp::Reverse(real.len()));
+        vault.by_length = by_length;
     }
 
     fn known_secret(&self, value: &str) -> Option<String> {
-        let vault = self.vault.lock().unwrap_or_else(PoisonError::into_inner);
+        let vault = self.vault.read().unwrap_or_else(PoisonError::into_inner);
         vault
             .replacements
             .get(value)
@@ -325,13 +345,10 @@ impl Redactor {
     /// detected secret or personal shape replaced.
     pub fn scrub_text(&self, text: &str) -> String {
         let mut out = text.to_string();
-        {
-            let vault = self.vault.lock().unwrap_or_else(PoisonError::into_inner);
-            // Longest first, so "Jane Roe" is replaced before "Jane".
-            let mut known: Vec<(&String, &String)> = vault.replacements.iter().collect();
-            known.sort_by_key(|(real, _)| std::cmp::Reverse(real.len()));
-            for (real, replacement) in known {
-                if real.len() >= MIN_SCRUB_LEN && out.contains(real.as_str()) {
+        if text.len() >= MIN_SCRUB_LEN {
+            let vault = self.vault.read().unwrap_or_else(PoisonError::into_inner);
+            for (real, replacement) in &vault.by_length {
+                if real.len() <= out.len() && out.contains(real.as_str()) {
                     out = replace_bounded(&out, real, replacement);
                 }
             }
@@ -341,6 +358,9 @@ impl Redactor {
 
     /// Replaces what the detectors find (emails, phone numbers, SSNs, tokens).
     fn scrub_shapes(&self, text: &str) -> String {
+        if !detect::may_match(text) {
+            return text.to_string();
+        }
         let mut out = text.to_string();
         let hits = detect::scan(&out);
         for hit in hits.iter().rev() {
