@@ -1,2 +1,87 @@
-//! `kyc-codegen` command line (skeleton).
-fn main() {}
+//! `kyc-codegen <SCHEMA.json>... --out FILE [--check]`: generates one Rust module from any set
+//! of JSON Schema documents, or checks that FILE is up to date.
+//!
+//! Exit codes: 0 written or fresh, 1 stale (with `--check`), 2 unsupported schema or I/O error.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+mod output;
+
+/// Generate Rust types from JSON Schema documents.
+#[derive(Debug, Parser)]
+#[command(name = "kyc-codegen", version)]
+struct Cli {
+    /// Schema documents; `$ref`s between them resolve by `$id` (or file name).
+    #[arg(required = true)]
+    schemas: Vec<PathBuf>,
+    /// The Rust file to write (or compare with `--check`).
+    #[arg(long)]
+    out: PathBuf,
+    /// Only compare: exit 1 if FILE differs from what would be generated.
+    #[arg(long)]
+    check: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            output::error(&err);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let documents = cli
+        .schemas
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Ok(kyc_codegen::Document {
+                name: path.display().to_string(),
+                text,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let command = command_line(cli);
+    let code = kyc_codegen::generate(&documents, &command).context("generating Rust types")?;
+    let current = match std::fs::read_to_string(&cli.out) {
+        Ok(text) => Some(text.replace("\r\n", "\n")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("reading {}", cli.out.display())),
+    };
+    if current.as_deref() == Some(code.as_str()) {
+        output::status(&format!("{} is up to date", cli.out.display()));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if cli.check {
+        output::status(&format!("{} is stale; run `{command}`", cli.out.display()));
+        return Ok(ExitCode::from(1));
+    }
+    write(&cli.out, &code)?;
+    output::status(&format!("wrote {}", cli.out.display()));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write(path: &Path, code: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(path, code).with_context(|| format!("writing {}", path.display()))
+}
+
+/// The command as a user would type it again (without `--check`), for the header.
+fn command_line(cli: &Cli) -> String {
+    let mut parts = vec!["kyc-codegen".to_owned()];
+    parts.extend(cli.schemas.iter().map(|p| p.display().to_string()));
+    parts.push("--out".to_owned());
+    parts.push(cli.out.display().to_string());
+    parts.join(" ")
+}

@@ -6,6 +6,7 @@
 //! * [`generated`]: Rust types generated from the schema by `cargo xtask codegen`.
 
 pub mod ajv;
+#[rustfmt::skip] // prettyplease formats it; `cargo xtask codegen --check` guards it.
 pub mod generated;
 pub mod openapi;
 pub mod schemas;

@@ -49,36 +49,52 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let schema_dir = root.join("spec/schema");
     let corpus = root.join("spec/examples/ajv");
     let mode = if args.check { Mode::Check } else { Mode::Write };
-    let mut stale = Vec::new();
+    // (schema file, documents its `$ref`s may point into, input lines, golden file stem)
+    let mut jobs: Vec<(PathBuf, Vec<PathBuf>, PathBuf, PathBuf)> = Vec::new();
     for (schema, name) in Schema::ALL {
         let input = corpus.join(format!("{name}.jsonl"));
         if !input.is_file() {
             continue;
         }
         let doc = schema.document();
+        // Every other schema file, as `Validator::embedded` resolves `$ref`s among them.
+        let refs = kyc_spec::Document::ALL
+            .iter()
+            .filter(|d| **d != doc)
+            .map(|d| schema_dir.join(d.file_name()))
+            .collect();
+        jobs.push((
+            schema_dir.join(doc.file_name()),
+            refs,
+            input,
+            corpus.join(name),
+        ));
+    }
+    let keywords = corpus.join("keywords");
+    let mut keyword_schemas: Vec<PathBuf> = std::fs::read_dir(&keywords)
+        .with_context(|| format!("listing {}", keywords.display()))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("listing {}", keywords.display()))?;
+    keyword_schemas.retain(|p| p.to_string_lossy().ends_with(".schema.json"));
+    keyword_schemas.sort();
+    for schema in keyword_schemas {
+        let stem = schema
+            .to_string_lossy()
+            .trim_end_matches(".schema.json")
+            .to_owned();
+        jobs.push((
+            schema,
+            Vec::new(),
+            PathBuf::from(format!("{stem}.jsonl")),
+            PathBuf::from(stem),
+        ));
+    }
+    let mut stale = Vec::new();
+    for (schema, refs, input, stem) in jobs {
         for (all_errors, suffix) in [(false, "golden"), (true, "all-errors.golden")] {
-            let mut cmd = Command::new("node");
-            cmd.arg(oracle.join("oracle.js"));
-            if all_errors {
-                cmd.arg("--all-errors");
-            }
-            // Every other schema file, as `Validator::embedded` resolves `$ref`s among them.
-            for other in kyc_spec::Document::ALL.iter().filter(|d| **d != doc) {
-                cmd.arg("--ref").arg(schema_dir.join(other.file_name()));
-            }
-            cmd.arg(schema_dir.join(doc.file_name())).arg(&input);
-            let output = cmd
-                .output()
-                .with_context(|| format!("running node {}", oracle.join("oracle.js").display()))?;
-            if !output.status.success() {
-                bail!(
-                    "the oracle failed on {}: {}",
-                    input.display(),
-                    String::from_utf8_lossy(&output.stderr)
-                );
-            }
-            let text = String::from_utf8(output.stdout).context("the oracle printed non-UTF-8")?;
-            let golden = corpus.join(format!("{name}.{suffix}.jsonl"));
+            let text = oracle_answers(&oracle, all_errors, &refs, &schema, &input)?;
+            let golden = PathBuf::from(format!("{}.{suffix}.jsonl", stem.display()));
             match workspace::ensure_file(&golden, &text, mode)? {
                 Freshness::Fresh => {}
                 Freshness::Written => {
@@ -98,4 +114,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ))?;
     }
     Ok(ExitCode::from(1))
+}
+
+/// Runs the oracle on one schema and input file; returns its stdout.
+fn oracle_answers(
+    oracle: &Path,
+    all_errors: bool,
+    refs: &[PathBuf],
+    schema: &Path,
+    input: &Path,
+) -> anyhow::Result<String> {
+    let mut cmd = Command::new("node");
+    cmd.arg(oracle.join("oracle.js"));
+    if all_errors {
+        cmd.arg("--all-errors");
+    }
+    for r in refs {
+        cmd.arg("--ref").arg(r);
+    }
+    cmd.arg(schema).arg(input);
+    let output = cmd
+        .output()
+        .with_context(|| format!("running node {}", oracle.join("oracle.js").display()))?;
+    if !output.status.success() {
+        bail!(
+            "the oracle failed on {}: {}",
+            input.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    String::from_utf8(output.stdout).context("the oracle printed non-UTF-8")
 }

@@ -53,6 +53,19 @@ pub const JOHN_TESTMAN_LICENSE_FRONT: &str = "doc-1qfdwf5KV66EBv0vVVdmTW";
 /// See [`JOHN_TESTMAN_LICENSE_FRONT`].
 pub const JOHN_TESTMAN_LICENSE_BACK: &str = "doc-1qfdwgKNnog8UUyrx390cY";
 
+/// [`JOHN_TESTMAN_UNDERSCORE`]'s licence front slot.
+pub const JOHN_TESTMAN_UNDERSCORE_LICENSE_FRONT: &str = "doc_3RkTq8ZyUe2WmV0dLx7NaB";
+/// [`JOHN_TESTMAN_UNDERSCORE`]'s licence back slot.
+pub const JOHN_TESTMAN_UNDERSCORE_LICENSE_BACK: &str = "doc_3RkTq9HbPf4XnC1eMy8ObC";
+/// [`PASSPORT_AND_UTILITY`]'s passport slot.
+pub const PASSPORT_DOCUMENT: &str = "doc_PassportPage01";
+/// [`PASSPORT_AND_UTILITY`]'s utility bill slot.
+pub const UTILITY_DOCUMENT: &str = "doc_UtilityBill01";
+/// [`ID_CARD_AND_CONTRACT`]'s identity card slot.
+pub const ID_CARD_DOCUMENT: &str = "doc-IdCard01";
+/// [`ID_CARD_AND_CONTRACT`]'s tenancy contract slot.
+pub const CONTRACT_DOCUMENT: &str = "doc-TenancyContract01";
+
 /// The built-in customers as templates.
 pub fn templates() -> Vec<Template> {
     use DocumentType::*;
@@ -72,7 +85,10 @@ pub fn templates() -> Vec<Template> {
         },
         Template {
             dts_created_at: Some("2022-10-07T17:18:56.424Z".to_owned()),
-            documents: license("doc_3RkTq8ZyUe2WmV0dLx7NaB", "doc_3RkTq9HbPf4XnC1eMy8ObC"),
+            documents: license(
+                JOHN_TESTMAN_UNDERSCORE_LICENSE_FRONT,
+                JOHN_TESTMAN_UNDERSCORE_LICENSE_BACK,
+            ),
             ..template(
                 JOHN_TESTMAN_UNDERSCORE,
                 "22224",
@@ -123,7 +139,10 @@ pub fn templates() -> Vec<Template> {
             &[Declined],
         ),
         Template {
-            documents: vec![doc(None, Passport, None), doc(None, Utility, None)],
+            documents: vec![
+                doc(Some(PASSPORT_DOCUMENT), Passport, None),
+                doc(Some(UTILITY_DOCUMENT), Utility, None),
+            ],
             ..template(
                 PASSPORT_AND_UTILITY,
                 "30008",
@@ -132,7 +151,10 @@ pub fn templates() -> Vec<Template> {
             )
         },
         Template {
-            documents: vec![doc(None, IdCard, None), doc(None, Contract, None)],
+            documents: vec![
+                doc(Some(ID_CARD_DOCUMENT), IdCard, None),
+                doc(Some(CONTRACT_DOCUMENT), Contract, None),
+            ],
             ..template(
                 ID_CARD_AND_CONTRACT,
                 "30009",
@@ -158,18 +180,7 @@ fn template(
     customer: Map<String, Value>,
     after: &[KycStatus],
 ) -> Template {
-    Template {
-        customer_id: id.to_owned(),
-        reference: reference.to_owned(),
-        customer_type: "individual".to_owned(),
-        customer,
-        dts_created_at: None,
-        documents: vec![],
-        attribute_codes: vec![],
-        after_data: after.to_vec(),
-        system: "condor".to_owned(),
-        mode: "licenseUSACondor".to_owned(),
-    }
+    Template::new(id, reference, customer, after)
 }
 
 fn doc(id: Option<&str>, kind: DocumentType, side: Option<DocumentSide>) -> DocumentSpec {
@@ -181,11 +192,15 @@ fn doc(id: Option<&str>, kind: DocumentType, side: Option<DocumentSide>) -> Docu
     }
 }
 
-/// The seed page's customer object, with the values the page shows; the arrays it elides are
-/// filled with invented data.
+/// The seed page's customer object, exactly as `spec/examples/response/valid/seed-200.json`
+/// repairs it (the page elides the arrays; DECISIONS.md D14 says how they were filled).
 fn john_testman() -> Map<String, Value> {
     let mut p = person("John", "Testman", "M", "1978-10-15", "Harrisburg");
     p.insert("email".to_owned(), json!("aa@aa.aa"));
+    p["phones"][0]["phoneNumber"] = json!("5556667777");
+    let licence = &mut p["identificationDocuments"][0];
+    licence["value"] = json!("PA99999999");
+    licence["expiryDate"] = json!("2029-12-28");
     p
 }
 

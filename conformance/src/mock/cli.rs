@@ -39,8 +39,8 @@ impl MockArgs {
     /// The configuration these flags describe.
     pub fn config(&self) -> anyhow::Result<MockConfig> {
         let mut config = match &self.scenarios {
-            Some(path) => MockConfig::from_scenarios_file(path)
-                .with_context(|| format!("loading scenarios from {}", path.display()))?,
+            // The error names the file already.
+            Some(path) => MockConfig::from_scenarios_file(path)?,
             None => MockConfig::default(),
         };
         config.token = self.token.clone();
@@ -67,5 +67,56 @@ impl MockArgs {
         super::server::serve(config, self.addr)
             .await
             .context("running the mock")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cmd {
+        #[command(flatten)]
+        args: MockArgs,
+    }
+
+    #[test]
+    fn flags_become_the_configuration() {
+        let cmd = Cmd::try_parse_from([
+            "mock",
+            "--token",
+            "ci",
+            "--seed",
+            "7",
+            "--pending-ms",
+            "10",
+            "--webhook-allow",
+            "Hooks.Test",
+        ])
+        .expect("valid flags");
+        assert_eq!(cmd.args.addr, "127.0.0.1:8080".parse().expect("addr"));
+        let config = cmd.args.config().expect("a configuration");
+        assert_eq!(
+            (config.token.as_deref(), config.seed),
+            (Some("ci"), Some(7))
+        );
+        assert_eq!(config.delays.pending, Duration::from_millis(10));
+        assert_eq!(config.delays.review, Duration::from_secs(5));
+        assert!(
+            config
+                .webhook_allowlist
+                .check("http://hooks.test/x")
+                .is_ok()
+        );
+        assert!(config.webhook_allowlist.check("http://127.0.0.1/x").is_ok());
+        assert!(
+            config
+                .webhook_allowlist
+                .check("http://other.test/x")
+                .is_err()
+        );
+        assert!(Cmd::try_parse_from(["mock", "--addr", "not-an-address"]).is_err());
     }
 }

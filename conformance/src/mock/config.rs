@@ -158,7 +158,9 @@ struct ScenariosFile {
 }
 
 impl Scenarios {
-    fn check(&self) -> Result<(), String> {
+    /// Refuses customers the state machine cannot run and generators that name nobody (what
+    /// loading a scenarios file checks; [`super::spawn`] checks it for hand-built configs).
+    pub fn check(&self) -> Result<(), String> {
         for (i, c) in self.customers.iter().enumerate() {
             c.check()
                 .map_err(|e| format!("customers[{i}] ({}): {e}", c.customer_id))?;

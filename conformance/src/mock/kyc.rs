@@ -173,6 +173,32 @@ pub struct Template {
     /// KYC procedure name.
     #[serde(default = "license_usa_condor")]
     pub mode: String,
+    /// `customer` serialized once, since every answer about this customer repeats it.
+    #[serde(skip)]
+    pub(crate) customer_json: JsonCache,
+}
+
+/// A lazily filled copy of serialized JSON. It is derived data, so it takes no part in
+/// equality, and a clone starts empty.
+#[derive(Default)]
+pub(crate) struct JsonCache(std::sync::OnceLock<String>);
+
+impl Clone for JsonCache {
+    fn clone(&self) -> JsonCache {
+        JsonCache::default()
+    }
+}
+
+impl PartialEq for JsonCache {
+    fn eq(&self, _: &JsonCache) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for JsonCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsonCache")
+    }
 }
 
 fn individual() -> String {
@@ -186,6 +212,36 @@ fn license_usa_condor() -> String {
 }
 
 impl Template {
+    /// A template with nothing to send; fill in the rest with struct update syntax.
+    pub fn new(
+        customer_id: &str,
+        reference: &str,
+        customer: Map<String, Value>,
+        after_data: &[KycStatus],
+    ) -> Template {
+        Template {
+            customer_id: customer_id.to_owned(),
+            reference: reference.to_owned(),
+            customer_type: individual(),
+            customer,
+            dts_created_at: None,
+            documents: vec![],
+            attribute_codes: vec![],
+            after_data: after_data.to_vec(),
+            system: condor(),
+            mode: license_usa_condor(),
+            customer_json: JsonCache::default(),
+        }
+    }
+
+    /// `customer` as compact JSON, serialized on first use.
+    pub fn customer_json(&self) -> &str {
+        self.customer_json.0.get_or_init(|| {
+            // A map of JSON values always serializes.
+            serde_json::to_string(&self.customer).expect("a JSON map serializes")
+        })
+    }
+
     /// Checks what serde cannot: a usable outcome path and ids the schema accepts.
     pub fn check(&self) -> Result<(), String> {
         if !is_id(&self.customer_id) {
@@ -421,11 +477,6 @@ mod tests {
 
     fn template(docs: usize, after: &[KycStatus]) -> Arc<Template> {
         Arc::new(Template {
-            customer_id: "csta_x".into(),
-            reference: "r1".into(),
-            customer_type: individual(),
-            customer: Map::new(),
-            dts_created_at: None,
             documents: (0..docs)
                 .map(|_| DocumentSpec {
                     id: None,
@@ -434,10 +485,7 @@ mod tests {
                     label: None,
                 })
                 .collect(),
-            attribute_codes: vec![],
-            after_data: after.to_vec(),
-            system: condor(),
-            mode: license_usa_condor(),
+            ..Template::new("csta_x", "r1", Map::new(), after)
         })
     }
 

@@ -42,7 +42,7 @@ pub enum MockError {
         #[source]
         source: std::io::Error,
     },
-    /// The scenarios file is not valid.
+    /// The scenarios (from a file, or built by hand with an empty path) are not valid.
     #[error("invalid scenarios file {path}: {reason}")]
     Scenarios {
         /// The file.
@@ -98,6 +98,7 @@ impl Drop for RunningMock {
 
 /// Starts a mock on `127.0.0.1:0` in the current tokio runtime.
 pub async fn spawn(config: MockConfig) -> Result<RunningMock, MockError> {
+    check(&config)?;
     let addr = SocketAddr::from(([127, 0, 0, 1], 0));
     let listener = TcpListener::bind(addr)
         .await
@@ -118,6 +119,7 @@ pub async fn spawn(config: MockConfig) -> Result<RunningMock, MockError> {
 
 /// Serves on `addr` until Ctrl-C (the `mock` subcommand).
 pub async fn serve(config: MockConfig, addr: SocketAddr) -> Result<(), MockError> {
+    check(&config)?;
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| MockError::Bind { addr, source })?;
@@ -135,6 +137,16 @@ pub async fn serve(config: MockConfig, addr: SocketAddr) -> Result<(), MockError
     serve_until(listener, MockState::new(config), stopped)
         .await
         .map_err(MockError::Serve)
+}
+
+fn check(config: &MockConfig) -> Result<(), MockError> {
+    config
+        .scenarios
+        .check()
+        .map_err(|reason| MockError::Scenarios {
+            path: PathBuf::new(),
+            reason,
+        })
 }
 
 async fn serve_until(

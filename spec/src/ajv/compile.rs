@@ -426,6 +426,13 @@ fn has_ref(value: &Value) -> bool {
     }
 }
 
+fn has_duplicates(values: &[Value]) -> bool {
+    values
+        .iter()
+        .enumerate()
+        .any(|(i, v)| values[..i].iter().any(|w| super::equality::equal(v, w)))
+}
+
 /// Ajv's `alwaysValidSchema`: `true`, `{}`, or an object without any rule keyword.
 fn always_valid(schema: &Value) -> bool {
     match schema {
@@ -546,18 +553,20 @@ impl<'d> Compiler<'d> {
                 _ => Vec::new(),
             };
             let well_formed = match written {
-                Value::Array(ts) => ts.len() == names.len(),
+                Value::Array(ts) => !ts.is_empty() && ts.len() == names.len(),
                 _ => !names.is_empty(),
             };
             let mut types = Vec::new();
             for name in &names {
                 match JsType::parse(name) {
-                    Some(t) if well_formed => types.push(t),
+                    Some(t) if well_formed && !types.contains(&t) => types.push(t),
                     _ => {
                         return Err(self.err(
                             doc,
                             &kw_ptr("type"),
-                            format!("unknown type {written}"),
+                            format!(
+                                "`type` must be a type name or a non-empty array of distinct ones, not {written}"
+                            ),
                         ));
                     }
                 }
@@ -569,7 +578,19 @@ impl<'d> Compiler<'d> {
             } else if nullable == Some(true) {
                 types.push(JsType::Null);
             }
-            s.type_error = Some(messages::type_error(kw_path("type"), written));
+            // Ajv's `getSchemaTypes` pushes "null" into a written type *array* in place, so
+            // its errors then show the array with "null"; a single written type stays as is.
+            let reported = match written {
+                Value::Array(ts)
+                    if nullable == Some(true) && !ts.contains(&Value::from("null")) =>
+                {
+                    let mut ts = ts.clone();
+                    ts.push(Value::from("null"));
+                    Value::Array(ts)
+                }
+                other => other.clone(),
+            };
+            s.type_error = Some(messages::type_error(kw_path("type"), &reported));
             s.types = types;
         } else if nullable.is_some() {
             return Err(self.err(doc, pointer, "\"nullable\" cannot be used without \"type\""));
@@ -596,6 +617,10 @@ impl<'d> Compiler<'d> {
             let values = v
                 .as_array()
                 .ok_or_else(|| self.err(doc, &kw_ptr("enum"), "`enum` must be an array"))?;
+            if has_duplicates(values) {
+                // Ajv's meta-schema requires unique `enum` items.
+                return Err(self.err(doc, &kw_ptr("enum"), "`enum` items must be unique"));
+            }
             s.enumeration = Some((values.clone(), messages::enum_error(kw_path("enum"), v)));
         }
         if let Some(v) = map.get("not") {
@@ -779,6 +804,13 @@ impl<'d> Compiler<'d> {
         s.min_properties = self.count(doc, map, pointer, &path, "minProperties")?;
         if let Some(v) = map.get("required") {
             let names = self.names(doc, &kw_ptr("required"), v)?;
+            if names
+                .iter()
+                .enumerate()
+                .any(|(i, n)| names[..i].contains(n))
+            {
+                return Err(self.err(doc, &kw_ptr("required"), "`required` items must be unique"));
+            }
             s.required = Some((names, kw_path("required")));
         }
         if let Some(v) = map.get("propertyNames") {
@@ -813,6 +845,15 @@ impl<'d> Compiler<'d> {
             for source in js_order::keys(pats) {
                 let ptr = join(&kw_ptr("patternProperties"), source);
                 let pattern = Pattern::new(source, "u").map_err(|e| self.err(doc, &ptr, e))?;
+                if !super::regex_translation::is_plain(source) {
+                    return Err(self.err(
+                        doc,
+                        &ptr,
+                        "patternProperties patterns must keep to the syntax ECMAScript and the \
+                         jsonschema crate read alike (no `.`, no `\\d`-style classes, no \
+                         lookaround, ASCII only)",
+                    ));
+                }
                 let sp = format!(
                     "{path}/patternProperties/{}",
                     paths::fragment_segment(source)

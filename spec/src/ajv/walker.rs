@@ -37,6 +37,19 @@ pub struct Walker<'p> {
     all_errors: bool,
     errors: Vec<AjvError>,
     path: String,
+    /// Ajv has executed `return false` in the current compiled function (an own error outside
+    /// composite keywords without `allErrors`): everything unwinds to the function's caller,
+    /// which only sees a failed `$ref` and carries on with its own rules.
+    returning: bool,
+    /// Which compiled Ajv function invocation is running (see `contains_memory`).
+    frame: u64,
+    frames: u64,
+    /// Ajv keeps `contains`' result in a function-scoped `var` that only its item loop
+    /// assigns, so for an empty array it reads whatever that keyword's previous run in the
+    /// same function invocation left (e.g. the previous property in an
+    /// `additionalProperties` loop), or `undefined` (fails) on the first run. Keyed by
+    /// (invocation, keyword's schema node).
+    contains_memory: HashMap<(u64, usize), bool>,
 }
 
 impl<'p> Walker<'p> {
@@ -47,6 +60,10 @@ impl<'p> Walker<'p> {
             all_errors,
             errors: Vec::new(),
             path: String::new(),
+            returning: false,
+            frame: 0,
+            frames: 0,
+            contains_memory: HashMap::new(),
         };
         let cx = Cx {
             composite: false,
@@ -62,7 +79,16 @@ impl<'p> Walker<'p> {
 
     fn fixed(&mut self, error: &Fixed, cx: Cx<'_>) {
         let e = error.at(&self.path, cx.property_name);
-        self.errors.push(e);
+        self.push(e, cx);
+    }
+
+    /// Records an error the way Ajv's `reportError` does: outside composite keywords and
+    /// without `allErrors` it returns from the compiled function.
+    fn push(&mut self, error: AjvError, cx: Cx<'_>) {
+        self.errors.push(error);
+        if !self.all_errors && !cx.composite {
+            self.returning = true;
+        }
     }
 
     fn eval<'v>(&mut self, id: NodeId, data: &'v Value, cx: Cx<'v>) -> bool {
@@ -91,8 +117,7 @@ impl<'p> Walker<'p> {
             if let Some(e) = &s.type_error {
                 self.fixed(e, cx);
             }
-            if !self.all_errors && !cx.composite {
-                // Ajv returns from the validation function at once.
+            if self.returning {
                 return;
             }
         }
@@ -129,16 +154,22 @@ impl<'p> Walker<'p> {
     }
 
     fn reference<'v>(&mut self, r: &Ref, data: &'v Value, cx: Cx<'v>) -> bool {
-        let cx = if r.separate {
-            // A separately compiled Ajv function starts without composite context.
-            Cx {
-                composite: false,
-                property_name: None,
-            }
-        } else {
-            cx
+        if !r.separate {
+            return self.eval(r.target, data, cx);
+        }
+        // A separately compiled Ajv function starts without composite context, and its
+        // `return false` ends only that function.
+        let callee = Cx {
+            composite: false,
+            property_name: None,
         };
-        self.eval(r.target, data, cx)
+        let caller = self.frame;
+        self.frames += 1;
+        self.frame = self.frames;
+        let valid = self.eval(r.target, data, callee);
+        self.frame = caller;
+        self.returning = false;
+        valid
     }
 
     /// Runs a branch with `createErrors: false, allErrors: false` and drops what it reported.
@@ -235,7 +266,7 @@ impl<'p> Walker<'p> {
                 self.errors.truncate(saved);
             } else {
                 let e = messages::one_of(&self.path, schema_path, passing, cx.property_name);
-                self.errors.push(e);
+                self.push(e, cx);
                 if self.stopped(start) {
                     return;
                 }
@@ -254,8 +285,8 @@ impl<'p> Walker<'p> {
                 (ite.otherwise, &ite.else_error)
             };
             if let Some(id) = clause {
-                if !self.eval(id, data, cx) && (self.all_errors || cx.composite) {
-                    // Outside composite context Ajv already returned with the clause's error.
+                if !self.eval(id, data, cx) && !self.returning {
+                    // Unless Ajv already returned with the clause's own error.
                     self.fixed(e, cx);
                 }
             }
@@ -415,11 +446,18 @@ impl<'p> Walker<'p> {
             let found = match schema {
                 None => !items.is_empty(),
                 Some(id) => {
-                    let branch = Cx {
-                        composite: true,
-                        ..cx
-                    };
-                    (0..items.len()).any(|i| self.item(*id, items, i, branch))
+                    let key = (self.frame, std::ptr::from_ref(s) as usize);
+                    if items.is_empty() {
+                        self.contains_memory.get(&key).copied().unwrap_or(false)
+                    } else {
+                        let branch = Cx {
+                            composite: true,
+                            ..cx
+                        };
+                        let found = (0..items.len()).any(|i| self.item(*id, items, i, branch));
+                        self.contains_memory.insert(key, found);
+                        found
+                    }
                 }
             };
             if found {
@@ -440,7 +478,7 @@ impl<'p> Walker<'p> {
                 if let Some((i, j)) = duplicate(items, &u.item_types) {
                     let e =
                         messages::unique_items(&self.path, &u.schema_path, i, j, cx.property_name);
-                    self.errors.push(e);
+                    self.push(e, cx);
                 }
             }
         }
@@ -476,7 +514,7 @@ impl<'p> Walker<'p> {
             for name in names {
                 if !map.contains_key(name) {
                     let e = messages::required(&self.path, sp, name, cx.property_name);
-                    self.errors.push(e);
+                    self.push(e, cx);
                     if self.stopped(start) {
                         return;
                     }
@@ -492,7 +530,7 @@ impl<'p> Walker<'p> {
                 };
                 if !self.eval(*id, &name, branch) {
                     let e = messages::property_names(&self.path, sp, key, cx.property_name);
-                    self.errors.push(e);
+                    self.push(e, cx);
                     if self.stopped(start) {
                         return;
                     }
@@ -510,7 +548,7 @@ impl<'p> Walker<'p> {
                     AdditionalProperties::False(sp) => {
                         let e =
                             messages::additional_property(&self.path, sp, key, cx.property_name);
-                        self.errors.push(e);
+                        self.push(e, cx);
                     }
                     AdditionalProperties::Schema(id) => {
                         self.member(*id, map, key, cx);
@@ -536,7 +574,7 @@ impl<'p> Walker<'p> {
                             deps,
                             cx.property_name,
                         );
-                        self.errors.push(e);
+                        self.push(e, cx);
                         if self.stopped(start) {
                             return;
                         }

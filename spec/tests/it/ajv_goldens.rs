@@ -18,11 +18,25 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
-/// Compares our rendering of every input line with the golden line; reports every mismatch.
+fn corpus_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ajv")
+}
+
 fn check(name: &str, doc: Document, mode: Mode, golden_suffix: &str) -> usize {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ajv");
-    let inputs = read(&dir.join(format!("{name}.jsonl")));
-    let goldens = read(&dir.join(format!("{name}.{golden_suffix}.jsonl")));
+    compare(
+        &corpus_dir().join(name),
+        Validator::embedded(doc),
+        mode,
+        golden_suffix,
+    )
+}
+
+/// Compares our rendering of every line of `<stem>.jsonl` with `<stem>.<suffix>.jsonl`;
+/// reports every mismatch.
+fn compare(stem: &Path, validator: &Validator, mode: Mode, golden_suffix: &str) -> usize {
+    let name = stem.display();
+    let inputs = read(Path::new(&format!("{name}.jsonl")));
+    let goldens = read(Path::new(&format!("{name}.{golden_suffix}.jsonl")));
     let inputs: Vec<&str> = inputs.lines().filter(|l| !l.trim().is_empty()).collect();
     let goldens: Vec<&str> = goldens.lines().collect();
     assert_eq!(
@@ -30,7 +44,6 @@ fn check(name: &str, doc: Document, mode: Mode, golden_suffix: &str) -> usize {
         goldens.len(),
         "{name}.{golden_suffix}.jsonl is stale: run `cargo xtask goldens`"
     );
-    let validator = Validator::embedded(doc);
     let mut mismatches = Vec::new();
     for (i, (input, golden)) in inputs.iter().zip(&goldens).enumerate() {
         let instance: serde_json::Value = serde_json::from_str(input)
@@ -69,9 +82,39 @@ fn all_errors_mode_matches_ajv_byte_for_byte() {
     }
 }
 
+/// `keywords/<name>.schema.json` with `<name>.jsonl`: one schema per keyword family beyond
+/// what our KYC schemas use (formats, numbers, arrays, composition, refs, propertyNames).
+#[test]
+fn keyword_corpus_matches_ajv_in_both_modes() {
+    let dir = corpus_dir().join("keywords");
+    let mut schemas: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("listing {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
+        .collect();
+    schemas.sort();
+    assert!(schemas.len() >= 9, "keyword corpus shrank: {schemas:?}");
+    for path in schemas {
+        let schema: serde_json::Value = serde_json::from_str(&read(&path))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let validator = Validator::new(&schema, &[])
+            .unwrap_or_else(|e| panic!("{} does not compile: {e}", path.display()));
+        let stem = path
+            .to_string_lossy()
+            .trim_end_matches(".schema.json")
+            .to_owned();
+        for (mode, suffix) in [
+            (Mode::FirstError, "golden"),
+            (Mode::AllErrors, "all-errors.golden"),
+        ] {
+            compare(Path::new(&stem), &validator, mode, suffix);
+        }
+    }
+}
+
 #[test]
 fn request_corpus_has_at_least_100_bodies() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ajv");
+    let dir = corpus_dir();
     let n = read(&dir.join("request.jsonl"))
         .lines()
         .filter(|l| !l.trim().is_empty())

@@ -36,7 +36,10 @@ fn unsupported_schemas_are_refused_with_their_location() {
             json!({"nullable": true}),
             "#: \"nullable\" cannot be used without \"type\"",
         ),
-        (json!({"type": "strin"}), "#/type: unknown type"),
+        (
+            json!({"type": "strin"}),
+            "#/type: `type` must be a type name",
+        ),
         (
             json!({"$ref": "other.json#/x"}),
             "#/$ref: cannot resolve $ref",

@@ -4,3 +4,4 @@ mod ajv_agreement;
 mod ajv_goldens;
 mod ajv_schemas;
 mod examples;
+mod generated_types;

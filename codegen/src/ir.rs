@@ -1,0 +1,126 @@
+//! The intermediate representation: named Rust types with fields, variants, checks and docs,
+//! independent of both JSON Schema and token syntax.
+
+/// Index of a [`TypeDef`] in [`Module::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// Everything one generated file contains.
+#[derive(Debug, Default)]
+pub struct Module {
+    /// In emission order.
+    pub types: Vec<TypeDef>,
+}
+
+/// One named Rust item.
+#[derive(Debug)]
+pub struct TypeDef {
+    pub name: String,
+    /// Where it comes from, for errors and docs.
+    pub pointer: String,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+    pub kind: Kind,
+    /// Whether every value it can hold supports `Eq` and `Hash` (no floating point inside).
+    pub eq: bool,
+}
+
+#[derive(Debug)]
+pub enum Kind {
+    /// `pub type Name = Target;` for a named schema that needs no type of its own.
+    Alias(Ty),
+    Struct(Struct),
+    /// A string enum that keeps unknown values.
+    Enum(Vec<Variant>),
+    /// A single string value (`const`).
+    Const(String),
+    /// A checked wrapper with a private field.
+    Newtype(Newtype),
+    /// `oneOf` told apart by a `const` property.
+    Tagged(Tagged),
+}
+
+#[derive(Debug)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    pub unknown: UnknownFields,
+}
+
+/// What happens to members the schema does not list.
+#[derive(Debug)]
+pub enum UnknownFields {
+    /// Tolerated and kept in a JSON map, so additive server changes neither break clients nor
+    /// get lost when a value is serialized again.
+    Keep,
+    /// `additionalProperties: false`.
+    Deny,
+    /// `additionalProperties: {schema}`: collected into a map of this value type.
+    Collect(Ty),
+}
+
+#[derive(Debug)]
+pub struct Field {
+    /// Rust identifier (snake case, without `r#`).
+    pub name: String,
+    /// Member name on the wire.
+    pub wire: String,
+    pub ty: Ty,
+    pub presence: Presence,
+    pub docs: Vec<String>,
+    pub deprecated: bool,
+}
+
+/// How a member's absence and `null` are represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Must be present, never null: `T`.
+    Required,
+    /// Must be present, may be null: `Option<T>`, a missing key is an error.
+    RequiredNullable,
+    /// May be absent, never null: `Option<T>`, skipped when `None`.
+    Optional,
+    /// May be absent or null: `Tristate<T>`.
+    OptionalNullable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    Bool,
+    Integer,
+    Number,
+    String,
+    /// Any JSON value.
+    Json,
+    /// Any JSON object.
+    JsonObject,
+    Named(TypeId),
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+    /// A nullable value where no field presence applies (array items, map values).
+    Option(Box<Ty>),
+    /// Indirection on a cycle edge.
+    Box(Box<Ty>),
+}
+
+#[derive(Debug)]
+pub struct Variant {
+    pub name: String,
+    pub value: String,
+    pub docs: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Newtype {
+    pub inner: Ty,
+    pub checks: crate::schema::Checks,
+    /// `x-secret`: `Debug` prints no value.
+    pub secret: bool,
+}
+
+#[derive(Debug)]
+pub struct Tagged {
+    /// The member holding the tag.
+    pub tag: String,
+    /// Tag value and the struct that carries it.
+    pub variants: Vec<(String, TypeId)>,
+}

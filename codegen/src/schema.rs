@@ -1,0 +1,343 @@
+//! The schema model: one JSON Schema node read into typed keywords, with every keyword outside
+//! the supported subset rejected by name and JSON pointer.
+
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+
+/// Keywords that only annotate (or identify) a schema and never change which Rust type it maps to.
+const ANNOTATIONS: &[&str] = &[
+    "$schema",
+    "$id",
+    "$comment",
+    "title",
+    "description",
+    "examples",
+    "default",
+    "deprecated",
+];
+
+/// Keywords the generator understands.
+const STRUCTURE: &[&str] = &[
+    "$ref",
+    "$defs",
+    "definitions",
+    "type",
+    "nullable",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "const",
+    "allOf",
+    "oneOf",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+];
+
+/// One schema node. Sub-schemas stay as borrowed JSON so lowering can follow them lazily and
+/// compute their pointers.
+#[derive(Debug)]
+pub struct Schema<'a> {
+    /// `document#/json/pointer` of this node, used in every error message.
+    pub pointer: String,
+    /// The whole node, for merging and fingerprinting.
+    pub raw: &'a Map<String, Value>,
+    pub reference: Option<&'a str>,
+    /// `type`, without `"null"`.
+    pub types: Vec<&'a str>,
+    /// `nullable: true`, `"null"` in `type`, or `null` in `enum`.
+    pub nullable: bool,
+    pub properties: Vec<(&'a str, &'a Value)>,
+    pub required: Vec<&'a str>,
+    pub additional: Additional<'a>,
+    pub items: Option<&'a Value>,
+    /// `enum` without `null`.
+    pub enum_values: Option<Vec<&'a Value>>,
+    pub constant: Option<&'a Value>,
+    pub all_of: Vec<&'a Value>,
+    pub one_of: Vec<&'a Value>,
+    pub defs: Vec<(&'a str, &'a Value)>,
+    pub checks: Checks,
+    pub docs: Annotations<'a>,
+}
+
+/// `additionalProperties`.
+#[derive(Debug, Clone, Copy)]
+pub enum Additional<'a> {
+    /// Absent or `true`: other members are tolerated.
+    Tolerated,
+    /// `false`: other members are an error.
+    Denied,
+    /// A schema every other member must match.
+    Schema(&'a Value),
+}
+
+/// Value constraints that turn a plain type into a checked newtype.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checks {
+    pub pattern: Option<String>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub minimum: Option<serde_json::Number>,
+    pub maximum: Option<serde_json::Number>,
+    pub exclusive_minimum: Option<serde_json::Number>,
+    pub exclusive_maximum: Option<serde_json::Number>,
+}
+
+impl Checks {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Constraints that can only hold for strings.
+    pub fn has_string_checks(&self) -> bool {
+        self.pattern.is_some() || self.min_length.is_some() || self.max_length.is_some()
+    }
+
+    pub fn has_array_checks(&self) -> bool {
+        self.min_items.is_some() || self.max_items.is_some()
+    }
+
+    pub fn has_number_checks(&self) -> bool {
+        self.minimum.is_some()
+            || self.maximum.is_some()
+            || self.exclusive_minimum.is_some()
+            || self.exclusive_maximum.is_some()
+    }
+}
+
+/// What a schema says about itself for people.
+#[derive(Debug, Clone, Default)]
+pub struct Annotations<'a> {
+    pub title: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub examples: Vec<&'a Value>,
+    pub default: Option<&'a Value>,
+    pub deprecated: bool,
+    /// `x-enum-descriptions`, one per non-null `enum` value.
+    pub enum_descriptions: Vec<&'a str>,
+    /// `x-enum-varnames`, one Rust variant name per non-null `enum` value.
+    pub enum_varnames: Vec<&'a str>,
+    /// `x-secret: true`: the value must never reach a log, so its `Debug` is redacted.
+    pub secret: bool,
+}
+
+impl<'a> Schema<'a> {
+    /// Reads `value` (found at `pointer`). `true` and `{}` read as a schema without keywords.
+    pub fn parse(value: &'a Value, pointer: String) -> Result<Self, Error> {
+        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+        let raw = match value {
+            Value::Object(map) => map,
+            Value::Bool(true) => &*EMPTY,
+            Value::Bool(false) => {
+                return Err(Error::unsupported(
+                    &pointer,
+                    "the `false` schema (nothing matches) has no Rust type",
+                ));
+            }
+            _ => {
+                return Err(Error::unsupported(
+                    &pointer,
+                    "a schema must be an object or a boolean",
+                ));
+            }
+        };
+        for key in raw.keys() {
+            let known = ANNOTATIONS.contains(&key.as_str())
+                || STRUCTURE.contains(&key.as_str())
+                || key.starts_with("x-");
+            if !known {
+                return Err(Error::unsupported(
+                    &pointer,
+                    format!("keyword `{key}` is not supported"),
+                ));
+            }
+        }
+        let at = |key: &str| format!("{pointer}/{}", escape(key));
+        let string = |key: &str| -> Result<Option<&'a str>, Error> {
+            match raw.get(key) {
+                None => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.as_str())),
+                Some(_) => Err(Error::unsupported(&at(key), "must be a string")),
+            }
+        };
+        let count = |key: &str| -> Result<Option<u64>, Error> {
+            match raw.get(key) {
+                None => Ok(None),
+                Some(v) => v
+                    .as_u64()
+                    .map(Some)
+                    .ok_or_else(|| Error::unsupported(&at(key), "must be a non-negative integer")),
+            }
+        };
+        let number = |key: &str| -> Result<Option<serde_json::Number>, Error> {
+            match raw.get(key) {
+                None => Ok(None),
+                Some(Value::Number(n)) => Ok(Some(n.clone())),
+                Some(_) => Err(Error::unsupported(&at(key), "must be a number")),
+            }
+        };
+        let schemas = |key: &str| -> Result<Vec<&'a Value>, Error> {
+            match raw.get(key) {
+                None => Ok(Vec::new()),
+                Some(Value::Array(list)) if !list.is_empty() => Ok(list.iter().collect()),
+                Some(_) => Err(Error::unsupported(
+                    &at(key),
+                    "must be a non-empty array of schemas",
+                )),
+            }
+        };
+        let members = |key: &str| -> Result<Vec<(&'a str, &'a Value)>, Error> {
+            match raw.get(key) {
+                None => Ok(Vec::new()),
+                Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| (k.as_str(), v)).collect()),
+                Some(_) => Err(Error::unsupported(&at(key), "must be an object of schemas")),
+            }
+        };
+        let strings = |key: &str| -> Result<Vec<&'a str>, Error> {
+            match raw.get(key) {
+                None => Ok(Vec::new()),
+                Some(Value::Array(list)) => list
+                    .iter()
+                    .map(|v| {
+                        v.as_str().ok_or_else(|| {
+                            Error::unsupported(&at(key), "must be an array of strings")
+                        })
+                    })
+                    .collect(),
+                Some(_) => Err(Error::unsupported(&at(key), "must be an array of strings")),
+            }
+        };
+
+        let mut nullable = match raw.get("nullable") {
+            None | Some(Value::Bool(false)) => false,
+            Some(Value::Bool(true)) => true,
+            Some(_) => return Err(Error::unsupported(&at("nullable"), "must be a boolean")),
+        };
+        let mut types = match raw.get("type") {
+            None => Vec::new(),
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(list)) => list
+                .iter()
+                .map(|t| {
+                    t.as_str()
+                        .ok_or_else(|| Error::unsupported(&at("type"), "must name types"))
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => {
+                return Err(Error::unsupported(
+                    &at("type"),
+                    "must be a string or an array",
+                ));
+            }
+        };
+        if types.contains(&"null") {
+            nullable = true;
+            types.retain(|t| *t != "null");
+        }
+        let enum_values = match raw.get("enum") {
+            None => None,
+            Some(Value::Array(list)) => {
+                if list.contains(&Value::Null) {
+                    nullable = true;
+                }
+                Some(list.iter().filter(|v| !v.is_null()).collect())
+            }
+            Some(_) => return Err(Error::unsupported(&at("enum"), "must be an array")),
+        };
+        let additional = match raw.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => Additional::Tolerated,
+            Some(Value::Bool(false)) => Additional::Denied,
+            Some(v @ Value::Object(_)) => Additional::Schema(v),
+            Some(_) => {
+                return Err(Error::unsupported(
+                    &at("additionalProperties"),
+                    "must be a boolean or a schema",
+                ));
+            }
+        };
+        let mut defs = members("$defs")?;
+        defs.extend(members("definitions")?);
+        let examples = match raw.get("examples") {
+            None => Vec::new(),
+            Some(Value::Array(list)) => list.iter().collect(),
+            Some(_) => return Err(Error::unsupported(&at("examples"), "must be an array")),
+        };
+        let deprecated = match raw.get("deprecated") {
+            None | Some(Value::Bool(false)) => false,
+            Some(Value::Bool(true)) => true,
+            Some(_) => return Err(Error::unsupported(&at("deprecated"), "must be a boolean")),
+        };
+        let checks = Checks {
+            pattern: string("pattern")?.map(str::to_owned),
+            min_length: count("minLength")?,
+            max_length: count("maxLength")?,
+            min_items: count("minItems")?,
+            max_items: count("maxItems")?,
+            minimum: number("minimum")?,
+            maximum: number("maximum")?,
+            exclusive_minimum: number("exclusiveMinimum")?,
+            exclusive_maximum: number("exclusiveMaximum")?,
+        };
+        Ok(Self {
+            reference: string("$ref")?,
+            types,
+            nullable,
+            properties: members("properties")?,
+            required: strings("required")?,
+            additional,
+            items: raw.get("items"),
+            enum_values,
+            constant: raw.get("const"),
+            all_of: schemas("allOf")?,
+            one_of: schemas("oneOf")?,
+            defs,
+            checks,
+            docs: Annotations {
+                title: string("title")?,
+                description: string("description")?,
+                examples,
+                default: raw.get("default"),
+                deprecated,
+                enum_descriptions: strings("x-enum-descriptions")?,
+                enum_varnames: strings("x-enum-varnames")?,
+                secret: raw.get("x-secret") == Some(&Value::Bool(true)),
+            },
+            raw,
+            pointer,
+        })
+    }
+
+    /// Whether the node constrains or shapes values at all (annotations and `$defs` do not).
+    pub fn has_validation(&self) -> bool {
+        self.raw.keys().any(|k| {
+            STRUCTURE.contains(&k.as_str()) && !matches!(k.as_str(), "$defs" | "definitions")
+        })
+    }
+
+    /// Pointer of a child reached through `keys`.
+    pub fn child(&self, keys: &[&str]) -> String {
+        let mut pointer = self.pointer.clone();
+        for key in keys {
+            pointer.push('/');
+            pointer.push_str(&escape(key));
+        }
+        pointer
+    }
+}
+
+/// Escapes one JSON pointer reference token.
+pub fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}

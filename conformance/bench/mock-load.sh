@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Load test: the mock against a bare axum server answering the same 200 body, both on
+# loopback, with wrk. Prints req/s, p99, errors, the ratio, and the mock's memory over time.
+#   conformance/bench/mock-load.sh [DURATION_S=60] [CONNECTIONS=32] [THREADS=2]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=${1:-60}; conns=${2:-32}; threads=${3:-2}
+cargo build --release -q -p kyc-conformance --bin kyc-conformance --example mock_bare_baseline
+bin=target/release/kyc-conformance
+bare=target/release/examples/mock_bare_baseline
+script=conformance/bench/mock-load.lua
+export WRK_THREADS=$threads
+
+run() { # name url
+  wrk -t"$threads" -c"$conns" -d"${duration}s" --latency -s "$script" "$2" > "/tmp/mock-load-$1.txt"
+  local rps p99 summary
+  rps=$(awk '/Requests\/sec/ {print $2}' "/tmp/mock-load-$1.txt")
+  summary=$(grep '^p50_us' "/tmp/mock-load-$1.txt")
+  echo "$1: req/s=$rps $summary"
+  echo "$rps" > "/tmp/mock-load-$1.rps"
+}
+
+$bare 127.0.0.1:8091 & bare_pid=$!
+RUST_LOG=warn $bin mock --addr 127.0.0.1:8090 --token bench-token --scenarios conformance/bench/scenarios-100k.json & mock_pid=$!
+trap 'kill $bare_pid $mock_pid 2>/dev/null || true' EXIT
+sleep 1
+
+run bare http://127.0.0.1:8091
+( for i in $(seq 0 5 "$duration"); do
+    echo "t=${i}s rss_kib=$(ps -o rss= -p $mock_pid | tr -d ' ')"; sleep 5
+  done ) > /tmp/mock-load-rss.txt &
+rss_pid=$!
+run mock http://127.0.0.1:8090
+kill $rss_pid 2>/dev/null || true
+echo "memory of the mock during its run:"; cat /tmp/mock-load-rss.txt
+echo "after: rss_kib=$(ps -o rss= -p $mock_pid | tr -d ' ')"
+awk -v m="$(cat /tmp/mock-load-mock.rps)" -v b="$(cat /tmp/mock-load-bare.rps)" \
+  'BEGIN { printf "ratio mock/bare = %.3f\n", m / b }'
