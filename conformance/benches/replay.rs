@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use kyc_conformance::mock::{self, MockConfig, RunningMock};
 use kyc_conformance::runner::cassette::{self, Cassette};
+use kyc_conformance::runner::client::Answer;
 use kyc_conformance::runner::client::{Outgoing, Secret, Session};
 use kyc_conformance::runner::embedded::SEED;
-use kyc_conformance::runner::{prepare, replay_all};
+use kyc_conformance::runner::{judge, prepare, replay_all};
 use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
 
@@ -29,6 +30,8 @@ struct Fixture {
     session: Arc<Session>,
     cassettes: Arc<Vec<Cassette>>,
     requests: Arc<Vec<Outgoing>>,
+    /// One answer per suite cassette, for the comparison-only measurement.
+    answers: Vec<(Cassette, Answer)>,
 }
 
 fn fixture() -> &'static Fixture {
@@ -61,12 +64,21 @@ fn fixture() -> &'static Fixture {
             .iter()
             .map(|c| prepare(c, &session).unwrap().outgoing)
             .collect();
+        let answers = runtime.block_on(async {
+            let mut out = Vec::new();
+            for c in &suite {
+                let outgoing = prepare(c, &session).unwrap().outgoing;
+                out.push((c.clone(), session.send(&outgoing).await.unwrap()));
+            }
+            out
+        });
         Fixture {
             runtime,
             _mock: mock,
             session: Arc::new(session),
             cassettes: Arc::new(cassettes),
             requests: Arc::new(requests),
+            answers,
         }
     })
 }
@@ -110,4 +122,59 @@ fn bare_loop_10k_jobs_8() -> usize {
         }
         n
     })
+}
+
+/// The runner's own work per case without the network, on one thread: fill placeholders,
+/// compare with the recording and the spec.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn compare_only_10k_one_thread() -> usize {
+    let f = fixture();
+    let mut failing = 0;
+    for (cassette, answer) in f.answers.iter().cycle().take(CASES) {
+        let prepared = prepare(cassette, &f.session).unwrap();
+        let result = judge(&f.session, cassette, &prepared, answer.clone());
+        failing += result.deviations.len();
+    }
+    failing
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn part_prepare_10k() -> usize {
+    let f = fixture();
+    let mut n = 0;
+    for (cassette, _) in f.answers.iter().cycle().take(CASES) {
+        n += prepare(cassette, &f.session).unwrap().outgoing.path.len();
+    }
+    n
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn part_parse_and_spec_check_10k() -> usize {
+    let f = fixture();
+    let mut n = 0;
+    for (cassette, answer) in f.answers.iter().cycle().take(CASES) {
+        let body: serde_json::Value = match serde_json::from_slice(&answer.body) {
+            Ok(v) => v,
+            Err(_) => continue,
+        };
+        n += kyc_conformance::runner::spec_check::check(
+            &cassette.request.path,
+            answer.status,
+            &body,
+        )
+        .len();
+    }
+    n
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn part_parse_only_10k() -> usize {
+    let f = fixture();
+    let mut n = 0;
+    for (_, answer) in f.answers.iter().cycle().take(CASES) {
+        if let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(&answer.body) {
+            n += m.len();
+        }
+    }
+    n
 }

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::cassette::Cassette;
 use super::client::Answer;
 use super::deviation::{Deviation, Kind, Severity};
-use super::pointer::{self, Pattern};
+use super::pointer::{self, Pattern, Seg};
 use super::spec_check;
 
 /// Body pointers that are volatile in every cassette.
@@ -35,18 +35,24 @@ const TRANSPORT_HEADERS: [&str; 7] = [
 /// How one cassette's answers are compared.
 #[derive(Clone, Debug)]
 pub struct Rules {
+    /// The cassette's own volatile pointers (the defaults are shared, see `defaults`).
     volatile: Vec<Pattern>,
     array_keys: Vec<(Pattern, String)>,
+}
+
+/// [`DEFAULT_VOLATILE`], parsed once.
+fn defaults() -> &'static [Pattern] {
+    static DEFAULTS: std::sync::OnceLock<Vec<Pattern>> = std::sync::OnceLock::new();
+    DEFAULTS.get_or_init(|| DEFAULT_VOLATILE.iter().map(|p| Pattern::parse(p)).collect())
 }
 
 impl Rules {
     /// The default volatile pointers plus the cassette's own.
     pub fn for_cassette(cassette: &Cassette) -> Rules {
-        let volatile = DEFAULT_VOLATILE
+        let volatile = cassette
+            .volatile
             .iter()
-            .copied()
-            .chain(cassette.volatile.iter().map(String::as_str))
-            .map(Pattern::parse)
+            .map(|p| Pattern::parse(p))
             .collect();
         let array_keys = cassette
             .array_keys
@@ -59,19 +65,26 @@ impl Rules {
         }
     }
 
-    /// The volatile pointers as insta redaction selectors.
+    /// The volatile pointers (defaults first) as insta redaction selectors.
     pub fn volatile_selectors(&self) -> Vec<String> {
-        self.volatile.iter().map(Pattern::to_selector).collect()
+        defaults()
+            .iter()
+            .chain(&self.volatile)
+            .map(Pattern::to_selector)
+            .collect()
     }
 
-    fn is_volatile(&self, path: &[String]) -> bool {
-        self.volatile.iter().any(|p| p.matches(path))
+    fn is_volatile(&self, path: &[Seg<'_>]) -> bool {
+        defaults()
+            .iter()
+            .chain(&self.volatile)
+            .any(|p| p.matches_segs(path))
     }
 
-    fn array_key(&self, path: &[String]) -> Option<&str> {
+    fn array_key(&self, path: &[Seg<'_>]) -> Option<&str> {
         self.array_keys
             .iter()
-            .find(|(p, _)| p.matches(path))
+            .find(|(p, _)| p.matches_segs(path))
             .map(|(_, k)| k.as_str())
     }
 }
@@ -320,26 +333,25 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-fn diff(
-    want: &Value,
-    got: &Value,
-    path: &mut Vec<String>,
+fn diff<'a>(
+    want: &'a Value,
+    got: &'a Value,
+    path: &mut Vec<Seg<'a>>,
     rules: &Rules,
     out: &mut Vec<Deviation>,
 ) {
     if rules.is_volatile(path) {
         return;
     }
-    let at = pointer::join(path);
     match (want, got) {
         (Value::Object(w), Value::Object(g)) => {
             for (key, wv) in w {
-                path.push(key.clone());
+                path.push(Seg::Key(key));
                 match g.get(key) {
                     Some(gv) => diff(wv, gv, path, rules, out),
                     None => out.push(Deviation {
                         kind: Kind::MissingField,
-                        path: pointer::join(path),
+                        path: pointer::join_segs(path),
                         severity: Severity::Breaking,
                         expected: wv.clone(),
                         actual: Value::Null,
@@ -350,10 +362,10 @@ fn diff(
             }
             for (key, gv) in g {
                 if !w.contains_key(key) {
-                    path.push(key.clone());
+                    path.push(Seg::Key(key));
                     out.push(Deviation {
                         kind: Kind::UnexpectedField,
-                        path: pointer::join(path),
+                        path: pointer::join_segs(path),
                         severity: Severity::Additive,
                         expected: Value::Null,
                         actual: gv.clone(),
@@ -369,7 +381,7 @@ fn diff(
         },
         (w, g) if type_name(w) != type_name(g) => out.push(Deviation {
             kind: Kind::TypeMismatch,
-            path: at,
+            path: pointer::join_segs(path),
             severity: Severity::Breaking,
             expected: w.clone(),
             actual: g.clone(),
@@ -377,7 +389,7 @@ fn diff(
         }),
         (w, g) if w != g => out.push(Deviation {
             kind: Kind::ValueMismatch,
-            path: at,
+            path: pointer::join_segs(path),
             severity: Severity::Breaking,
             expected: w.clone(),
             actual: g.clone(),
@@ -387,15 +399,15 @@ fn diff(
     }
 }
 
-fn diff_indexed(
-    w: &[Value],
-    g: &[Value],
-    path: &mut Vec<String>,
+fn diff_indexed<'a>(
+    w: &'a [Value],
+    g: &'a [Value],
+    path: &mut Vec<Seg<'a>>,
     rules: &Rules,
     out: &mut Vec<Deviation>,
 ) {
     for i in 0..w.len().max(g.len()) {
-        path.push(i.to_string());
+        path.push(Seg::Index(i));
         match (w.get(i), g.get(i)) {
             (Some(wv), Some(gv)) => diff(wv, gv, path, rules, out),
             (Some(wv), None) => out.push(missing_item(wv, path)),
@@ -408,32 +420,32 @@ fn diff_indexed(
 
 /// Arrays whose elements are matched by a key property (`arrayKeys`), so an order change is
 /// not reported as every element changing.
-fn diff_keyed(
-    w: &[Value],
-    g: &[Value],
+fn diff_keyed<'a>(
+    w: &'a [Value],
+    g: &'a [Value],
     key: &str,
-    path: &mut Vec<String>,
+    path: &mut Vec<Seg<'a>>,
     rules: &Rules,
     out: &mut Vec<Deviation>,
 ) {
-    let key_of = |v: &Value| v.get(key).cloned();
+    let key_of = |v: &'a Value| v.get(key);
     let mut used = vec![false; g.len()];
     for (i, wv) in w.iter().enumerate() {
         let found = key_of(wv).and_then(|k| {
             g.iter()
                 .enumerate()
-                .find(|(j, gv)| !used[*j] && key_of(gv).as_ref() == Some(&k))
+                .find(|(j, gv)| !used[*j] && key_of(gv) == Some(k))
                 .map(|(j, _)| j)
         });
         match found {
             Some(j) => {
                 used[j] = true;
-                path.push(j.to_string());
+                path.push(Seg::Index(j));
                 diff(wv, &g[j], path, rules, out);
                 path.pop();
             }
             None => {
-                path.push(i.to_string());
+                path.push(Seg::Index(i));
                 out.push(missing_item(wv, path));
                 path.pop();
             }
@@ -441,17 +453,17 @@ fn diff_keyed(
     }
     for (j, gv) in g.iter().enumerate() {
         if !used[j] {
-            path.push(j.to_string());
+            path.push(Seg::Index(j));
             out.push(extra_item(gv, path));
             path.pop();
         }
     }
 }
 
-fn missing_item(wv: &Value, path: &[String]) -> Deviation {
+fn missing_item(wv: &Value, path: &[Seg<'_>]) -> Deviation {
     Deviation {
         kind: Kind::MissingField,
-        path: pointer::join(path),
+        path: pointer::join_segs(path),
         severity: Severity::Breaking,
         expected: wv.clone(),
         actual: Value::Null,
@@ -459,10 +471,10 @@ fn missing_item(wv: &Value, path: &[String]) -> Deviation {
     }
 }
 
-fn extra_item(gv: &Value, path: &[String]) -> Deviation {
+fn extra_item(gv: &Value, path: &[Seg<'_>]) -> Deviation {
     Deviation {
         kind: Kind::UnexpectedField,
-        path: pointer::join(path),
+        path: pointer::join_segs(path),
         severity: Severity::Additive,
         expected: Value::Null,
         actual: gv.clone(),

@@ -31,8 +31,33 @@ impl<'a> Values<'a> {
 
     /// Fills every placeholder in one string; `pointer` locates it for errors.
     pub fn fill_str(&self, text: &str, pointer: &str) -> Result<String, Unfilled> {
+        match self.fill(text) {
+            Ok(filled) => Ok(filled.unwrap_or_else(|| text.to_string())),
+            Err(name) => Err(Unfilled {
+                name,
+                pointer: pointer.to_string(),
+            }),
+        }
+    }
+
+    /// Fills every string (values, not keys) inside a JSON value; `pointer` locates the value
+    /// for errors.
+    pub fn fill_json(&self, value: &Value, pointer: &str) -> Result<Value, Unfilled> {
+        let mut out = value.clone();
+        self.fill_in_place(&mut out).map_err(|(name, mut rev)| {
+            rev.reverse();
+            Unfilled {
+                name,
+                pointer: format!("{pointer}{}", rev.concat()),
+            }
+        })?;
+        Ok(out)
+    }
+
+    /// The filled text, `None` when there is nothing to fill, or the unknown name.
+    fn fill(&self, text: &str) -> Result<Option<String>, String> {
         if !text.contains("{{") {
-            return Ok(text.to_string());
+            return Ok(None);
         }
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
@@ -42,38 +67,41 @@ impl<'a> Values<'a> {
             };
             let name = rest[start + 2..start + 2 + len].trim();
             out.push_str(&rest[..start]);
-            let value = self.map.get(name).ok_or_else(|| Unfilled {
-                name: name.to_string(),
-                pointer: pointer.to_string(),
-            })?;
-            out.push_str(value);
+            out.push_str(self.map.get(name).ok_or_else(|| name.to_string())?);
             rest = &rest[start + 2 + len + 2..];
         }
         out.push_str(rest);
-        Ok(out)
+        Ok(Some(out))
     }
 
-    /// Fills every string (values, not keys) inside a JSON value.
-    pub fn fill_json(&self, value: &Value, pointer: &str) -> Result<Value, Unfilled> {
-        Ok(match value {
-            Value::String(s) => Value::String(self.fill_str(s, pointer)?),
-            Value::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| self.fill_json(v, &format!("{pointer}/{i}")))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| {
-                        let at = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
-                        Ok((k.clone(), self.fill_json(v, &at)?))
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
-            other => other.clone(),
-        })
+    /// Fills strings in place. On failure: the name and the path's segments, innermost first
+    /// (built only on the way out, so a successful fill allocates no pointers).
+    fn fill_in_place(&self, value: &mut Value) -> Result<(), (String, Vec<String>)> {
+        match value {
+            Value::String(s) => {
+                if let Some(filled) = self.fill(s).map_err(|name| (name, Vec::new()))? {
+                    *s = filled;
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter_mut().enumerate() {
+                    self.fill_in_place(v).map_err(|(n, mut rev)| {
+                        rev.push(format!("/{i}"));
+                        (n, rev)
+                    })?;
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    self.fill_in_place(v).map_err(|(n, mut rev)| {
+                        rev.push(format!("/{}", k.replace('~', "~0").replace('/', "~1")));
+                        (n, rev)
+                    })?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 
@@ -102,5 +130,9 @@ mod tests {
             })
         );
         assert_eq!(values.fill_str("{{unclosed", "").unwrap(), "{{unclosed");
+        let err = values
+            .fill_json(&json!({"a": [1, {"b/c": "{{x}}"}]}), "/response/body")
+            .unwrap_err();
+        assert_eq!(err.pointer, "/response/body/a/1/b~1c");
     }
 }

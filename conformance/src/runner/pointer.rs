@@ -60,6 +60,44 @@ impl Pattern {
     }
 }
 
+/// One step of a concrete path, borrowed from the document being walked, so walking a body
+/// allocates nothing until a pointer has to be shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seg<'a> {
+    /// An object member.
+    Key(&'a str),
+    /// An array element.
+    Index(usize),
+}
+
+impl Pattern {
+    /// True when the concrete path is matched.
+    pub fn matches_segs(&self, path: &[Seg<'_>]) -> bool {
+        self.segments.len() == path.len()
+            && self.segments.iter().zip(path).all(|(p, s)| match (p, s) {
+                (Segment::Any, _) => true,
+                (Segment::Exact(e), Seg::Key(k)) => e == k,
+                (Segment::Exact(e), Seg::Index(i)) => e.parse::<usize>() == Ok(*i),
+            })
+    }
+}
+
+/// Joins borrowed segments into a pointer.
+pub fn join_segs(path: &[Seg<'_>]) -> String {
+    let mut out = String::new();
+    for s in path {
+        out.push('/');
+        match s {
+            Seg::Key(k) if k.contains(['~', '/']) => {
+                out.push_str(&k.replace('~', "~0").replace('/', "~1"));
+            }
+            Seg::Key(k) => out.push_str(k),
+            Seg::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
 /// Splits a pointer into unescaped segments.
 pub fn split(text: &str) -> Vec<String> {
     if text.is_empty() {
@@ -89,6 +127,20 @@ mod tests {
         assert!(!p.matches(&split("/data/kycDocumentList/1")));
         assert!(!p.matches(&split("/data/kyc/1/id")));
         assert_eq!(p.to_selector(), ".data.kycDocumentList[].id");
+    }
+
+    #[test]
+    fn borrowed_segments_match_and_join_like_owned_ones() {
+        let p = Pattern::parse("/data/kycDocumentList/*/id");
+        let path = [
+            Seg::Key("data"),
+            Seg::Key("kycDocumentList"),
+            Seg::Index(1),
+            Seg::Key("id"),
+        ];
+        assert!(p.matches_segs(&path));
+        assert!(Pattern::parse("/a/0").matches_segs(&[Seg::Key("a"), Seg::Index(0)]));
+        assert_eq!(join_segs(&[Seg::Key("a/b"), Seg::Index(2)]), "/a~1b/2");
     }
 
     #[test]
