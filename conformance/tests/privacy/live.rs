@@ -171,7 +171,8 @@ fn shards_split_the_bundled_suite_without_overlap() {
         ]
         .map(String::from)
         .to_vec());
-        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        // 0 or 1: the bundled suite's own verdict is not what this test is about.
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
         let r = report(&json);
         names.push(
             r["cases"]
@@ -224,7 +225,7 @@ async fn ctrl_c_still_writes_the_report_of_what_ran() {
         "--report-json",
         json.to_str().unwrap(),
         "--jobs",
-        "1",
+        "2",
         "--timeout",
         "100",
     ])
@@ -232,10 +233,13 @@ async fn ctrl_c_still_writes_the_report_of_what_ran() {
     .stderr(Stdio::piped())
     .spawn()
     .unwrap();
-    // The fast case is done once the slow one is in flight (one job at a time).
+    // Both requests go out at once (two jobs); the fast one is answered at once, the slow
+    // one hangs. Interrupt once the slow one is in flight and the fast one had time to be
+    // judged.
     tokio::time::timeout(Duration::from_secs(30), stuck.notified())
         .await
         .expect("the slow request arrives");
+    tokio::time::sleep(Duration::from_millis(700)).await;
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
