@@ -293,3 +293,61 @@ fn record_that_cannot_reach_its_target_is_exit_2() {
     .to_vec());
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A target whose callback breaks `webhook.schema.json`: the capture reports it as an
+/// `invalid_webhook` deviation pointing into the callback body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_callback_is_a_deviation() {
+    let app = Router::new().route(
+        "/customer/kyc/init",
+        post(|body: axum::body::Bytes| async move {
+            let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            if let Some(url) = request["webhookURL"].as_str().map(str::to_string) {
+                // No `data`: the schema requires it.
+                let client = reqwest::Client::builder().no_proxy().build().unwrap();
+                let _ = client.post(url).json(&json!({"code": "0"})).send().await;
+            }
+            unauthorized()
+        }),
+    );
+    let url = serve(app).await;
+    let dir = scratch("invalid-callback");
+    let c = json!({
+        "name": "invalid-callback",
+        "request": {"method": "POST", "path": "/customer/kyc/init",
+                    "headers": {"content-type": "application/json", "x-connectfi-token": "{{token}}"},
+                    "body": {"customerId": "csta_1", "webhookURL": "http://127.0.0.1:9/hook"}},
+        "response": {"status": 401},
+        "expectedWebhooks": [{"body": {"code": "0"}, "withinMs": 3000}]
+    });
+    std::fs::write(dir.join("invalid-callback.json"), c.to_string()).unwrap();
+    let json = scratch("invalid-callback-report").join("report.json");
+    let args = [
+        "replay",
+        "--target",
+        &url,
+        "--cassettes",
+        dir.to_str().unwrap(),
+        "--report-json",
+        json.to_str().unwrap(),
+        "--capture-webhooks",
+    ]
+    .map(String::from)
+    .to_vec();
+    let out = tokio::task::spawn_blocking(move || run(args))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let r = report(&json);
+    let deviations = r["cases"][0]["deviations"].as_array().unwrap();
+    assert!(
+        deviations
+            .iter()
+            .any(|d| d["kind"] == "invalid_webhook" && d["expected"] == "required"),
+        "{r}"
+    );
+    assert!(
+        deviations.iter().all(|d| d["kind"] != "missing_webhook"),
+        "{r}"
+    );
+}
