@@ -20,6 +20,10 @@ enum Command {
     Mock(kyc_conformance::mock::cli::MockArgs),
     /// Replay cassettes against the embedded mock or a live target and report deviations.
     Replay(runner::cli::ReplayArgs),
+    /// Send the requests of cassettes to a live target and write fresh, redacted cassettes.
+    Record(kyc_conformance::record::cli::RecordArgs),
+    /// Check a directory of cassettes for secrets and personal data.
+    Lint(kyc_conformance::lint::cli::LintArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,5 +55,13 @@ fn main() -> ExitCode {
             }
         },
         Command::Replay(args) => runtime.block_on(runner::cli::run(args)),
+        Command::Record(args) => runtime.block_on(kyc_conformance::record::cli::run(args)),
+        Command::Lint(args) => match args.run() {
+            Ok(code) => code,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                ExitCode::from(2)
+            }
+        },
     }
 }

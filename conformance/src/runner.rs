@@ -32,6 +32,9 @@ use compare::{Expected, Rules};
 use placeholder::{Unfilled, Values};
 use report::{CaseResult, Outcome};
 
+use crate::redact::BodyKind;
+use crate::webhook_capture;
+
 /// The request of `cassette` with every placeholder filled, and its recorded response filled
 /// the same way (the recording may echo a variable such as the customer id).
 #[derive(Clone, Debug)]
@@ -105,21 +108,107 @@ pub fn prepare(cassette: &Cassette, session: &Session) -> Result<Prepared, Unfil
 }
 
 /// Replays one cassette. Never fails: a request that cannot be completed makes the case
-/// `errored`.
+/// `errored`. With the session's retries, a case that passes only after a retry is `flaky`;
+/// with its webhook receiver, the request's `webhookURL` points at the case's own slot and
+/// the callbacks that arrive are checked too.
 pub async fn replay_one(session: &Session, cassette: &Cassette) -> CaseResult {
     let name = cassette.name.clone();
-    let prepared = match prepare(cassette, session) {
+    let mut prepared = match prepare(cassette, session) {
         Ok(p) => p,
-        Err(e) => return CaseResult::errored(name, e.to_string()),
+        Err(e) => return CaseResult::errored(name, session.scrub_str(&e.to_string())),
     };
-    let answer = match session.send(&prepared.outgoing).await {
+    let slot = webhook_capture::slot(&cassette.name);
+    let receiver = session.webhook_receiver();
+    if let Some(r) = receiver {
+        let pointed = (prepared.outgoing.body.as_deref())
+            .and_then(|body| webhook_capture::point_at(body, &r.url(&slot)));
+        if pointed.is_some() {
+            prepared.outgoing.body = pointed;
+        }
+    }
+    let attempted = session.send_retrying(&prepared.outgoing).await;
+    let answer = match attempted.result {
         Ok(a) => a,
         Err(e) => return CaseResult::errored(name, session.scrub_str(&e.to_string())),
     };
-    judge(session, cassette, &prepared, answer)
+    let mut result = judge(session, cassette, &prepared, answer);
+    if let Some(r) = receiver {
+        let expected = cassette.expected_webhooks.len();
+        let wait = match expected {
+            0 => std::time::Duration::ZERO,
+            _ => cassette
+                .expected_webhooks
+                .iter()
+                .filter_map(|w| w.within_ms)
+                .max()
+                .map_or(
+                    webhook_capture::DEFAULT_WAIT,
+                    std::time::Duration::from_millis,
+                ),
+        };
+        let captured = r.wait(&slot, expected, wait).await;
+        let findings = webhook_capture::check(&captured, expected);
+        result
+            .deviations
+            .extend(findings.iter().map(webhook_deviation));
+        result.outcome = outcome_of(&result.deviations);
+    }
+    if attempted.attempts > 1 && result.outcome == Outcome::Passed {
+        result.outcome = Outcome::Flaky;
+    }
+    result
+}
+
+fn outcome_of(deviations: &[deviation::Deviation]) -> Outcome {
+    if deviations.iter().any(|d| d.severity.fails()) {
+        Outcome::Failed
+    } else {
+        Outcome::Passed
+    }
+}
+
+fn webhook_deviation(finding: &webhook_capture::Finding) -> deviation::Deviation {
+    use deviation::{Deviation, Kind, Severity};
+    use webhook_capture::Finding;
+    match finding {
+        Finding::Missing { expected, arrived } => Deviation {
+            kind: Kind::MissingWebhook,
+            path: String::new(),
+            severity: Severity::Breaking,
+            expected: (*expected).into(),
+            actual: (*arrived).into(),
+            message: format!("{expected} webhook(s) expected, {arrived} arrived in time"),
+        },
+        Finding::NotJson { index } => Deviation {
+            kind: Kind::InvalidWebhook,
+            path: String::new(),
+            severity: Severity::Breaking,
+            expected: "JSON".into(),
+            actual: Value::Null,
+            message: format!("webhook #{index} is not JSON"),
+        },
+        Finding::SchemaViolation {
+            index,
+            instance_path,
+            keyword,
+            message,
+        } => Deviation {
+            kind: Kind::InvalidWebhook,
+            path: instance_path.clone(),
+            severity: Severity::Breaking,
+            expected: Value::String(keyword.clone()),
+            actual: Value::Null,
+            message: format!("webhook #{index}: {message}"),
+        },
+    }
 }
 
 /// Compares an answer and builds the case result, secrets scrubbed.
+///
+/// Both sides are redacted with the session's redactor first, so the comparison happens
+/// between pseudonyms: equal real values stay equal, and no deviation can carry a real
+/// personal value or secret into a report. The raw answer is kept in memory only (for the
+/// suite's snapshot tests, which run against the mock's invented people).
 pub fn judge(
     session: &Session,
     cassette: &Cassette,
@@ -127,23 +216,43 @@ pub fn judge(
     answer: Answer,
 ) -> CaseResult {
     let rules = Rules::for_cassette(cassette);
-    let expected = Expected {
-        request_path: &prepared.outgoing.path,
+    let redactor = session.redactor();
+    let path = prepared.outgoing.path.as_str();
+    let recorded = BodyKind::Response {
+        path,
         status: prepared.status,
-        headers: &prepared.headers,
-        body: prepared.body.as_ref(),
     };
-    let mut deviations = compare::compare(&expected, &answer, &rules);
+    let recorded_headers = redactor.redact_headers(&prepared.headers);
+    let recorded_body = prepared.body.as_ref().map(|body| match body {
+        Value::String(text) => Value::String(redactor.scrub_text(text)),
+        json => redactor.redact_body(recorded, json).0,
+    });
+    let shown = Answer {
+        status: answer.status,
+        headers: redactor.redact_header_pairs(&answer.headers),
+        body: redactor.redact_body_bytes(
+            BodyKind::Response {
+                path,
+                status: answer.status,
+            },
+            &answer.body,
+        ),
+    };
+    let expected = Expected {
+        request_path: path,
+        status: prepared.status,
+        headers: &recorded_headers,
+        body: recorded_body.as_ref(),
+    };
+    let mut deviations = compare::compare(&expected, &shown, &rules);
     for d in &mut deviations {
         session.scrub(&mut d.expected);
         session.scrub(&mut d.actual);
+        redactor.scrub_json(&mut d.expected);
+        redactor.scrub_json(&mut d.actual);
         d.message = session.scrub_str(&d.message);
     }
-    let outcome = if deviations.iter().any(|d| d.severity.fails()) {
-        Outcome::Failed
-    } else {
-        Outcome::Passed
-    };
+    let outcome = outcome_of(&deviations);
     CaseResult {
         name: cassette.name.clone(),
         outcome,
@@ -161,14 +270,28 @@ pub async fn replay_all(
     jobs: usize,
     on_done: Arc<dyn Fn() + Send + Sync>,
 ) -> Vec<CaseResult> {
+    replay_each(session, cassettes, jobs, Arc::new(move |_, _| on_done())).await
+}
+
+/// Called with each finished case's index and result.
+pub type OnResult = Arc<dyn Fn(usize, &CaseResult) + Send + Sync>;
+
+/// [`replay_all`], handing each result and its index to `on_result` as it finishes, so a
+/// run cut short (Ctrl-C) can still report what ran.
+pub async fn replay_each(
+    session: Arc<Session>,
+    cassettes: Arc<Vec<Cassette>>,
+    jobs: usize,
+    on_result: OnResult,
+) -> Vec<CaseResult> {
     let permits = Arc::new(Semaphore::new(jobs.max(1)));
     let mut tasks = Vec::with_capacity(cassettes.len());
     for i in 0..cassettes.len() {
-        let (session, cassettes, permits, on_done) = (
+        let (session, cassettes, permits, on_result) = (
             session.clone(),
             cassettes.clone(),
             permits.clone(),
-            on_done.clone(),
+            on_result.clone(),
         );
         tasks.push(tokio::spawn(async move {
             let _permit = permits
@@ -176,7 +299,7 @@ pub async fn replay_all(
                 .await
                 .expect("the semaphore is never closed");
             let result = replay_one(&session, &cassettes[i]).await;
-            on_done();
+            on_result(i, &result);
             result
         }));
     }

@@ -1,9 +1,11 @@
 //! `kyc-conformance replay`: load, replay, report, exit 0 (all passed), 1 (deviations or
-//! errored cases) or 2 (could not run).
+//! errored cases), 2 (could not run) or 130 (interrupted; the report of what ran is still
+//! written).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -12,7 +14,9 @@ use super::cassette::{self, Cassette};
 use super::client::{Secret, Session};
 use super::embedded::EmbeddedMock;
 use super::output;
-use super::report::Report;
+use super::report::{CaseResult, Report};
+use crate::live::LiveArgs;
+use crate::webhook_capture::Receiver;
 
 /// The bundled suite, as seen from the workspace root.
 pub const BUNDLED_CASSETTES: &str = "conformance/cassettes";
@@ -46,14 +50,31 @@ pub struct ReplayArgs {
     /// measurements.
     #[arg(long, default_value_t = 1, hide = true)]
     pub repeat: usize,
+    /// Retries, rate ceiling and shard.
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// Collect the callbacks the target sends to each cassette's webhookURL on a 127.0.0.1
+    /// receiver and check them against webhook.schema.json. Always on for the mock; a live
+    /// target can only reach this machine's loopback through a tunnel.
+    #[arg(long)]
+    pub capture_webhooks: bool,
 }
+
+/// Exit code of a run stopped by Ctrl-C, after its partial report was written.
+pub const INTERRUPTED: u8 = 130;
 
 /// Runs `replay` and maps every failure to run to exit code 2.
 pub async fn run(args: ReplayArgs) -> ExitCode {
     match replay(args).await {
         Ok(report) => {
             output::result(&report.to_text(output::stdout_color()));
-            if report.all_passed() {
+            if report.interrupted {
+                output::diagnostic(&format!(
+                    "interrupted: the report holds the {} case(s) that finished",
+                    report.summary.total
+                ));
+                ExitCode::from(INTERRUPTED)
+            } else if report.all_passed() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
@@ -90,11 +111,14 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
     }
     let dir = args.cassettes.clone().unwrap_or_else(default_cassettes);
     let loaded = cassette::load_dir(&dir).context("loading cassettes")?;
-    let selected = select(
+    let selected: Vec<Cassette> = select(
         loaded.into_iter().map(|(_, c)| c),
         args.filter.as_deref(),
         args.repeat,
-    );
+    )
+    .into_iter()
+    .filter(|c| args.live.shard.is_none_or(|s| s.contains(&c.name)))
+    .collect();
     if selected.is_empty() {
         bail!(
             "no cassette to replay in {}{}",
@@ -108,7 +132,8 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
 
     // Keep the embedded mock alive for the whole run.
     let mut _mock = None;
-    let session = if args.target == "mock" {
+    let capture_webhooks = args.capture_webhooks || args.target == "mock";
+    let mut session = if args.target == "mock" {
         let mock = EmbeddedMock::start()
             .await
             .context("starting the embedded mock")?;
@@ -124,6 +149,13 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
     } else {
         live_session(&args.target, timeout).await?
     };
+    session.set_live(args.live.policy(), args.live.limiter());
+    if capture_webhooks {
+        let receiver = Receiver::start()
+            .await
+            .context("starting the webhook receiver on 127.0.0.1")?;
+        session.set_webhook_receiver(receiver);
+    }
 
     let total = selected.len();
     let bar = (output::stderr_is_terminal() && total >= 100).then(|| {
@@ -134,15 +166,33 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
         bar.set_message("replaying");
         bar
     });
-    let tick: Arc<dyn Fn() + Send + Sync> = match bar.clone() {
-        Some(bar) => Arc::new(move || bar.inc(1)),
-        None => Arc::new(|| {}),
+    // Finished cases are kept as they come in, so Ctrl-C still reports what ran.
+    let finished: Arc<Mutex<BTreeMap<usize, CaseResult>>> = Arc::default();
+    let on_result: super::OnResult = {
+        let (finished, bar) = (finished.clone(), bar.clone());
+        Arc::new(move |i, result| {
+            finished
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(i, result.clone());
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+        })
     };
-    let results = super::replay_all(Arc::new(session), Arc::new(selected), args.jobs, tick).await;
+    let run = super::replay_each(Arc::new(session), Arc::new(selected), args.jobs, on_result);
+    let (results, interrupted) = tokio::select! {
+        results = run => (results, false),
+        _ = tokio::signal::ctrl_c() => {
+            let done = std::mem::take(&mut *finished.lock().unwrap_or_else(PoisonError::into_inner));
+            (done.into_values().collect(), true)
+        }
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let report = Report::new(results);
+    let mut report = Report::new(results);
+    report.interrupted = interrupted;
     if let Some(path) = &args.report_json {
         std::fs::write(path, report.to_json())
             .with_context(|| format!("writing the JSON report to {}", path.display()))?;
@@ -178,7 +228,7 @@ fn select(
 }
 
 /// A session for a live target: the token from `CONNECTFI_TOKEN`, else a login.
-async fn live_session(url: &str, timeout: Duration) -> anyhow::Result<Session> {
+pub async fn live_session(url: &str, timeout: Duration) -> anyhow::Result<Session> {
     let mut session = Session::new(url, timeout)?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let credentials = match (env("CONNECTFI_LOGIN"), env("CONNECTFI_PASSWORD")) {

@@ -3,11 +3,19 @@
 //!
 //! The token is a [`Secret`]: its `Debug` is redacted, it is only ever written into the
 //! `x-connectfi-token` header, and [`Session::scrub`] removes it from anything a report shows.
+//! Each session also owns the run's [`Redactor`], which knows the secrets too and redacts
+//! answers before they are compared, so personal data never reaches a deviation; and the
+//! live-run settings (retries, rate ceiling, webhook receiver) its requests go out with.
 
 use std::fmt;
 use std::time::Duration;
 
 use serde_json::{Value, json};
+
+use crate::live::rate::Limiter;
+use crate::live::retry::{self, Attempted, Policy, Verdict};
+use crate::redact::{RedactError, Redactor};
+use crate::webhook_capture::Receiver;
 
 /// A value that must never appear in output.
 #[derive(Clone, PartialEq, Eq)]
@@ -86,6 +94,9 @@ pub enum ClientError {
     /// Logging in did not yield a token.
     #[error("login through /auth/get-token failed: {0}")]
     Login(String),
+    /// No pseudonym key could be made for the run's redactor.
+    #[error(transparent)]
+    Redact(#[from] RedactError),
 }
 
 /// A client bound to one target, with the token to send.
@@ -97,6 +108,10 @@ pub struct Session {
     token: Option<Secret>,
     credentials: Option<(Secret, Secret)>,
     secrets: Vec<Secret>,
+    redactor: Redactor,
+    retry: Policy,
+    limiter: Option<Limiter>,
+    webhooks: Option<Receiver>,
 }
 
 impl Session {
@@ -117,7 +132,47 @@ impl Session {
             token: None,
             credentials: None,
             secrets: Vec::new(),
+            redactor: Redactor::from_env()?,
+            retry: Policy::with_retries(0),
+            limiter: None,
+            webhooks: None,
         })
+    }
+
+    /// The run's redactor: answers, deviations and messages go through it before display.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Retries and a rate ceiling for every request of the session.
+    pub fn set_live(&mut self, retry: Policy, limiter: Option<Limiter>) {
+        self.retry = retry;
+        self.limiter = limiter;
+    }
+
+    /// A receiver for the callbacks of the cases replayed with this session.
+    pub fn set_webhook_receiver(&mut self, receiver: Receiver) {
+        self.webhooks = Some(receiver);
+    }
+
+    /// The webhook receiver, when capture is on.
+    pub fn webhook_receiver(&self) -> Option<&Receiver> {
+        self.webhooks.as_ref()
+    }
+
+    /// Sends with the session's retry policy and rate ceiling: the last result and the
+    /// number of attempts (more than one: the target needed a retry).
+    pub async fn send_retrying(
+        &self,
+        request: &Outgoing,
+    ) -> Attempted<Result<Answer, ClientError>> {
+        retry::run(
+            &self.retry,
+            self.limiter.as_ref(),
+            || self.send(request),
+            retry_verdict,
+        )
+        .await
     }
 
     /// Where requests go.
@@ -127,6 +182,7 @@ impl Session {
 
     /// Uses `token` for `{{token}}`.
     pub fn set_token(&mut self, token: Secret) {
+        self.redactor.register_secret(token.expose());
         self.secrets.push(token.clone());
         self.token = Some(token);
     }
@@ -138,6 +194,7 @@ impl Session {
 
     /// Marks another value (a login, a password) as never to be shown.
     pub fn add_secret(&mut self, secret: Secret) {
+        self.redactor.register_secret(secret.expose());
         self.secrets.push(secret);
     }
 
@@ -241,7 +298,7 @@ impl Session {
                 out = out.replace(s.expose(), "[redacted]");
             }
         }
-        out
+        self.redactor.scrub_text(&out)
     }
 
     /// Replaces every secret of this session inside a JSON value's strings.
@@ -259,5 +316,15 @@ impl Session {
             Value::Object(map) => map.values_mut().for_each(|v| self.scrub(v)),
             _ => {}
         }
+    }
+}
+
+/// What is worth retrying: connection errors (nothing reached the server), 429 and 503.
+/// A timeout is final: the target may have processed the request.
+pub fn retry_verdict(result: &Result<Answer, ClientError>) -> Verdict {
+    match result {
+        Ok(answer) => retry::verdict_for_status(answer.status, answer.header("retry-after")),
+        Err(ClientError::Transport(_)) => Verdict::Retry(None),
+        Err(_) => Verdict::Final,
     }
 }

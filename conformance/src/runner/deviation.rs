@@ -32,6 +32,10 @@ pub enum Kind {
     HeaderMismatch,
     /// The body should be JSON and is not.
     BodyNotJson,
+    /// Fewer status-change callbacks arrived than the cassette expects.
+    MissingWebhook,
+    /// A callback is not JSON or breaks `webhook.schema.json` (`path` points into it).
+    InvalidWebhook,
 }
 
 impl Kind {
@@ -47,6 +51,8 @@ impl Kind {
             Kind::UnknownEnumValue => "unknown_enum_value",
             Kind::HeaderMismatch => "header_mismatch",
             Kind::BodyNotJson => "body_not_json",
+            Kind::MissingWebhook => "missing_webhook",
+            Kind::InvalidWebhook => "invalid_webhook",
         }
     }
 }

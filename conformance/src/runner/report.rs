@@ -22,6 +22,9 @@ pub enum Outcome {
     Failed,
     /// The exchange could not be completed.
     Errored,
+    /// Passed, but only after a retry (a connection error, 429 or 503 first): counts as
+    /// passed for the exit code, and is shown so a wobbly target gets noticed.
+    Flaky,
 }
 
 impl Outcome {
@@ -31,6 +34,7 @@ impl Outcome {
             Outcome::Passed => "passed",
             Outcome::Failed => "failed",
             Outcome::Errored => "errored",
+            Outcome::Flaky => "flaky",
         }
     }
 }
@@ -75,6 +79,14 @@ pub struct Summary {
     pub failed: usize,
     /// Errored.
     pub errored: usize,
+    /// Passed only on a retry (also counted in `total`, not in `passed`). Written only when
+    /// not zero, so the fixed summary shape holds for every run without retries.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub flaky: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A finished run.
@@ -84,6 +96,10 @@ pub struct Report {
     pub summary: Summary,
     /// Every case, in cassette order.
     pub cases: Vec<CaseResult>,
+    /// The run was stopped (Ctrl-C) before every case ran; `cases` holds those that did.
+    /// Only written when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 impl Report {
@@ -98,14 +114,19 @@ impl Report {
                 Outcome::Passed => summary.passed += 1,
                 Outcome::Failed => summary.failed += 1,
                 Outcome::Errored => summary.errored += 1,
+                Outcome::Flaky => summary.flaky += 1,
             }
         }
-        Report { summary, cases }
+        Report {
+            summary,
+            cases,
+            interrupted: false,
+        }
     }
 
-    /// True when every case passed.
+    /// True when every case passed (flaky cases included).
     pub fn all_passed(&self) -> bool {
-        self.summary.passed == self.summary.total
+        self.summary.passed + self.summary.flaky == self.summary.total
     }
 
     /// The JSON report, pretty-printed with a trailing newline.
@@ -164,6 +185,14 @@ impl Report {
                     );
                     let _ = writeln!(out, "    </testcase>");
                 }
+                Outcome::Flaky => {
+                    let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\">");
+                    let _ = writeln!(
+                        out,
+                        "      <system-out>flaky: passed after a retry</system-out>"
+                    );
+                    let _ = writeln!(out, "    </testcase>");
+                }
                 Outcome::Errored => {
                     let error = xml_escape(case.error.as_deref().unwrap_or("errored"));
                     let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\">");
@@ -195,6 +224,14 @@ impl Report {
                 }
                 Outcome::Failed => {
                     let _ = writeln!(out, "{} {}", paint("31;1", "FAIL"), case.name);
+                }
+                Outcome::Flaky => {
+                    let _ = writeln!(
+                        out,
+                        "{} {} (passed after a retry)",
+                        paint("33", "FLAKY"),
+                        case.name
+                    );
                 }
                 Outcome::Errored => {
                     let _ = writeln!(
@@ -243,6 +280,9 @@ impl Report {
             "replay {verdict}: {} total, {} passed, {} failed, {} errored",
             s.total, s.passed, s.failed, s.errored
         );
+        if s.flaky > 0 {
+            let _ = writeln!(out, "{} flaky (passed only after a retry)", s.flaky);
+        }
         out
     }
 }

@@ -1,0 +1,366 @@
+//! `kyc-conformance lint DIR`: proves a directory of cassettes holds no secret and no
+//! personal data before it is committed.
+//!
+//! Every `*.json` under the directory is read. In a cassette (an object with `request` and
+//! `response`), headers are checked by name and shape ([`crate::redact::headers`]) and the
+//! bodies are walked with the schema: a value at an `x-personal` place must be a pseudonym,
+//! a value the spec documents for that place (connectFi's own invented examples) or one of
+//! the [`Known`] invented values; a value at an `x-secret` place must be a placeholder. In
+//! every file, every string is also run through the pattern detectors
+//! ([`crate::redact::detect`]). A finding names the file, a JSON pointer and a kind, never
+//! the value, so the lint's own output cannot leak what it found.
+//!
+//! Limits: a personal value constrained to an enum (gender) cannot be told from its
+//! pseudonym, so it is not checked; and a real value that happens to equal a known invented
+//! one (a customer really called "John") passes.
+
+pub mod cli;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::redact::{BodyKind, Class, Location, detect, headers, pseudonym};
+
+/// What a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// A credential header holding something other than a placeholder.
+    SecretHeader,
+    /// A value that looks like a token (random-looking header value, JWT, bearer credential).
+    TokenLike,
+    /// A value at an `x-secret` place that is not a placeholder.
+    SecretValue,
+    /// A value at an `x-personal` place that is neither a pseudonym nor known invented data.
+    PersonalData,
+    /// A detector's shape (email, phone number, SSN) in any string.
+    Detected(&'static str),
+    /// The file is not JSON, so nothing can be vouched for.
+    NotJson,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::SecretHeader => "secret_header",
+            Kind::TokenLike => "token_like",
+            Kind::SecretValue => "secret_value",
+            Kind::PersonalData => "personal_data",
+            Kind::Detected(name) => name,
+            Kind::NotJson => "not_json",
+        })
+    }
+}
+
+/// One finding: where and what, never the value.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    /// The file, as found under the linted directory.
+    pub file: PathBuf,
+    /// JSON pointer to the value (or the key, for a key).
+    pub pointer: String,
+    /// What it is.
+    pub kind: Kind,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {:?}: {}",
+            self.file.display(),
+            self.pointer,
+            self.kind
+        )
+    }
+}
+
+/// The directory could not be linted.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {}", path.display())]
+pub struct LintError {
+    /// The file or directory.
+    pub path: PathBuf,
+    /// Why.
+    pub source: std::io::Error,
+}
+
+/// Values known to be invented (fixtures' people), accepted at personal places and by the
+/// detectors. The spec's documented values are always known.
+#[derive(Clone, Debug, Default)]
+pub struct Known {
+    values: BTreeSet<String>,
+}
+
+impl Known {
+    /// Adds invented values.
+    pub fn extend<I: IntoIterator<Item = String>>(&mut self, values: I) {
+        self.values.extend(values);
+    }
+
+    fn contains(&self, value: &str) -> bool {
+        self.values.contains(value)
+    }
+}
+
+/// Lints every `*.json` under `dir` (recursively; hidden directories and `target` skipped),
+/// in path order.
+pub fn lint_dir(dir: &Path, known: &Known) -> Result<Vec<Finding>, LintError> {
+    let mut files = Vec::new();
+    collect(dir, &mut files)?;
+    files.sort();
+    let mut findings = Vec::new();
+    for file in files {
+        let text = std::fs::read(&file).map_err(|source| LintError {
+            path: file.clone(),
+            source,
+        })?;
+        let shown = file.strip_prefix(dir).unwrap_or(&file).to_path_buf();
+        match serde_json::from_slice::<Value>(&text) {
+            Ok(value) => findings.extend(lint_value(&shown, &value, known)),
+            Err(_) => findings.push(Finding {
+                file: shown,
+                pointer: String::new(),
+                kind: Kind::NotJson,
+            }),
+        }
+    }
+    Ok(findings)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LintError> {
+    let io = |source| LintError {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if path.is_dir() {
+            if !name.starts_with('.') && name != "target" {
+                collect(&path, out)?;
+            }
+        } else if name.ends_with(".json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Lints one parsed file; `file` only names it in findings.
+pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let mut report = |pointer: String, kind: Kind| found.push((pointer, kind));
+    if let Some((request, response)) = cassette_parts(value) {
+        let path = request.get("path").and_then(Value::as_str).unwrap_or("/");
+        let status = response
+            .get("status")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(0);
+        for (part, obj) in [("request", request), ("response", response)] {
+            if let Some(Value::Object(map)) = obj.get("headers") {
+                for (name, v) in map {
+                    let at = format!("/{part}/headers/{}", escape(name));
+                    if let Some(kind) = v.as_str().and_then(|v| header_finding(name, v)) {
+                        report(at, kind);
+                    }
+                }
+            }
+        }
+        let bodies = [
+            (
+                "/request/body",
+                request.get("body"),
+                BodyKind::Request { path },
+            ),
+            (
+                "/response/body",
+                response.get("body"),
+                BodyKind::Response { path, status },
+            ),
+        ];
+        for (at, body, kind) in bodies {
+            if let Some(body) = body {
+                walk_schema(
+                    body,
+                    &Location::root(kind),
+                    at.to_string(),
+                    known,
+                    &mut report,
+                );
+            }
+        }
+        let hooks = value.get("expectedWebhooks").and_then(Value::as_array);
+        for (i, hook) in hooks.into_iter().flatten().enumerate() {
+            if let Some(body) = hook.get("body") {
+                let at = format!("/expectedWebhooks/{i}/body");
+                walk_schema(
+                    body,
+                    &Location::root(BodyKind::Webhook),
+                    at,
+                    known,
+                    &mut report,
+                );
+            }
+        }
+    }
+    scan_strings(value, String::new(), known, &mut report);
+
+    // One finding per place: the schema's verdict is more precise than a detector's.
+    let mut findings: Vec<Finding> = Vec::new();
+    for (pointer, kind) in found {
+        if !findings.iter().any(|f| f.pointer == pointer) {
+            findings.push(Finding {
+                file: file.to_path_buf(),
+                pointer,
+                kind,
+            });
+        }
+    }
+    findings.sort();
+    findings
+}
+
+type Object = serde_json::Map<String, Value>;
+
+/// The request and response objects, when `value` is shaped like a cassette.
+fn cassette_parts(value: &Value) -> Option<(&Object, &Object)> {
+    Some((
+        value.get("request")?.as_object()?,
+        value.get("response")?.as_object()?,
+    ))
+}
+
+fn header_finding(name: &str, value: &str) -> Option<Kind> {
+    if headers::is_templated(value) || pseudonym::is_decoy(value) {
+        return None;
+    }
+    if headers::is_secret(name) {
+        return Some(Kind::SecretHeader);
+    }
+    let kept = headers::policy(name) == headers::Policy::Keep;
+    if (!kept && detect::looks_random(value))
+        || detect::scan(value).iter().any(|h| h.what.is_secret())
+    {
+        return Some(Kind::TokenLike);
+    }
+    None
+}
+
+fn walk_schema(
+    value: &Value,
+    at: &Location,
+    pointer: String,
+    known: &Known,
+    report: &mut impl FnMut(String, Kind),
+) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let child = format!("{pointer}/{}", escape(k));
+                walk_schema(v, &at.property(k), child, known, report);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                walk_schema(v, &at.item(i), format!("{pointer}/{i}"), known, report);
+            }
+        }
+        Value::String(s) => match at.class() {
+            Class::Secret { .. } if !pseudonym::is_placeholder(s) && !pseudonym::is_decoy(s) => {
+                report(pointer, Kind::SecretValue);
+            }
+            Class::Personal { choices } if choices.is_empty() => {
+                let fine = pseudonym::is_synthetic(s)
+                    || known.contains(s)
+                    || at.documented_values().any(|d| d == s);
+                if !fine {
+                    report(pointer, Kind::PersonalData);
+                }
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+fn scan_strings(
+    value: &Value,
+    pointer: String,
+    known: &Known,
+    report: &mut impl FnMut(String, Kind),
+) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let child = format!("{pointer}/{}", escape(k));
+                check_text(k, child.clone(), known, report);
+                scan_strings(v, child, known, report);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                scan_strings(v, format!("{pointer}/{i}"), known, report);
+            }
+        }
+        Value::String(s) => check_text(s, pointer, known, report),
+        _ => {}
+    }
+}
+
+fn check_text(text: &str, at: String, known: &Known, report: &mut impl FnMut(String, Kind)) {
+    if known.contains(text) || documented().contains(text) {
+        return;
+    }
+    if let Some(hit) = detect::scan(text).first() {
+        let kind = if hit.what.is_secret() {
+            Kind::TokenLike
+        } else {
+            Kind::Detected(hit.what.name())
+        };
+        report(at, kind);
+    }
+}
+
+/// Every string the spec documents anywhere (examples, enums, consts).
+fn documented() -> &'static BTreeSet<String> {
+    static DOCUMENTED: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    DOCUMENTED.get_or_init(|| {
+        let mut out = BTreeSet::new();
+        for doc in kyc_spec::Document::ALL {
+            let mut stack = vec![doc.json()];
+            while let Some(v) = stack.pop() {
+                match v {
+                    Value::Object(map) => {
+                        for (k, v) in map {
+                            if matches!(k.as_str(), "examples" | "enum" | "const") {
+                                let list = match &v {
+                                    Value::Array(items) => items.clone(),
+                                    other => vec![other.clone()],
+                                };
+                                out.extend(list.into_iter().filter_map(|x| match x {
+                                    Value::String(s) => Some(s),
+                                    _ => None,
+                                }));
+                            }
+                            stack.push(v);
+                        }
+                    }
+                    Value::Array(items) => stack.extend(items),
+                    _ => {}
+                }
+            }
+        }
+        out
+    })
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,115 @@
+//! `kyc-conformance record --target URL --cassettes DIR --out DIR`: exit 0 when every
+//! cassette was recorded, 2 when the run or any cassette could not be.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use super::{RecordError, record_one};
+use crate::live::LiveArgs;
+use crate::runner::{cassette, cli::live_session, output};
+
+/// Arguments of `kyc-conformance record`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RecordArgs {
+    /// Base URL of the live target (token from CONNECTFI_TOKEN, or a login with
+    /// CONNECTFI_LOGIN and CONNECTFI_PASSWORD).
+    #[arg(long)]
+    pub target: String,
+    /// Directory of the cassettes whose requests are sent.
+    #[arg(long)]
+    pub cassettes: PathBuf,
+    /// Directory the fresh cassettes are written to (same file names; created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Only cassettes whose name contains this text.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Retries, rate and shard.
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// Runs `record`, printing one line per cassette on stdout.
+pub async fn run(args: RecordArgs) -> ExitCode {
+    match record(args).await {
+        Ok(0) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(2),
+        Err(e) => {
+            output::diagnostic(&format!("error: {e:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Records every selected cassette; returns how many could not be recorded.
+async fn record(args: RecordArgs) -> anyhow::Result<usize> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        bail!(
+            "--timeout must be a positive number of seconds, not {}",
+            args.timeout
+        );
+    }
+    if args.target == "mock" || !args.target.contains("://") {
+        bail!(
+            "--target must be the base URL of a live target, not {:?}",
+            args.target
+        );
+    }
+    let loaded = cassette::load_dir(&args.cassettes).context("loading cassettes")?;
+    let selected: Vec<_> = loaded
+        .into_iter()
+        .filter(|(_, c)| args.filter.as_deref().is_none_or(|f| c.name.contains(f)))
+        .filter(|(_, c)| args.live.shard.is_none_or(|s| s.contains(&c.name)))
+        .collect();
+    if selected.is_empty() {
+        bail!("no cassette to record in {}", args.cassettes.display());
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let mut session = live_session(&args.target, Duration::from_secs_f64(args.timeout)).await?;
+    session.set_live(args.live.policy(), args.live.limiter());
+    let recorded_at = crate::mock::clock::format_timestamp(crate::mock::Clock::system().now());
+    let mut failures = 0;
+    for (path, old) in &selected {
+        let file = args.out.join(path.file_name().unwrap_or(path.as_os_str()));
+        let result = match record_one(&session, old, &recorded_at).await {
+            Ok(recorded) => std::fs::write(&file, recorded.cassette.to_json_string())
+                .map(|()| recorded)
+                .map_err(|source| RecordError::Write {
+                    path: file.clone(),
+                    source,
+                }),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(recorded) => {
+                let retried = match recorded.attempts {
+                    1 => String::new(),
+                    n => format!(" after {n} attempts"),
+                };
+                output::result(&format!(
+                    "recorded {}: status {}{retried}\n",
+                    old.name, recorded.cassette.response.status
+                ));
+            }
+            Err(e) => {
+                failures += 1;
+                let message = session.scrub_str(&format!("{e:#}"));
+                output::diagnostic(&format!("could not record {}: {message}", old.name));
+            }
+        }
+    }
+    output::result(&format!(
+        "{} of {} cassettes recorded to {}\n",
+        selected.len() - failures,
+        selected.len(),
+        args.out.display()
+    ));
+    Ok(failures)
+}
