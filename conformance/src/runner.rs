@@ -216,6 +216,40 @@ pub fn judge(
     answer: Answer,
 ) -> CaseResult {
     let rules = Rules::for_cassette(cassette);
+    let path = prepared.outgoing.path.as_str();
+    // Fast path: most cases conform, and then nothing of the answer is ever shown, so the raw
+    // values are compared without paying for redaction. Redaction is a function of the value
+    // (the same value always gets the same pseudonym within a run), so raw values that agree
+    // also agree once redacted; only a case with deviations is compared again on redacted
+    // values, and only those deviations can reach a report.
+    let raw = Expected {
+        request_path: path,
+        status: prepared.status,
+        headers: &prepared.headers,
+        body: prepared.body.as_ref(),
+    };
+    let mut deviations = compare::compare(&raw, &answer, &rules);
+    if !deviations.is_empty() {
+        deviations = compare_redacted(session, prepared, &answer, &rules);
+    }
+    let outcome = outcome_of(&deviations);
+    CaseResult {
+        name: cassette.name.clone(),
+        outcome,
+        deviations,
+        error: None,
+        answer: Some(answer),
+    }
+}
+
+/// Compares the recording and the answer after both went through the run's redactor, so the
+/// deviations carry pseudonyms and placeholders instead of personal data or secrets.
+fn compare_redacted(
+    session: &Session,
+    prepared: &Prepared,
+    answer: &Answer,
+    rules: &Rules,
+) -> Vec<deviation::Deviation> {
     let redactor = session.redactor();
     let path = prepared.outgoing.path.as_str();
     let recorded = BodyKind::Response {
@@ -244,7 +278,7 @@ pub fn judge(
         headers: &recorded_headers,
         body: recorded_body.as_ref(),
     };
-    let mut deviations = compare::compare(&expected, &shown, &rules);
+    let mut deviations = compare::compare(&expected, &shown, rules);
     for d in &mut deviations {
         session.scrub(&mut d.expected);
         session.scrub(&mut d.actual);
@@ -252,14 +286,7 @@ pub fn judge(
         redactor.scrub_json(&mut d.actual);
         d.message = session.scrub_str(&d.message);
     }
-    let outcome = outcome_of(&deviations);
-    CaseResult {
-        name: cassette.name.clone(),
-        outcome,
-        deviations,
-        error: None,
-        answer: Some(answer),
-    }
+    deviations
 }
 
 /// Replays every cassette with at most `jobs` requests in flight; results come back in the
