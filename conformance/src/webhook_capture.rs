@@ -226,8 +226,8 @@ pub fn check(captured: &[Captured], expected: usize) -> Vec<Finding> {
             findings.extend(errors.into_iter().map(|e| Finding::SchemaViolation {
                 index,
                 instance_path: e.instance_path,
-                keyword: e.keyword,
-                message: e.message,
+                keyword: e.keyword.to_owned(),
+                message: e.message.to_string(),
             }));
         }
     }

@@ -42,3 +42,17 @@ fn valid_response(bencher: Bencher) {
     let body = input(include_str!("data/valid-response.jsonl"));
     bencher.bench(|| black_box(v.validate(black_box(&body), Mode::FirstError)).is_ok());
 }
+
+#[divan::bench]
+fn invalid_request_is_valid_only(bencher: Bencher) {
+    let v = Validator::embedded(Document::Request);
+    let body = input(include_str!("data/invalid-request.jsonl"));
+    bencher.bench(|| black_box(v.is_valid(black_box(&body))));
+}
+
+#[divan::bench]
+fn invalid_request_walker_only(bencher: Bencher) {
+    let v = Validator::embedded(Document::Request);
+    let body = input(include_str!("data/invalid-request.jsonl"));
+    bencher.bench(|| black_box(v.ajv_errors(black_box(&body), Mode::FirstError)));
+}

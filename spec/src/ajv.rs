@@ -14,6 +14,8 @@
 
 use std::sync::OnceLock;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -38,15 +40,17 @@ mod walker;
 pub struct AjvError {
     /// JSON pointer into the instance.
     pub instance_path: String,
-    /// URI fragment of the failing keyword.
-    pub schema_path: String,
+    /// URI fragment of the failing keyword. Shared with the compiled schema: most errors are
+    /// fixed at compile time, and an error list is built on every rejected request, so the
+    /// parts that do not depend on the data are reference-counted instead of copied.
+    pub schema_path: Arc<str>,
     /// The failing keyword.
-    pub keyword: String,
+    pub keyword: &'static str,
     /// Keyword-specific details. Numbers are stored the way JavaScript prints them where
     /// serde can (`1.0` as `1`); [`render_errors`] is exact for every number.
-    pub params: Map<String, Value>,
+    pub params: Arc<Map<String, Value>>,
     /// Ajv's default message.
-    pub message: String,
+    pub message: Arc<str>,
     /// Set only on errors raised inside `propertyNames`: the property name being checked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub property_name: Option<String>,
@@ -169,9 +173,9 @@ fn write_errors(out: &mut String, errors: &[AjvError]) {
         out.push_str(",\"schemaPath\":");
         js_json::write_string(out, &e.schema_path);
         out.push_str(",\"keyword\":");
-        js_json::write_string(out, &e.keyword);
+        js_json::write_string(out, e.keyword);
         out.push_str(",\"params\":");
-        js_json::write_value(out, &Value::Object(e.params.clone()));
+        js_json::write_object(out, &e.params);
         out.push_str(",\"message\":");
         js_json::write_string(out, &e.message);
         if let Some(name) = &e.property_name {

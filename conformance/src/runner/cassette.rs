@@ -175,7 +175,7 @@ impl Cassette {
                     ),
                     None => first.instance_path,
                 };
-                return Err(invalid(pointer, first.message));
+                return Err(invalid(pointer, first.message.to_string()));
             }
         }
         serde_json::from_value(value.clone()).map_err(|e| invalid(String::new(), e.to_string()))

@@ -138,11 +138,7 @@ fn to_deviations(errors: &[AjvError], body: &Value) -> Vec<Deviation> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for e in errors {
-        if !seen.insert((
-            e.instance_path.clone(),
-            e.keyword.clone(),
-            e.schema_path.clone(),
-        )) {
+        if !seen.insert((e.instance_path.clone(), e.keyword, e.schema_path.clone())) {
             continue;
         }
         let at = body
@@ -172,7 +168,7 @@ fn to_deviations(errors: &[AjvError], body: &Value) -> Vec<Deviation> {
                 kind: Kind::SchemaViolation,
                 path: e.instance_path.clone(),
                 severity: Severity::Breaking,
-                expected: Value::Object(e.params.clone()),
+                expected: Value::Object((*e.params).clone()),
                 actual: shown,
                 message: format!("{} ({})", e.message, e.schema_path),
             }

@@ -25,19 +25,22 @@ pub fn write_value(out: &mut String, value: &Value) {
             }
             out.push(']');
         }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, key) in js_order::keys(map).enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(out, key);
-                out.push(':');
-                write_value(out, &map[key]);
-            }
-            out.push('}');
-        }
+        Value::Object(map) => write_object(out, map),
     }
+}
+
+/// `JSON.stringify` of an object: integer-like keys first, as JavaScript orders them.
+pub fn write_object(out: &mut String, map: &serde_json::Map<String, Value>) {
+    out.push('{');
+    for (i, key) in js_order::keys(map).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, key);
+        out.push(':');
+        write_value(out, &map[key]);
+    }
+    out.push('}');
 }
 
 /// Appends a JSON string literal.

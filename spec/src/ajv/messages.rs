@@ -2,6 +2,8 @@
 //! `message`, built exactly from the schema values the way Ajv 8.20's error definitions
 //! interpolate them (JavaScript number formatting included).
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::AjvError;
@@ -12,13 +14,13 @@ use super::js_number;
 #[derive(Clone, Debug)]
 pub struct Fixed {
     /// Full `schemaPath` of the keyword.
-    pub schema_path: String,
+    pub schema_path: Arc<str>,
     /// The keyword.
     pub keyword: &'static str,
     /// Keyword-specific details.
-    pub params: Map<String, Value>,
+    pub params: Arc<Map<String, Value>>,
     /// Ajv's message.
-    pub message: String,
+    pub message: Arc<str>,
 }
 
 impl Fixed {
@@ -27,7 +29,7 @@ impl Fixed {
         AjvError {
             instance_path: instance_path.to_owned(),
             schema_path: self.schema_path.clone(),
-            keyword: self.keyword.to_owned(),
+            keyword: self.keyword,
             params: self.params.clone(),
             message: self.message.clone(),
             property_name: property_name.map(str::to_owned),
@@ -68,10 +70,10 @@ fn fixed(
     message: String,
 ) -> Fixed {
     Fixed {
-        schema_path,
+        schema_path: schema_path.into(),
         keyword,
-        params: p,
-        message,
+        params: Arc::new(p),
+        message: message.into(),
     }
 }
 
@@ -243,17 +245,17 @@ pub fn if_clause(schema_path: String, clause: &'static str) -> Fixed {
 fn dynamic(
     instance_path: &str,
     schema_path: &str,
-    keyword: &str,
+    keyword: &'static str,
     params: Map<String, Value>,
     message: String,
     property_name: Option<&str>,
 ) -> AjvError {
     AjvError {
         instance_path: instance_path.to_owned(),
-        schema_path: schema_path.to_owned(),
-        keyword: keyword.to_owned(),
-        params,
-        message,
+        schema_path: schema_path.into(),
+        keyword,
+        params: Arc::new(params),
+        message: message.into(),
         property_name: property_name.map(str::to_owned),
     }
 }
