@@ -115,6 +115,8 @@ pub fn assemble(examples: &Examples) -> Result<Value, Error> {
                         "400": json_response("The body failed the request schema", "ErrorBody", None),
                         "401": json_response("Wrong login or password", "ErrorBody",
                             Some(json!({"unauthorized": {"value": examples.unauthorized}}))),
+                        "413": json_response(UNREADABLE_413, "ErrorBody", None),
+                        "415": json_response(UNREADABLE_415, "ErrorBody", None),
                     }
                 }
             },
@@ -141,6 +143,8 @@ pub fn assemble(examples: &Examples) -> Result<Value, Error> {
                             }))),
                         "401": json_response("The token is missing, unknown or expired", "ErrorBody",
                             Some(json!({"unauthorized": {"value": examples.unauthorized}}))),
+                        "413": json_response(UNREADABLE_413, "ErrorBody", None),
+                        "415": json_response(UNREADABLE_415, "ErrorBody", None),
                     },
                     "callbacks": {
                         "kycStatusChanged": {
@@ -173,6 +177,12 @@ pub fn assemble(examples: &Examples) -> Result<Value, Error> {
         }
     }))
 }
+
+/// connectFi documents no answer for bodies a server cannot read; these are the mock's
+/// (spec/DECISIONS.md D13), documented so that clients and fuzzers know what to expect.
+const UNREADABLE_413: &str = "The body is over 1 MiB (mock-defined code payloadTooLarge; DECISIONS.md D13)";
+const UNREADABLE_415: &str =
+    "The content type is not application/json (mock-defined code unsupportedMediaType; DECISIONS.md D13)";
 
 fn root_component(doc: Document, schema: &Value) -> String {
     schema
