@@ -180,9 +180,9 @@ pub fn assemble(examples: &Examples) -> Result<Value, Error> {
 
 /// connectFi documents no answer for bodies a server cannot read; these are the mock's
 /// (spec/DECISIONS.md D13), documented so that clients and fuzzers know what to expect.
-const UNREADABLE_413: &str = "The body is over 1 MiB (mock-defined code payloadTooLarge; DECISIONS.md D13)";
-const UNREADABLE_415: &str =
-    "The content type is not application/json (mock-defined code unsupportedMediaType; DECISIONS.md D13)";
+const UNREADABLE_413: &str =
+    "The body is over 1 MiB (mock-defined code payloadTooLarge; DECISIONS.md D13)";
+const UNREADABLE_415: &str = "The content type is not application/json (mock-defined code unsupportedMediaType; DECISIONS.md D13)";
 
 fn root_component(doc: Document, schema: &Value) -> String {
     schema

@@ -8,7 +8,7 @@
 //!   validation stops at the first error;
 //! * composite keywords keep their branches' errors and append their own.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
@@ -49,7 +49,9 @@ pub struct Walker<'p> {
     /// same function invocation left (e.g. the previous property in an
     /// `additionalProperties` loop), or `undefined` (fails) on the first run. Keyed by
     /// (invocation, keyword's schema node).
-    contains_memory: HashMap<(u64, usize), bool>,
+    /// A `BTreeMap`: it costs nothing until a `contains` keyword runs, where a `HashMap`
+    /// would seed its hasher on every run.
+    contains_memory: BTreeMap<(u64, usize), bool>,
 }
 
 impl<'p> Walker<'p> {
@@ -63,7 +65,7 @@ impl<'p> Walker<'p> {
             returning: false,
             frame: 0,
             frames: 0,
-            contains_memory: HashMap::new(),
+            contains_memory: BTreeMap::new(),
         };
         let cx = Cx {
             composite: false,
@@ -324,7 +326,11 @@ impl<'p> Walker<'p> {
         if s.max_length.is_some() || s.min_length.is_some() {
             // Ajv counts code points (its `ucs2length` joins surrogate pairs).
             #[allow(clippy::cast_precision_loss)]
-            let len = text.chars().count() as f64;
+            let len = if text.is_ascii() {
+                text.len()
+            } else {
+                text.chars().count()
+            } as f64;
             if let Some(l) = &s.max_length {
                 if len > l.limit {
                     self.fixed(&l.error, cx);
@@ -373,9 +379,14 @@ impl<'p> Walker<'p> {
         key: &str,
         cx: Cx<'v>,
     ) -> bool {
+        self.member_value(id, &map[key], key, cx)
+    }
+
+    /// Like [`Walker::member`], with the value already looked up.
+    fn member_value<'v>(&mut self, id: NodeId, value: &'v Value, key: &str, cx: Cx<'v>) -> bool {
         let mark = self.path.len();
         paths::push_pointer_segment(&mut self.path, key);
-        let valid = self.eval(id, &map[key], cx);
+        let valid = self.eval(id, value, cx);
         self.path.truncate(mark);
         valid
     }
@@ -512,7 +523,7 @@ impl<'p> Walker<'p> {
         }
         if let Some((names, sp)) = &s.required {
             for name in names {
-                if !map.contains_key(name) {
+                if lookup(map, name).is_none() {
                     let e = messages::required(&self.path, sp, name, cx.property_name);
                     self.push(e, cx);
                     if self.stopped(start) {
@@ -561,11 +572,11 @@ impl<'p> Walker<'p> {
         }
         if let Some(d) = &s.dependencies {
             for (property, deps) in &d.properties {
-                if !map.contains_key(property) {
+                if lookup(map, property).is_none() {
                     continue;
                 }
                 for dep in deps {
-                    if !map.contains_key(dep) {
+                    if lookup(map, dep).is_none() {
                         let e = messages::dependencies(
                             &self.path,
                             &d.schema_path,
@@ -582,7 +593,7 @@ impl<'p> Walker<'p> {
                 }
             }
             for (property, id) in &d.schemas {
-                if map.contains_key(property) {
+                if lookup(map, property).is_some() {
                     self.eval(*id, data, cx);
                     if self.stopped(start) {
                         return;
@@ -591,8 +602,9 @@ impl<'p> Walker<'p> {
             }
         }
         for (name, id) in &s.properties {
-            if map.contains_key(name) {
-                self.member(*id, map, name, cx);
+            // One lookup, not `contains_key` then an index.
+            if let Some(value) = lookup(map, name) {
+                self.member_value(*id, value, name, cx);
                 if self.stopped(start) {
                     return;
                 }
@@ -656,5 +668,16 @@ fn duplicate(items: &[Value], item_types: &[super::compile::JsType]) -> Option<(
             }
         }
         None
+    }
+}
+
+/// A member by name. Request and response objects have a handful of members, and for those a
+/// scan of the (ordered) entries is several times cheaper than hashing the key with SipHash.
+fn lookup<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    const SCAN_UP_TO: usize = 8;
+    if map.len() <= SCAN_UP_TO {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
     }
 }
