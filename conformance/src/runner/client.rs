@@ -114,17 +114,36 @@ pub struct Session {
     webhooks: Option<Receiver>,
 }
 
+/// True when `base_url` names this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
+pub fn is_loopback(base_url: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(base_url) else {
+        return false;
+    };
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
 impl Session {
     /// A session for `base_url` (`http://host:port`, no trailing path needed).
     pub fn new(base_url: &str, timeout: Duration) -> Result<Session, ClientError> {
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(ClientError::BadTarget(base_url.to_string()));
         }
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(timeout)
-            .pool_max_idle_per_host(64)
-            .build()
-            .map_err(ClientError::Build)?;
+            .pool_max_idle_per_host(64);
+        if is_loopback(base_url) {
+            // A proxy from the environment would carry traffic meant for this machine to
+            // another host; live targets keep the environment's proxies (corporate networks).
+            builder = builder.no_proxy();
+        }
+        let client = builder.build().map_err(ClientError::Build)?;
         Ok(Session {
             client,
             base_url: base_url.trim_end_matches('/').to_string(),
@@ -326,5 +345,32 @@ pub fn retry_verdict(result: &Result<Answer, ClientError>) -> Verdict {
         Ok(answer) => retry::verdict_for_status(answer.status, answer.header("retry-after")),
         Err(ClientError::Transport(_)) => Verdict::Retry(None),
         Err(_) => Verdict::Final,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_machine_counts_as_loopback() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9/",
+            "http://localhost:1",
+            "http://LOCALHOST",
+            "http://[::1]:80/x",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://sandbox.example",
+            "http://10.0.0.1",
+            "http://[::2]",
+            "http://localhost.example",
+            "not a url",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
     }
 }
