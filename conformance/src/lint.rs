@@ -157,12 +157,7 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
     let mut found = Vec::new();
     let mut report = |pointer: String, kind: Kind| found.push((pointer, kind));
     if let Some((request, response)) = cassette_parts(value) {
-        let path = request.get("path").and_then(Value::as_str).unwrap_or("/");
-        let status = response
-            .get("status")
-            .and_then(Value::as_u64)
-            .and_then(|s| u16::try_from(s).ok())
-            .unwrap_or(0);
+        let (path, status) = crate::redact::endpoint(request, response);
         for (part, obj) in [("request", request), ("response", response)] {
             if let Some(Value::Object(map)) = obj.get("headers") {
                 for (name, v) in map {

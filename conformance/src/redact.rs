@@ -401,12 +401,7 @@ impl Redactor {
                 .ok_or(RedactError::NotACassette(key))
         };
         let (request, response) = (part("request")?, part("response")?);
-        let path = request.get("path").and_then(Value::as_str).unwrap_or("/");
-        let status = response
-            .get("status")
-            .and_then(Value::as_u64)
-            .and_then(|s| u16::try_from(s).ok())
-            .unwrap_or(0);
+        let (path, status) = endpoint(request, response);
         let parts = [
             ("request", Location::root(BodyKind::Request { path })),
             (
@@ -616,6 +611,21 @@ fn replace_bounded(haystack: &str, needle: &str, replacement: &str) -> String {
     }
     out.push_str(&haystack[last..]);
     out
+}
+
+/// The request path and the answer's status of a cassette's two parts: what decides which
+/// schema describes each body. A missing path reads as `/`, a missing status as 0 (no schema).
+pub fn endpoint<'c>(
+    request: &'c Map<String, Value>,
+    response: &Map<String, Value>,
+) -> (&'c str, u16) {
+    let path = request.get("path").and_then(Value::as_str).unwrap_or("/");
+    let status = response
+        .get("status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .unwrap_or(0);
+    (path, status)
 }
 
 #[cfg(test)]

@@ -70,7 +70,8 @@ pub fn format_timestamp(at: Millis) -> String {
     let secs = at / 1000;
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (hour, minute, second) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    let (year, month, day) = civil_from_days(i64::try_from(days).unwrap_or(i64::MAX));
+    let (year, month, day) =
+        crate::calendar::civil_from_days(i64::try_from(days).unwrap_or(i64::MAX));
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z")
 }
 
@@ -106,34 +107,9 @@ pub fn parse_timestamp(text: &str) -> Option<Millis> {
         }
         three.parse().ok()?
     };
-    let days = days_from_civil(i64::try_from(year).ok()?, month, day);
+    let days = crate::calendar::days_from_civil(i64::try_from(year).ok()?, month, day);
     let secs = u64::try_from(days).ok()? * 86_400 + hour * 3600 + minute * 60 + second;
     Some(secs * 1000 + millis)
-}
-
-// Howard Hinnant's days-from-civil algorithms: a few lines instead of a date crate.
-fn civil_from_days(z: i64) -> (i64, u64, u64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month.unsigned_abs(), day.unsigned_abs())
-}
-
-fn days_from_civil(year: i64, month: u64, day: u64) -> i64 {
-    let (month, day) = (month as i64, day as i64);
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
