@@ -8,12 +8,12 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use kyc_conformance::mock::{self, MockConfig, RunningMock};
 use kyc_conformance::runner::cassette::{self, Cassette};
 use kyc_conformance::runner::client::Answer;
 use kyc_conformance::runner::client::{Outgoing, Secret, Session};
 use kyc_conformance::runner::embedded::SEED;
 use kyc_conformance::runner::{judge, prepare, replay_all};
+use kyc_mock::{self as mock, MockConfig, RunningMock};
 use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
 

@@ -2,16 +2,13 @@
 //!
 //! * [`lint`]: proves a directory of cassettes holds no secret and no personal data;
 //! * [`live`]: retries, a rate ceiling and sharding for runs against a live sandbox;
-//! * [`mock`]: an axum server that answers like the sandbox;
 //! * [`record`]: fresh cassettes from a live target, redacted before they are written;
 //! * [`redact`]: fail-closed redaction of secrets and personal data before anything is written;
 //! * [`runner`]: records and replays cassettes against the mock or a live sandbox and reports deviations;
 //! * [`webhook_capture`]: a loopback receiver that collects and checks a target's callbacks.
 
-mod calendar;
 pub mod lint;
 pub mod live;
-pub mod mock;
 pub mod record;
 pub mod redact;
 pub mod runner;

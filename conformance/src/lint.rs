@@ -14,8 +14,6 @@
 //! pseudonym, so it is not checked; and a real value that happens to equal a known invented
 //! one (a customer really called "John") passes.
 
-pub mod cli;
-
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -358,4 +356,26 @@ fn documented() -> &'static BTreeSet<String> {
 
 fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// The invented people bundled fixtures may use: every value of the mock's built-in
+/// customers, which exist only in this repository.
+pub fn known_invented() -> Known {
+    fn strings(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+            Value::Object(map) => map.values().for_each(|i| strings(i, out)),
+            _ => {}
+        }
+    }
+    let mut values = Vec::new();
+    for template in kyc_mock::builtin::templates() {
+        for v in template.customer.values() {
+            strings(v, &mut values);
+        }
+    }
+    let mut known = Known::default();
+    known.extend(values);
+    known
 }

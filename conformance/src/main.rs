@@ -4,8 +4,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kyc_conformance::runner;
 use tracing_subscriber::EnvFilter;
+
+mod cli;
 
 #[derive(Debug, Parser)]
 #[command(name = "kyc-conformance", version, about)]
@@ -17,13 +18,13 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the mock until interrupted.
-    Mock(kyc_conformance::mock::cli::MockArgs),
+    Mock(cli::mock::MockArgs),
     /// Replay cassettes against the embedded mock or a live target and report deviations.
-    Replay(runner::cli::ReplayArgs),
+    Replay(cli::replay::ReplayArgs),
     /// Send the requests of cassettes to a live target and write fresh, redacted cassettes.
-    Record(kyc_conformance::record::cli::RecordArgs),
+    Record(cli::record::RecordArgs),
     /// Check a directory of cassettes for secrets and personal data.
-    Lint(kyc_conformance::lint::cli::LintArgs),
+    Lint(cli::lint::LintArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,7 +34,7 @@ fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("kyc_conformance=info")),
+                .unwrap_or_else(|_| EnvFilter::new("kyc_conformance=info,kyc_mock=info")),
         )
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -54,8 +55,8 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Replay(args) => runtime.block_on(runner::cli::run(args)),
-        Command::Record(args) => runtime.block_on(kyc_conformance::record::cli::run(args)),
+        Command::Replay(args) => runtime.block_on(cli::replay::run(args)),
+        Command::Record(args) => runtime.block_on(cli::record::run(args)),
         Command::Lint(args) => match args.run() {
             Ok(code) => code,
             Err(e) => {

@@ -12,8 +12,6 @@
 //!
 //! Only the redacted cassette is ever serialized; the raw answer lives in memory.
 
-pub mod cli;
-
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};

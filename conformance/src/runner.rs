@@ -7,19 +7,18 @@
 //! * [`compare`] and [`spec_check`]: answer vs recording and answer vs spec;
 //! * [`deviation`]: the closed set of deviation kinds and severities;
 //! * [`report`]: outcomes and the text, JSON and JUnit renderings;
-//! * [`cli`]: `kyc-conformance replay`.
+//! * [`target`] and [`embedded`]: what a run is aimed at, the embedded mock by default.
 
 pub mod cassette;
-pub mod cli;
 pub mod client;
 pub mod compare;
 pub mod deviation;
 pub mod embedded;
-pub mod output;
 pub mod placeholder;
 pub mod pointer;
 pub mod report;
 pub mod spec_check;
+pub mod target;
 
 use std::sync::Arc;
 

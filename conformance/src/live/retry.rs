@@ -152,7 +152,7 @@ fn parse_http_date(value: &str) -> Option<u64> {
     if !(1..=31).contains(&day) || year < 1970 || h > 23 || m > 59 || s > 60 {
         return None;
     }
-    let days = crate::calendar::days_from_civil(i64::try_from(year).ok()?, month, day);
+    let days = kyc_spec::calendar::days_from_civil(i64::try_from(year).ok()?, month, day);
     Some(u64::try_from(days).ok()? * 86_400 + h * 3600 + m * 60 + s)
 }
 

@@ -3,7 +3,7 @@
 //! It runs deterministically (fixed seed, manual clock): time does not pass during a replay,
 //! so no customer's KYC status moves on between two cassettes and every run answers alike.
 
-use crate::mock::{self, MockConfig, MockError, RunningMock};
+use kyc_mock::{self as mock, MockConfig, MockError, RunningMock};
 
 /// The seed of the embedded mock's ids.
 pub const SEED: u64 = 5;

@@ -37,7 +37,7 @@ fn check(dir: &Path) {
 #[test]
 fn bundled_cassettes_hold_no_secret_or_personal_data() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
-    let known = kyc_conformance::lint::cli::known_invented();
+    let known = kyc_conformance::lint::known_invented();
     let findings = lint_dir(&dir, &known).expect("the bundled suite is readable");
     assert!(findings.is_empty(), "{findings:#?}");
 }
@@ -46,7 +46,7 @@ fn bundled_cassettes_hold_no_secret_or_personal_data() {
 /// allowance for invented people is exact, not "anything name-shaped".
 #[test]
 fn only_the_mocks_own_people_are_allowed() {
-    let known = kyc_conformance::lint::cli::known_invented();
+    let known = kyc_conformance::lint::known_invented();
     let cassette = serde_json::json!({
         "name": "x",
         "request": {"method": "POST", "path": "/customer/kyc/init"},

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use kyc_conformance::mock::{self, MockConfig, RunningMock};
+use kyc_mock::{self as mock, MockConfig, RunningMock};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "plantedTok3nQ8vZ2xW5yR7uK1mN4bV6";

@@ -11,12 +11,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use insta::internals::Content;
-use kyc_conformance::mock::{self, MockConfig};
 use kyc_conformance::runner::cassette::Cassette;
 use kyc_conformance::runner::client::{Secret, Session};
 use kyc_conformance::runner::compare::{Body, Rules};
 use kyc_conformance::runner::embedded::SEED;
 use kyc_conformance::runner::replay_one;
+use kyc_mock::{self as mock, MockConfig};
 use serde_json::json;
 
 fn cassette_dir() -> std::path::PathBuf {

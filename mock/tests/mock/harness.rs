@@ -5,7 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, header};
 use http_body_util::BodyExt as _;
-use kyc_conformance::mock::{MockConfig, MockState, app};
+use kyc_mock::{MockConfig, MockState, app};
 use kyc_spec::Document;
 use kyc_spec::ajv::Validator;
 use serde_json::Value;

@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use super::config::MockConfig;
-use super::webhook::{AllowRule, WebhookAllowlist};
+use kyc_mock::{AllowRule, MockConfig, WebhookAllowlist};
 
 /// Serve the mock of connectFi's KYC endpoints until interrupted.
 #[derive(Debug, Clone, clap::Args)]
@@ -64,7 +63,7 @@ impl MockArgs {
     /// Serves until Ctrl-C.
     pub async fn run(self) -> anyhow::Result<()> {
         let config = self.config()?;
-        super::server::serve(config, self.addr)
+        kyc_mock::serve(config, self.addr)
             .await
             .context("running the mock")
     }

@@ -7,9 +7,13 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use super::{RecordError, record_one};
-use crate::live::LiveArgs;
-use crate::runner::{cassette, cli::live_session, output};
+use kyc_conformance::record::{RecordError, record_one};
+use kyc_conformance::runner::cassette;
+use kyc_conformance::runner::target::Target;
+
+use super::live_args::LiveArgs;
+use super::output;
+use super::session::live_session;
 
 /// Arguments of `kyc-conformance record`.
 #[derive(Debug, Clone, clap::Args)]
@@ -17,7 +21,7 @@ pub struct RecordArgs {
     /// Base URL of the live target (token from CONNECTFI_TOKEN, or a login with
     /// CONNECTFI_LOGIN and CONNECTFI_PASSWORD).
     #[arg(long)]
-    pub target: String,
+    pub target: Target,
     /// Directory of the cassettes whose requests are sent.
     #[arg(long)]
     pub cassettes: PathBuf,
@@ -55,12 +59,11 @@ async fn record(args: RecordArgs) -> anyhow::Result<usize> {
             args.timeout
         );
     }
-    if args.target == "mock" || !args.target.contains("://") {
+    let Target::Url(url) = &args.target else {
         bail!(
-            "--target must be the base URL of a live target, not {:?}",
-            args.target
+            "--target must be the base URL of a live target: recording the mock records nothing new"
         );
-    }
+    };
     let loaded = cassette::load_dir(&args.cassettes).context("loading cassettes")?;
     let selected: Vec<_> = loaded
         .into_iter()
@@ -72,9 +75,9 @@ async fn record(args: RecordArgs) -> anyhow::Result<usize> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let mut session = live_session(&args.target, Duration::from_secs_f64(args.timeout)).await?;
+    let mut session = live_session(url, Duration::from_secs_f64(args.timeout)).await?;
     session.set_live(args.live.policy(), args.live.limiter());
-    let recorded_at = crate::mock::clock::format_timestamp(crate::mock::Clock::system().now());
+    let recorded_at = kyc_mock::format_timestamp(kyc_mock::Clock::system().now());
     let mut failures = 0;
     for (path, old) in &selected {
         let file = args.out.join(path.file_name().unwrap_or(path.as_os_str()));

@@ -10,13 +10,17 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use super::cassette::{self, Cassette};
-use super::client::{Secret, Session};
-use super::embedded::EmbeddedMock;
+use kyc_conformance::runner::cassette::{self, Cassette};
+use kyc_conformance::runner::client::{Secret, Session};
+use kyc_conformance::runner::embedded::EmbeddedMock;
+use kyc_conformance::runner::report::{CaseResult, Report};
+use kyc_conformance::runner::target::Target;
+use kyc_conformance::runner::{self as runner, OnResult};
+use kyc_conformance::webhook_capture::Receiver;
+
+use super::live_args::LiveArgs;
 use super::output;
-use super::report::{CaseResult, Report};
-use crate::live::LiveArgs;
-use crate::webhook_capture::Receiver;
+use super::session::live_session;
 
 /// The bundled suite, as seen from the workspace root.
 pub const BUNDLED_CASSETTES: &str = "conformance/cassettes";
@@ -27,7 +31,7 @@ pub struct ReplayArgs {
     /// `mock` for the embedded mock, or the base URL of a live target (token from
     /// CONNECTFI_TOKEN, or a login with CONNECTFI_LOGIN and CONNECTFI_PASSWORD).
     #[arg(long, default_value = "mock")]
-    pub target: String,
+    pub target: Target,
     /// Directory of cassettes (`*.json`). Default: the bundled suite.
     #[arg(long)]
     pub cassettes: Option<PathBuf>,
@@ -132,8 +136,10 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
 
     // Keep the embedded mock alive for the whole run.
     let mut _mock = None;
-    let capture_webhooks = args.capture_webhooks || args.target == "mock";
-    let mut session = if args.target == "mock" {
+    let capture_webhooks = args.capture_webhooks || args.target == Target::Mock;
+    let mut session = if let Target::Url(url) = &args.target {
+        live_session(url, timeout).await?
+    } else {
         let mock = EmbeddedMock::start()
             .await
             .context("starting the embedded mock")?;
@@ -146,8 +152,6 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
         }
         _mock = Some(mock);
         session
-    } else {
-        live_session(&args.target, timeout).await?
     };
     session.set_live(args.live.policy(), args.live.limiter());
     if capture_webhooks {
@@ -168,7 +172,7 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
     });
     // Finished cases are kept as they come in, so Ctrl-C still reports what ran.
     let finished: Arc<Mutex<BTreeMap<usize, CaseResult>>> = Arc::default();
-    let on_result: super::OnResult = {
+    let on_result: OnResult = {
         let (finished, bar) = (finished.clone(), bar.clone());
         Arc::new(move |i, result| {
             finished
@@ -180,7 +184,7 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
             }
         })
     };
-    let run = super::replay_each(Arc::new(session), Arc::new(selected), args.jobs, on_result);
+    let run = runner::replay_each(Arc::new(session), Arc::new(selected), args.jobs, on_result);
     let (results, interrupted) = tokio::select! {
         results = run => (results, false),
         _ = tokio::signal::ctrl_c() => {
@@ -225,31 +229,4 @@ fn select(
         }
     }
     out
-}
-
-/// A session for a live target: the token from `CONNECTFI_TOKEN`, else a login.
-pub async fn live_session(url: &str, timeout: Duration) -> anyhow::Result<Session> {
-    let mut session = Session::new(url, timeout)?;
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let credentials = match (env("CONNECTFI_LOGIN"), env("CONNECTFI_PASSWORD")) {
-        (Some(login), Some(password)) => Some((Secret::new(login), Secret::new(password))),
-        _ => None,
-    };
-    match (env("CONNECTFI_TOKEN"), credentials) {
-        (Some(token), credentials) => {
-            session.set_token(Secret::new(token));
-            // Still offered to the login cassettes' {{login}} and {{password}}.
-            if let Some((login, password)) = credentials {
-                session.set_credentials(login, password);
-            }
-        }
-        (None, Some((login, password))) => session
-            .login(login, password)
-            .await
-            .with_context(|| format!("logging in to {url}"))?,
-        (None, None) => {
-            bail!("a URL target needs CONNECTFI_TOKEN, or CONNECTFI_LOGIN and CONNECTFI_PASSWORD")
-        }
-    }
-    Ok(session)
 }

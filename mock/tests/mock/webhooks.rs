@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use kyc_conformance::mock::builtin::{
+use kyc_mock::builtin::{
     JOHN_TESTMAN, JOHN_TESTMAN_LICENSE_BACK, JOHN_TESTMAN_LICENSE_FRONT, PENDING_THEN_APPROVED,
     REVIEW_THEN_DECLINED,
 };

@@ -1,8 +1,8 @@
 //! The benchmark baseline for the mock: a bare axum server that answers every POST with the
-//! seed's 200 body without reading the request. `conformance/bench/mock-load.sh` runs it and
+//! seed's 200 body without reading the request. `mock/bench/mock-load.sh` runs it and
 //! the mock under the same load, so the mock's cost is measured against axum itself.
 //!
-//! `cargo run --release -p kyc-conformance --example mock_bare_baseline -- 127.0.0.1:8091`
+//! `cargo run --release -p kyc-mock --example mock_bare_baseline -- 127.0.0.1:8091`
 
 use axum::Router;
 use axum::http::header;

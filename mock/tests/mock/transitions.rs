@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use kyc_conformance::mock::builtin::{
+use kyc_mock::builtin::{
     self, JOHN_TESTMAN, JOHN_TESTMAN_LICENSE_BACK, JOHN_TESTMAN_LICENSE_FRONT,
 };
-use kyc_conformance::mock::{Delays, MockConfig};
+use kyc_mock::{Delays, MockConfig};
 use serde_json::json;
 
 use super::harness::{Mock, deterministic_config};

@@ -13,7 +13,7 @@ use super::kyc::KycRecord;
 pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
 /// A JSON response from bytes already serialized.
-pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(
@@ -26,7 +26,7 @@ pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
 /// The KYC envelope of a record, serialized by hand: the customer object is spliced in from
 /// its template's cached JSON, which is most of the body. Byte-identical to serializing the
 /// structure with serde (a test below holds it to that).
-pub fn kyc_envelope(record: &KycRecord, request_id: &str) -> Vec<u8> {
+pub(crate) fn kyc_envelope(record: &KycRecord, request_id: &str) -> Vec<u8> {
     let t = &record.template;
     let customer = t.customer_json();
     let status = record.status.as_str();
@@ -112,7 +112,7 @@ struct TokenData<'a> {
 
 /// The answer of `POST /auth/get-token`, shaped like connectFi's published example (which
 /// carries no `requestId`).
-pub fn token_answer(token: &str, expires_at: Millis) -> Vec<u8> {
+pub(crate) fn token_answer(token: &str, expires_at: Millis) -> Vec<u8> {
     let answer = TokenAnswer {
         code: "0",
         data: TokenData {

@@ -3,12 +3,8 @@
 
 use std::time::Duration;
 
-use kyc_conformance::mock::builtin::{
-    JOHN_TESTMAN_UNDERSCORE, JOHN_TESTMAN_UNDERSCORE_LICENSE_FRONT,
-};
-use kyc_conformance::mock::{
-    DEFAULT_LOGIN, DEFAULT_PASSWORD, JSON_BODY_LIMIT, MockConfig, RunningMock, spawn,
-};
+use kyc_mock::builtin::{JOHN_TESTMAN_UNDERSCORE, JOHN_TESTMAN_UNDERSCORE_LICENSE_FRONT};
+use kyc_mock::{DEFAULT_LOGIN, DEFAULT_PASSWORD, JSON_BODY_LIMIT, MockConfig, RunningMock, spawn};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
@@ -119,7 +115,7 @@ async fn the_whole_flow_works_over_a_socket_with_a_logged_in_token() {
 async fn the_wall_clock_ticker_moves_customers_on_by_itself() {
     let config = MockConfig {
         token: Some("t".to_owned()),
-        delays: kyc_conformance::mock::Delays {
+        delays: kyc_mock::Delays {
             pending: Duration::from_millis(50),
             review: Duration::from_millis(50),
         },
@@ -128,7 +124,7 @@ async fn the_wall_clock_ticker_moves_customers_on_by_itself() {
     let mock = spawn(config).await.expect("starts");
     let base = mock.base_url();
     let http = client();
-    let init = json!({"customerId": kyc_conformance::mock::builtin::PENDING_THEN_DECLINED});
+    let init = json!({"customerId": kyc_mock::builtin::PENDING_THEN_DECLINED});
     let sent = http
         .post(format!("{base}/customer/kyc/init"))
         .header("x-connectfi-token", "t")
@@ -313,15 +309,12 @@ async fn a_stopped_or_dropped_mock_refuses_connections() {
 #[tokio::test]
 async fn a_hand_built_impossible_customer_is_refused_at_spawn() {
     let mut config = MockConfig::default();
-    config
-        .scenarios
-        .customers
-        .push(kyc_conformance::mock::Template::new(
-            "csta_NoOutcome",
-            "1",
-            serde_json::Map::new(),
-            &[],
-        ));
+    config.scenarios.customers.push(kyc_mock::Template::new(
+        "csta_NoOutcome",
+        "1",
+        serde_json::Map::new(),
+        &[],
+    ));
     let err = spawn(config).await.expect_err("no outcome path");
     assert!(err.to_string().contains("afterData"), "{err}");
 }

@@ -58,7 +58,7 @@ struct Validators {
 
 /// Which request schema a body is checked against.
 #[derive(Debug, Clone, Copy)]
-pub enum RequestSchema {
+pub(crate) enum RequestSchema {
     /// `POST /customer/kyc/init`.
     Init,
     /// `POST /customer/kyc/add-attributes`.
@@ -69,7 +69,7 @@ pub enum RequestSchema {
 
 /// What an init does to the stored webhook destination.
 #[derive(Debug, Clone, PartialEq)]
-pub enum WebhookChange {
+pub(crate) enum WebhookChange {
     /// No `webhookURL` key: keep what a previous init set.
     Keep,
     /// `""` or `null`: no more callbacks.
@@ -79,7 +79,7 @@ pub enum WebhookChange {
 }
 
 /// A webhook to send once the customer's lock is released.
-type Outgoing = (reqwest::Url, Vec<u8>);
+type Outgoing = (url::Url, Vec<u8>);
 
 impl MockState {
     /// A fresh mock: no KYC started, no token handed out.
@@ -174,7 +174,7 @@ impl MockState {
     }
 
     /// Checks a body against a request schema, Ajv-style (first error only, like connectFi).
-    pub fn validate(&self, schema: RequestSchema, body: &Value) -> Result<(), ApiError> {
+    pub(crate) fn validate(&self, schema: RequestSchema, body: &Value) -> Result<(), ApiError> {
         let v = &self.inner.validators;
         let validator = match schema {
             RequestSchema::Init => v.init,
@@ -187,7 +187,7 @@ impl MockState {
     }
 
     /// Logs in: a new token and its expiry, or 401.
-    pub fn login(&self, login: &str, password: &str) -> Result<(String, Millis), ApiError> {
+    pub(crate) fn login(&self, login: &str, password: &str) -> Result<(String, Millis), ApiError> {
         let config = &self.inner.config;
         if login != config.login || password != config.password {
             return Err(ApiError::Unauthorized);
@@ -205,7 +205,7 @@ impl MockState {
     }
 
     /// Accepts the request's `x-connectfi-token` or answers 401.
-    pub fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+    pub(crate) fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
         let token = headers
             .get(TOKEN_HEADER)
             .and_then(|v| v.to_str().ok())
@@ -222,7 +222,11 @@ impl MockState {
 
     /// `POST /customer/kyc/init`: starts the process (or finds it started) and records where
     /// callbacks go. Returns the envelope.
-    pub fn init(&self, customer_id: &str, webhook: WebhookChange) -> Result<Vec<u8>, ApiError> {
+    pub(crate) fn init(
+        &self,
+        customer_id: &str,
+        webhook: WebhookChange,
+    ) -> Result<Vec<u8>, ApiError> {
         let url = match &webhook {
             WebhookChange::Set(url) => match self.inner.config.webhook_allowlist.check(url) {
                 Ok(url) => Some(url),
@@ -244,13 +248,13 @@ impl MockState {
     }
 
     /// `GET /customer/kyc/status/:customerId`.
-    pub fn status(&self, customer_id: &str) -> Result<Vec<u8>, ApiError> {
+    pub(crate) fn status(&self, customer_id: &str) -> Result<Vec<u8>, ApiError> {
         self.with_customer(customer_id, |_, _| Ok(()))
     }
 
     /// `POST /customer/kyc/upload/:customerId/:documentId`: marks the slot uploaded with the
     /// file's extension. After the process has ended uploads change nothing.
-    pub fn upload(
+    pub(crate) fn upload(
         &self,
         customer_id: &str,
         document_id: &str,
@@ -271,7 +275,7 @@ impl MockState {
     }
 
     /// `POST /customer/kyc/add-attributes`: stores the groups sent and stops asking for them.
-    pub fn add_attributes(
+    pub(crate) fn add_attributes(
         &self,
         customer_id: &str,
         attributes: Map<String, Value>,

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Load test: the mock against a bare axum server answering the same 200 body, both on
 # loopback, with wrk. Prints req/s, p99, errors, the ratio, and the mock's memory over time.
-#   conformance/bench/mock-load.sh [DURATION_S=60] [CONNECTIONS=32] [THREADS=2]
+#   mock/bench/mock-load.sh [DURATION_S=60] [CONNECTIONS=32] [THREADS=2]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-60}; conns=${2:-32}; threads=${3:-2}
-cargo build --release -q -p kyc-conformance --bin kyc-conformance --example mock_bare_baseline
+cargo build --release -q -p kyc-conformance --bin kyc-conformance
+cargo build --release -q -p kyc-mock --example mock_bare_baseline
 bin=target/release/kyc-conformance
 bare=target/release/examples/mock_bare_baseline
-script=conformance/bench/mock-load.lua
+script=mock/bench/mock-load.lua
 export WRK_THREADS=$threads
 
 run() { # name url
@@ -21,7 +22,7 @@ run() { # name url
 }
 
 $bare 127.0.0.1:8091 & bare_pid=$!
-RUST_LOG=warn $bin mock --addr 127.0.0.1:8090 --token bench-token --scenarios conformance/bench/scenarios-100k.json & mock_pid=$!
+RUST_LOG=warn $bin mock --addr 127.0.0.1:8090 --token bench-token --scenarios mock/bench/scenarios-100k.json & mock_pid=$!
 trap 'kill $bare_pid $mock_pid 2>/dev/null || true' EXIT
 sleep 1
 

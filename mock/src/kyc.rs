@@ -296,7 +296,7 @@ impl Template {
 }
 
 /// Whether `id` is a customer or document id the schema accepts.
-pub fn is_id(id: &str) -> bool {
+pub(crate) fn is_id(id: &str) -> bool {
     (1..=36).contains(&id.len())
         && id
             .bytes()
@@ -340,18 +340,18 @@ mod millis {
 
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         u64::deserialize(d).map(Duration::from_millis)
     }
 }
 
 /// A document slot of a live process.
 #[derive(Clone, Debug)]
-pub struct Slot {
+pub(crate) struct Slot {
     /// Slot id (`:documentId`).
     pub id: String,
     /// Index into the template's documents.
@@ -362,7 +362,7 @@ pub struct Slot {
 
 /// A live KYC process.
 #[derive(Clone, Debug)]
-pub struct KycRecord {
+pub(crate) struct KycRecord {
     /// What the customer is.
     pub template: Arc<Template>,
     /// The id (differs from the template's for generated customers).
@@ -382,7 +382,7 @@ pub struct KycRecord {
     /// When the current status was entered.
     entered_at: Millis,
     /// Where status changes are POSTed (already passed the allowlist).
-    pub webhook_url: Option<reqwest::Url>,
+    pub webhook_url: Option<url::Url>,
     /// Attributes received, kept as sent.
     pub attributes: Map<String, Value>,
 }
@@ -390,7 +390,7 @@ pub struct KycRecord {
 impl KycRecord {
     /// A fresh process: WAITING_DATA, or straight to the first outcome status when the
     /// template asks for nothing.
-    pub fn new(
+    pub(crate) fn new(
         template: Arc<Template>,
         customer_id: String,
         reference: String,
@@ -432,12 +432,12 @@ impl KycRecord {
     }
 
     /// Whether every document and attribute group is in.
-    pub fn data_complete(&self) -> bool {
+    pub(crate) fn data_complete(&self) -> bool {
         self.attributes_wanted.is_empty() && self.slots.iter().all(|s| s.extension.is_some())
     }
 
     /// Leaves WAITING_DATA if the last input completed the data; true when the status changed.
-    pub fn on_input(&mut self, now: Millis) -> bool {
+    pub(crate) fn on_input(&mut self, now: Millis) -> bool {
         if self.status != KycStatus::WaitingData || !self.data_complete() {
             return false;
         }
@@ -448,7 +448,7 @@ impl KycRecord {
     }
 
     /// When the current status is due to be left, if it ever is.
-    pub fn next_due(&self, delays: &Delays) -> Option<Millis> {
+    pub(crate) fn next_due(&self, delays: &Delays) -> Option<Millis> {
         if self.status == KycStatus::WaitingData || self.step + 1 >= self.template.after_data.len()
         {
             return None;
@@ -458,7 +458,7 @@ impl KycRecord {
 
     /// Takes one timed step if it is due at `now`; true when the status changed. Call until
     /// false to catch up on every step that fell due.
-    pub fn step_if_due(&mut self, now: Millis, delays: &Delays) -> bool {
+    pub(crate) fn step_if_due(&mut self, now: Millis, delays: &Delays) -> bool {
         match self.next_due(delays) {
             Some(due) if due <= now => {
                 self.step += 1;

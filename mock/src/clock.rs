@@ -71,7 +71,7 @@ pub fn format_timestamp(at: Millis) -> String {
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (hour, minute, second) = (rem / 3600, rem % 3600 / 60, rem % 60);
     let (year, month, day) =
-        crate::calendar::civil_from_days(i64::try_from(days).unwrap_or(i64::MAX));
+        kyc_spec::calendar::civil_from_days(i64::try_from(days).unwrap_or(i64::MAX));
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z")
 }
 
@@ -107,7 +107,7 @@ pub fn parse_timestamp(text: &str) -> Option<Millis> {
         }
         three.parse().ok()?
     };
-    let days = crate::calendar::days_from_civil(i64::try_from(year).ok()?, month, day);
+    let days = kyc_spec::calendar::days_from_civil(i64::try_from(year).ok()?, month, day);
     let secs = u64::try_from(days).ok()? * 86_400 + hour * 3600 + minute * 60 + second;
     Some(secs * 1000 + millis)
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{Known, lint_dir};
+use kyc_conformance::lint::{Finding, known_invented, lint_dir};
 
 /// `kyc-conformance lint DIR`: exit 0 when clean, 1 when a secret or personal data is found,
 /// 2 when the directory cannot be read.
@@ -26,30 +26,8 @@ impl LintArgs {
     }
 }
 
-/// The invented people bundled fixtures may use: every value of the mock's built-in
-/// customers, which exist only in this repository.
-pub fn known_invented() -> Known {
-    fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
-        match v {
-            serde_json::Value::String(s) => out.push(s.clone()),
-            serde_json::Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
-            serde_json::Value::Object(map) => map.values().for_each(|i| strings(i, out)),
-            _ => {}
-        }
-    }
-    let mut values = Vec::new();
-    for template in crate::mock::builtin::templates() {
-        for v in template.customer.values() {
-            strings(v, &mut values);
-        }
-    }
-    let mut known = Known::default();
-    known.extend(values);
-    known
-}
-
 #[allow(clippy::print_stdout, clippy::print_stderr)]
-fn print_findings(findings: &[super::Finding]) {
+fn print_findings(findings: &[Finding]) {
     for finding in findings {
         println!("{finding}");
     }

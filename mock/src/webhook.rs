@@ -1,14 +1,21 @@
 //! Status-change callbacks: which destinations are allowed, and delivery (one attempt, 5 s
 //! timeout, no redirects, no proxies) on a background task that never blocks a request.
+//!
+//! Delivery speaks plain HTTP/1.1 over one tokio socket per callback (hyper's connection API),
+//! so that embedding the mock does not pull an HTTP client stack and TLS into users' tests.
+//! The allowlist therefore admits `http` only: a callback over `https` could not be sent.
 
 use std::net::IpAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use reqwest::Url;
-use reqwest::header::CONTENT_TYPE;
-use reqwest::redirect::Policy;
+use axum::body::Bytes;
+use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::{Request, StatusCode};
+use http_body_util::Full;
+use hyper_util::rt::TokioIo;
 use tokio::sync::mpsc;
+use url::Url;
 
 /// How long one delivery may take.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -45,8 +52,8 @@ pub enum Refusal {
     /// Not an absolute URL.
     #[error("not an absolute URL: {0}")]
     NotAUrl(String),
-    /// Only http and https are spoken.
-    #[error("scheme {0:?} is not http or https")]
+    /// Only plain http is spoken (see the module docs).
+    #[error("scheme {0:?} is not http (the mock delivers webhooks over plain HTTP only)")]
     Scheme(String),
     /// The host is not on the allowlist.
     #[error("host {0:?} is not on the webhook allowlist")]
@@ -62,7 +69,7 @@ impl WebhookAllowlist {
     /// The decision: the parsed URL when `url` may receive webhooks.
     pub fn check(&self, url: &str) -> Result<Url, Refusal> {
         let parsed = Url::parse(url).map_err(|e| Refusal::NotAUrl(e.to_string()))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
+        if parsed.scheme() != "http" {
             return Err(Refusal::Scheme(parsed.scheme().to_owned()));
         }
         let host = parsed.host_str().unwrap_or_default().to_owned();
@@ -100,13 +107,13 @@ struct Delivery {
 /// The delivery queue. Deliveries go out one after another so a receiver sees a customer's
 /// status changes in order.
 #[derive(Debug, Default)]
-pub struct Webhooks {
+pub(crate) struct Webhooks {
     queue: OnceLock<Option<mpsc::Sender<Delivery>>>,
 }
 
 impl Webhooks {
     /// Queues a callback; never waits. Needs a tokio runtime (the mock always runs in one).
-    pub fn send(&self, url: Url, body: Vec<u8>) {
+    pub(crate) fn send(&self, url: Url, body: Vec<u8>) {
         let queue = self.queue.get_or_init(start_worker);
         let Some(queue) = queue else {
             tracing::warn!(%url, "webhook dropped: no HTTP client");
@@ -131,38 +138,72 @@ fn start_worker() -> Option<mpsc::Sender<Delivery>> {
             return None;
         }
     };
-    let client = reqwest::Client::builder()
-        .redirect(Policy::none())
-        .timeout(DELIVERY_TIMEOUT)
-        .connect_timeout(DELIVERY_TIMEOUT)
-        // Environment proxies would send callbacks somewhere other than the allowed host.
-        .no_proxy()
-        .build();
-    let client = match client {
-        Ok(client) => Arc::new(client),
-        Err(e) => {
-            tracing::error!(error = %e, "webhooks disabled: cannot build the HTTP client");
-            return None;
-        }
-    };
     let (tx, mut rx) = mpsc::channel::<Delivery>(QUEUE_DEPTH);
     runtime.spawn(async move {
         while let Some(delivery) = rx.recv().await {
-            let result = client
-                .post(delivery.url.clone())
-                .header(CONTENT_TYPE, "application/json")
-                .body(delivery.body)
-                .send()
-                .await;
-            match result {
-                Ok(response) => {
-                    tracing::debug!(url = %delivery.url, status = %response.status(), "webhook delivered");
+            match tokio::time::timeout(DELIVERY_TIMEOUT, deliver(&delivery)).await {
+                Ok(Ok(status)) => {
+                    tracing::debug!(url = %delivery.url, %status, "webhook delivered");
                 }
-                Err(e) => tracing::warn!(url = %delivery.url, error = %e, "webhook failed"),
+                Ok(Err(e)) => tracing::warn!(url = %delivery.url, error = %e, "webhook failed"),
+                Err(_) => tracing::warn!(url = %delivery.url, "webhook timed out"),
             }
         }
     });
     Some(tx)
+}
+
+/// Why one delivery failed.
+#[derive(Debug, thiserror::Error)]
+enum DeliveryError {
+    #[error("the URL has no host")]
+    NoHost,
+    #[error("cannot connect")]
+    Connect(#[source] std::io::Error),
+    #[error("HTTP exchange failed")]
+    Http(#[source] hyper::Error),
+    #[error("cannot build the request")]
+    Request(#[source] axum::http::Error),
+}
+
+/// One POST of the callback body; the receiver's status comes back. Redirects are not
+/// followed (a 3xx is just a status) and no proxy is consulted, so the callback reaches
+/// exactly the host the allowlist admitted.
+async fn deliver(delivery: &Delivery) -> Result<StatusCode, DeliveryError> {
+    let url = &delivery.url;
+    let host = url.host_str().ok_or(DeliveryError::NoHost)?;
+    let port = url.port_or_known_default().unwrap_or(80);
+    // IPv6 literals come bracketed in URLs and bare in socket addresses.
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let stream = tokio::net::TcpStream::connect((bare, port))
+        .await
+        .map_err(DeliveryError::Connect)?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(DeliveryError::Http)?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::debug!(error = %e, "webhook connection closed with an error");
+        }
+    });
+    let target = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let authority = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    let request = Request::post(target)
+        .header(HOST, authority)
+        .header(CONTENT_TYPE, "application/json")
+        .body(Full::new(Bytes::from(delivery.body.clone())))
+        .map_err(DeliveryError::Request)?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(DeliveryError::Http)?;
+    Ok(response.status())
 }
 
 #[cfg(test)]
@@ -175,7 +216,7 @@ mod tests {
         for ok in [
             "http://127.0.0.1:9000/hook?ref=1",
             "http://127.8.9.10/",
-            "https://localhost:8443/x",
+            "http://localhost:8443/x",
             "http://[::1]:9000/",
         ] {
             assert!(allow.check(ok).is_ok(), "{ok}");
@@ -200,6 +241,8 @@ mod tests {
             ),
             ("file:///etc/passwd", Refusal::Scheme("file".into())),
             ("ftp://127.0.0.1/", Refusal::Scheme("ftp".into())),
+            // No TLS stack in the mock: an https callback could not be delivered.
+            ("https://localhost:8443/x", Refusal::Scheme("https".into())),
         ] {
             assert_eq!(allow.check(bad).map(|_| ()), Err(refusal), "{bad}");
         }
@@ -213,8 +256,8 @@ mod tests {
             AllowRule::Loopback,
             AllowRule::Host("hooks.test".into()),
         ]);
-        assert!(allow.check("https://HOOKS.test/cb").is_ok());
-        assert!(allow.check("https://evil.hooks.test/cb").is_err());
+        assert!(allow.check("http://HOOKS.test/cb").is_ok());
+        assert!(allow.check("http://evil.hooks.test/cb").is_err());
         let none = WebhookAllowlist::new(vec![]);
         assert!(none.check("http://127.0.0.1/").is_err());
     }

@@ -16,7 +16,7 @@ pub const AUTHENTICATION_ERROR: &str = "Authentication error";
 
 /// A failed request.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ApiError {
+pub(crate) enum ApiError {
     /// 401: missing, unknown or expired token, or failed login.
     Unauthorized,
     /// 400 `requestValidateError`: the body fails the request schema.
@@ -79,7 +79,7 @@ struct ReasonContext<'a> {
 
 impl ApiError {
     /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Validation(_)
@@ -94,7 +94,7 @@ impl ApiError {
     }
 
     /// The `code` of the body.
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             ApiError::Unauthorized => "unauthorized",
             ApiError::Validation(_) => "requestValidateError",
@@ -108,7 +108,7 @@ impl ApiError {
     }
 
     /// The response, with `request_id` where connectFi's bodies carry one.
-    pub fn into_response(self, request_id: &str) -> Response {
+    pub(crate) fn into_response(self, request_id: &str) -> Response {
         let status = self.status();
         let code = self.code();
         let reason = |reason: &str, message: &str| {

@@ -9,19 +9,19 @@ const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Length of a session token, like the 66-character tokens connectFi hands out.
-pub const TOKEN_LEN: usize = 66;
+pub(crate) const TOKEN_LEN: usize = 66;
 
 /// A splitmix64 stream. Its state only ever moves by a constant, so one atomic add per draw
 /// keeps it lock-free. Not cryptographic: the mock's tokens only need to be unguessable by
 /// accident, and with a seed they are meant to be predictable.
 #[derive(Debug)]
-pub struct IdGenerator {
+pub(crate) struct IdGenerator {
     state: AtomicU64,
 }
 
 impl IdGenerator {
     /// A generator that replays the same sequence for the same seed, or an unpredictable one.
-    pub fn new(seed: Option<u64>) -> IdGenerator {
+    pub(crate) fn new(seed: Option<u64>) -> IdGenerator {
         let seed = seed.unwrap_or_else(|| {
             let nanos = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -34,7 +34,7 @@ impl IdGenerator {
     }
 
     /// The next 64 random bits.
-    pub fn next_u64(&self) -> u64 {
+    pub(crate) fn next_u64(&self) -> u64 {
         const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut z = self
             .state
@@ -46,7 +46,7 @@ impl IdGenerator {
     }
 
     /// A connectFi `requestId`: 32 lower-case hexadecimal characters.
-    pub fn request_id(&self) -> String {
+    pub(crate) fn request_id(&self) -> String {
         let (a, b) = (self.next_u64(), self.next_u64());
         let mut out = String::with_capacity(32);
         for word in [a, b] {
@@ -58,7 +58,7 @@ impl IdGenerator {
     }
 
     /// `len` base-62 characters, the alphabet of connectFi's ids and tokens.
-    pub fn base62(&self, len: usize) -> String {
+    pub(crate) fn base62(&self, len: usize) -> String {
         let mut out = String::with_capacity(len);
         let mut word = 0u64;
         let mut left = 0;
@@ -75,12 +75,12 @@ impl IdGenerator {
     }
 
     /// A session token.
-    pub fn token(&self) -> String {
+    pub(crate) fn token(&self) -> String {
         self.base62(TOKEN_LEN)
     }
 
     /// A document slot id such as `doc-1qfdwf5KV66EBv0vVVdmTW`, with the given separator.
-    pub fn document_id(&self, separator: char) -> String {
+    pub(crate) fn document_id(&self, separator: char) -> String {
         format!("doc{separator}{}", self.base62(22))
     }
 }

@@ -16,18 +16,18 @@ pub const JSON_BODY_LIMIT: usize = 1 << 20;
 pub const UPLOAD_BODY_LIMIT: usize = 10 << 20;
 
 /// Whether the request says it carries JSON (`application/json`, any parameters).
-pub fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     media_type(headers).is_some_and(|m| m.eq_ignore_ascii_case("application/json"))
 }
 
 /// The media type without parameters, if the header is readable.
-pub fn media_type(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn media_type(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(CONTENT_TYPE)?.to_str().ok()?;
     Some(value.split(';').next().unwrap_or_default().trim())
 }
 
 /// Refuses a declared length over `limit` before reading anything.
-pub fn check_declared_length(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
+pub(crate) fn check_declared_length(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -43,7 +43,7 @@ fn too_large(limit: usize) -> ApiError {
 }
 
 /// Reads and parses a JSON body.
-pub async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, ApiError> {
+pub(crate) async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, ApiError> {
     if !is_json(headers) {
         let got = headers
             .get(CONTENT_TYPE)
@@ -67,7 +67,7 @@ pub async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, ApiErro
 }
 
 /// Parses bytes already received.
-pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
+pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::InvalidBody(
             "the body is empty; expected a JSON object".to_owned(),
