@@ -1,6 +1,7 @@
 //! `cargo xtask goldens`: regenerates the Ajv golden corpus answers in `spec/examples/ajv/`
 //! by running the Ajv oracle (node) on every `<schema>.jsonl` there, once per mode:
 //! `<schema>.golden.jsonl` (Ajv's defaults) and `<schema>.all-errors.golden.jsonl`.
+//! A keyword schema's `$ref`s may point into `<stem>.ref.<name>.json` files beside it.
 //! Tests only read the committed answers; only this command needs node.
 
 use std::path::{Path, PathBuf};
@@ -83,9 +84,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .to_string_lossy()
             .trim_end_matches(".schema.json")
             .to_owned();
+        let refs = keyword_refs(&keywords, &stem)?;
         jobs.push((
             schema,
-            Vec::new(),
+            refs,
             PathBuf::from(format!("{stem}.jsonl")),
             PathBuf::from(stem),
         ));
@@ -114,6 +116,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ))?;
     }
     Ok(ExitCode::from(1))
+}
+
+/// The documents a keyword schema's `$ref`s may point into: `<stem>.ref.<name>.json` beside
+/// it (matched by their `$id`), sorted.
+fn keyword_refs(dir: &Path, stem: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let prefix = format!("{stem}.ref.");
+    let mut refs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("listing {}", dir.display()))?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("listing {}", dir.display()))?;
+    refs.retain(|p| {
+        let p = p.to_string_lossy();
+        p.starts_with(&prefix) && p.ends_with(".json")
+    });
+    refs.sort();
+    Ok(refs)
 }
 
 /// Runs the oracle on one schema and input file; returns its stdout.

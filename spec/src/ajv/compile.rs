@@ -1,9 +1,9 @@
 //! Compiles a schema set into the tree the walker evaluates, deciding at compile time
 //! everything Ajv 8 decides when it generates code: which keywords run in which rule group,
 //! whether `type` is checked first or as the `else` of its group, which `$ref` targets are
-//! inlined (errors prefixed with the literal `$ref`) and which are compiled separately
-//! (errors restart at `#`), and every error's `schemaPath`, `params` and `message` that depend
-//! only on the schema.
+//! inlined (errors prefixed with the literal `$ref`, also when the target was reached
+//! through aliases) and which are compiled separately (errors restart at `#`), and every
+//! error's `schemaPath`, `params` and `message` that depend only on the schema.
 //!
 //! Anything Ajv would accept that this module cannot reproduce exactly is refused with an
 //! [`Error`] naming the schema location: nothing is silently ignored.
@@ -426,6 +426,20 @@ fn has_ref(value: &Value) -> bool {
     }
 }
 
+/// A `$ref` whose fragment is a JSON pointer (`#/…`, `other.json#/…`): the only refs Ajv
+/// resolves through `getJsonPointer`, which follows aliases.
+fn is_pointer_ref(r: &str) -> bool {
+    r.split_once('#').is_some_and(|(_, f)| f.starts_with('/'))
+}
+
+/// The `$ref` of a schema that is only a `$ref` (Ajv's `schemaHasRulesButRef` is false: no
+/// other rule keyword; annotations, `definitions` and unknown `x-` keys do not count).
+fn alias_ref(schema: &Value) -> Option<&str> {
+    let map = schema.as_object()?;
+    let r = map.get("$ref")?.as_str()?;
+    (!map.keys().any(|k| k != "$ref" && is_rule(k))).then_some(r)
+}
+
 fn has_duplicates(values: &[Value]) -> bool {
     values
         .iter()
@@ -442,7 +456,8 @@ fn always_valid(schema: &Value) -> bool {
     }
 }
 
-fn is_rule(key: &str) -> bool {
+/// A keyword Ajv compiles into code (the walker evaluates it).
+pub fn is_rule(key: &str) -> bool {
     UNTYPED.contains(&key) || Group::ALL.iter().any(|g| g.keywords().contains(&key))
 }
 
@@ -503,26 +518,7 @@ impl<'d> Compiler<'d> {
             _ => return Err(self.err(doc, pointer, "a schema must be an object or a boolean")),
         };
         let mut s = SchemaNode::default();
-        for key in map.keys() {
-            let known =
-                is_rule(key) || ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-");
-            if !known {
-                return Err(self.err(
-                    doc,
-                    pointer,
-                    format!(
-                        "unsupported keyword `{key}` (Ajv-exact validation cannot reproduce it)"
-                    ),
-                ));
-            }
-            if key == "$id" && !pointer.is_empty() {
-                return Err(self.err(
-                    doc,
-                    pointer,
-                    "`$id` below a document's root is not supported",
-                ));
-            }
-        }
+        self.check_keys(doc, pointer, map)?;
         let kw_path = |kw: &str| format!("{path}/{kw}");
         let kw_ptr = |kw: &str| join(pointer, kw);
 
@@ -913,6 +909,31 @@ impl<'d> Compiler<'d> {
         Ok(Node::Schema(Box::new(s)))
     }
 
+    /// Refuses keys this module cannot reproduce (nothing is silently ignored).
+    fn check_keys(&self, doc: usize, pointer: &str, map: &Map<String, Value>) -> Result<(), Error> {
+        for key in map.keys() {
+            let known =
+                is_rule(key) || ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-");
+            if !known {
+                return Err(self.err(
+                    doc,
+                    pointer,
+                    format!(
+                        "unsupported keyword `{key}` (Ajv-exact validation cannot reproduce it)"
+                    ),
+                ));
+            }
+            if key == "$id" && !pointer.is_empty() {
+                return Err(self.err(
+                    doc,
+                    pointer,
+                    "`$id` below a document's root is not supported",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn branches(
         &mut self,
         doc: usize,
@@ -994,16 +1015,50 @@ impl<'d> Compiler<'d> {
         let (target_doc, segments) = self
             .resolve(doc, r)
             .ok_or_else(|| self.err(doc, pointer, format!("cannot resolve $ref {r:?}")))?;
-        let mut target: &'d Value = self.docs[target_doc].json;
-        let mut target_ptr = String::new();
-        for seg in &segments {
-            target = match target {
-                Value::Object(m) => m.get(seg),
-                Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
-                _ => None,
-            }
+        let (mut target_doc, mut target_ptr, mut target) = self
+            .lookup(target_doc, &segments)
             .ok_or_else(|| self.err(doc, pointer, format!("$ref {r:?} points at nothing")))?;
-            paths::push_pointer_segment(&mut target_ptr, seg);
+        if is_pointer_ref(r) {
+            // Ajv's `getJsonPointer` (compile/resolve): when a pointer lands on an alias (a
+            // schema that is only a `$ref`), it resolves the alias's own `$ref` instead, and
+            // again, so the alias is never compiled. What is inlined or compiled is the final
+            // target, but an inlined target's errors are still prefixed with *this* `$ref`
+            // as written: `{"$ref": "#/definitions/a"}` with `a` → `b` → `{"type": …}`
+            // reports `#/definitions/a/type`.
+            let mut seen = vec![(target_doc, target_ptr.clone())];
+            while let Some(next) = alias_ref(target) {
+                self.check_keys(target_doc, &target_ptr, target.as_object().expect("alias"))?;
+                let Some((next_doc, next_segments)) = self.resolve(target_doc, next) else {
+                    // Ajv keeps the alias, whose compilation then fails; so will ours.
+                    break;
+                };
+                if !is_pointer_ref(next) {
+                    // A document ref (`resolve` refuses other fragments): Ajv's
+                    // `resolveSchema` returns another document's root as is (no further alias
+                    // following), and nothing for the alias's own document (the alias is
+                    // kept: its `#` calls that root).
+                    if next_doc != target_doc {
+                        target_doc = next_doc;
+                        target_ptr = String::new();
+                        target = self.docs[next_doc].json;
+                    }
+                    break;
+                }
+                let Some(found) = self.lookup(next_doc, &next_segments) else {
+                    break;
+                };
+                (target_doc, target_ptr, target) = found;
+                if seen.contains(&(target_doc, target_ptr.clone())) {
+                    // Ajv recurses until the stack overflows ("Maximum call stack size
+                    // exceeded" at compile time).
+                    return Err(self.err(
+                        doc,
+                        pointer,
+                        format!("$ref {r:?} leads into a cycle of schemas that are only a $ref"),
+                    ));
+                }
+                seen.push((target_doc, target_ptr.clone()));
+            }
         }
         if !has_ref(target) {
             // Ajv inlines the target: its errors are prefixed with the `$ref` string as written.
@@ -1028,6 +1083,21 @@ impl<'d> Compiler<'d> {
             target: id,
             separate: true,
         })
+    }
+
+    /// The schema at `segments` in document `doc`, with its JSON pointer.
+    fn lookup(&self, doc: usize, segments: &[String]) -> Option<(usize, String, &'d Value)> {
+        let mut target: &'d Value = self.docs[doc].json;
+        let mut target_ptr = String::new();
+        for seg in segments {
+            target = match target {
+                Value::Object(m) => m.get(seg),
+                Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+                _ => None,
+            }?;
+            paths::push_pointer_segment(&mut target_ptr, seg);
+        }
+        Some((doc, target_ptr, target))
     }
 
     /// Resolves `r` against the document's `$id` to a document and pointer segments.

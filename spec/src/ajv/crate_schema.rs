@@ -4,14 +4,19 @@
 //! * `nullable: true` (an Ajv keyword) becomes `null` in `type`;
 //! * `$ref` with sibling keywords (Ajv applies the siblings) becomes `allOf: [{$ref}]` + siblings;
 //! * `pattern`, `format`, `multipleOf` and the numeric limits become custom keywords that run
-//!   the very checks the Ajv walker runs (ECMAScript regexes, ajv-formats, JavaScript doubles).
+//!   the very checks the Ajv walker runs (ECMAScript regexes, ajv-formats, JavaScript doubles);
+//! * every key the walker does not evaluate is dropped: annotations (`contentMediaType` and
+//!   `contentEncoding`, which the crate asserts in draft 7 and Ajv's draft-07 class ignores;
+//!   `title`, `readOnly`, …) and `x-` extensions (so a schema's own `x-ajv-…` key can never
+//!   pose as one of the custom keywords). The crate thus sees only the keywords
+//!   [`compile`](super::compile) turns into rules, plus what `$ref` resolution needs.
 
 use std::collections::HashMap;
 
 use jsonschema::{Keyword, ValidationError};
 use serde_json::{Map, Value};
 
-use super::compile::{Fails, NUMBER_LIMITS};
+use super::compile::{Fails, NUMBER_LIMITS, is_rule};
 use super::ecma_regex::Pattern;
 use super::formats::{Format, FormatType};
 use super::{Error, js_number};
@@ -47,17 +52,11 @@ const SCHEMA_MAP: &[&str] = &["properties", "patternProperties", "$defs", "defin
 /// Keywords whose value is an array of schemas.
 const SCHEMA_LIST: &[&str] = &["anyOf", "oneOf", "allOf"];
 
-fn is_validation_keyword(key: &str) -> bool {
-    !(key == "$ref"
-        || key == "$id"
-        || key == "$schema"
-        || key == "$defs"
-        || key == "definitions"
-        || key == "title"
-        || key == "description"
-        || key == "examples"
-        || key == "default"
-        || key.starts_with("x-"))
+/// Keys kept in the crate's copy: the rules the walker evaluates, and what `$ref` needs to
+/// find its target. `compile` refuses any key that is neither a rule, an annotation nor an
+/// `x-` extension, so dropping everything else drops exactly what the walker ignores.
+fn kept(key: &str) -> bool {
+    is_rule(key) || matches!(key, "$ref" | "$id" | "$schema" | "$defs" | "definitions")
 }
 
 /// Rewrites one schema (recursively).
@@ -67,11 +66,12 @@ pub fn rewrite(schema: &Value) -> Value {
     };
     let mut out = Map::with_capacity(map.len());
     let nullable = map.get("nullable") == Some(&Value::Bool(true));
+    // The same test as the walker's `ref_only`: a `$ref` next to any rule keyword.
     let ref_with_siblings =
-        map.contains_key("$ref") && map.keys().any(|k| is_validation_keyword(k));
+        map.contains_key("$ref") && map.keys().any(|k| k != "$ref" && is_rule(k));
     for (key, value) in map {
         let k = key.as_str();
-        if k == "nullable" {
+        if k == "nullable" || !kept(k) {
             continue;
         }
         if k == "$ref" && ref_with_siblings {

@@ -1,6 +1,7 @@
 //! The `format` checks of ajv-formats 3.0.1 in its default ("full") mode, which the Ajv
 //! oracle registers. Regex-based formats use ajv-formats' own regular expressions (copied
-//! verbatim and run by the ECMAScript engine); the others port its small functions.
+//! verbatim and run by the ECMAScript engine, which gives their plain `i` flag JavaScript's
+//! non-unicode meaning: see `ecma_regex`); the others port its small functions.
 
 use std::sync::OnceLock;
 
@@ -326,6 +327,14 @@ mod tests {
         assert!(!check("ipv4", "256.0.0.1"));
         assert!(check("uri", "http://127.0.0.1:9000/x?y=1"));
         assert!(!check("uri", "noscheme"));
+        // JavaScript's non-unicode `i` never folds KELVIN SIGN into `k` nor LONG S into `s`;
+        // `url` is compiled with `iu` and allows U+00A1..U+FFFF anyway.
+        assert!(check("hostname", "kelvin.example"));
+        assert!(!check("hostname", "\u{212a}elvin.example"));
+        assert!(!check("email", "\u{17f}@example.com"));
+        assert!(!check("uri", "http://\u{212a}.example/"));
+        assert!(check("uri-template", "\u{212a}"));
+        assert!(check("url", "http://\u{212a}.example.com/"));
         assert!(Format::by_name("dateISO").is_none());
         assert!(
             !Format::by_name("int32")

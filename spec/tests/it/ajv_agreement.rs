@@ -166,3 +166,136 @@ proptest! {
         agree(Document::Request, &Value::Object(body))?;
     }
 }
+
+/// Pieces of strings for the general schemas below: the two characters `regress` folds into
+/// ASCII and JavaScript's non-unicode `i` does not (U+212A KELVIN SIGN, U+017F LONG S) next
+/// to the letters they fold to, and enough URI, e-mail, hostname, base64 and JSON syntax that
+/// the format and content keywords see near misses as well as valid values.
+const FRAGMENTS: &[&str] = &[
+    "\u{212a}", "\u{17f}", "k", "K", "s", "S", "a", "z", "Z", ".", "@", ":", "/", "//", "#", "-",
+    "0", "1", "%2f", "{", "}", "http", "e30=", "{}", "[", "\"", "T", ":00", " ", "\u{131}",
+    "\u{df}",
+];
+
+fn fragment_string() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..8).prop_map(|v| v.concat())
+}
+
+/// The schema an alias chain ends on: no `$ref` inside, so Ajv inlines it.
+const LEAVES: &[&str] = &[
+    r#"{"format": "hostname"}"#,
+    r#"{"format": "email"}"#,
+    r#"{"format": "uri"}"#,
+    r#"{"format": "uri-reference"}"#,
+    r#"{"format": "uri-template"}"#,
+    r#"{"format": "json-pointer-uri-fragment"}"#,
+    r#"{"format": "url"}"#,
+    r#"{"format": "uuid"}"#,
+    r#"{"format": "time"}"#,
+    r#"{"type": "string", "contentMediaType": "application/json"}"#,
+    r#"{"contentEncoding": "base64", "contentMediaType": "application/json", "minLength": 2}"#,
+    r#"{"type": "string", "minLength": 2}"#,
+    "false",
+];
+
+/// One link of a chain `d0 → d1 → … → leaf`.
+#[derive(Clone, Copy, Debug)]
+enum Link {
+    /// Only a `$ref`: Ajv resolves straight through it.
+    Alias,
+    /// A `$ref` with keys that are not rules, so still an alias to Ajv.
+    AnnotatedAlias,
+    /// A `$ref` next to `$comment`, which Ajv counts as a rule: not an alias.
+    Commented,
+}
+
+fn chain_schema(links: &[Link], leaf: &str) -> Value {
+    let mut definitions = Map::new();
+    for (i, link) in links.iter().enumerate() {
+        let mut d = serde_json::json!({"$ref": format!("#/definitions/d{}", i + 1)});
+        match link {
+            Link::Alias => {}
+            Link::AnnotatedAlias => {
+                d["title"] = "alias".into();
+                d["contentMediaType"] = "application/json".into();
+                d["x-ajv-format"] = "email".into();
+                d["definitions"] = serde_json::json!({});
+            }
+            Link::Commented => d["$comment"] = "a rule to Ajv".into(),
+        }
+        definitions.insert(format!("d{i}"), d);
+    }
+    definitions.insert(
+        format!("d{}", links.len()),
+        serde_json::from_str(leaf).expect("leaf schemas are JSON"),
+    );
+    serde_json::json!({
+        "definitions": definitions,
+        "properties": {
+            "p": {"$ref": "#/definitions/d0"},
+            "q": {"anyOf": [{"$ref": "#/definitions/d0"}, {"type": "integer"}]},
+        },
+        "items": {"$ref": "#/definitions/d0"},
+    })
+}
+
+fn chain_instance() -> impl Strategy<Value = Value> {
+    let leaf_value = prop_oneof![
+        4 => fragment_string().prop_map(Value::from),
+        1 => scalar(),
+    ];
+    prop_oneof![
+        (leaf_value.clone(), leaf_value.clone())
+            .prop_map(|(p, q)| serde_json::json!({"p": p, "q": q})),
+        prop::collection::vec(leaf_value.clone(), 0..3).prop_map(Value::Array),
+        leaf_value,
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The engines agree on general schemas too: alias chains, the case-insensitive formats
+    /// on Kelvin signs and long s, content keywords (annotations to Ajv's draft-07 class).
+    /// And an error from the end of a chain is reported under the `$ref` that started the
+    /// run of aliases it was reached through (Ajv inlines the final target under it).
+    #[test]
+    fn engines_agree_on_alias_chains_formats_and_content_keywords(
+        links in prop::collection::vec(
+            prop_oneof![Just(Link::Alias), Just(Link::AnnotatedAlias), Just(Link::Commented)],
+            0..4,
+        ),
+        leaf in prop::sample::select(LEAVES),
+        instance in chain_instance(),
+    ) {
+        let schema = chain_schema(&links, leaf);
+        let v = Validator::new(&schema, &[]).expect("chain schemas compile");
+        let fast = v.is_valid(&instance);
+        // Ajv compiles a non-alias link separately (its errors restart at `#`) and resolves
+        // its `$ref` through the aliases after it, so errors from the leaf hang under the
+        // first link after the last non-alias.
+        let run_start = links
+            .iter()
+            .rposition(|l| matches!(l, Link::Commented))
+            .map_or(0, |i| i + 1);
+        let prefix = format!("#/definitions/d{run_start}/");
+        for mode in [Mode::FirstError, Mode::AllErrors] {
+            let errors = v.ajv_errors(&instance, mode);
+            prop_assert_eq!(
+                fast,
+                errors.is_empty(),
+                "{} on {}: crate says valid={}, walker reports {:?}",
+                schema, instance, fast, errors
+            );
+            prop_assert_eq!(v.validate(&instance, mode).is_ok(), fast);
+            for e in errors.iter().filter(|e| e.instance_path == "/p") {
+                prop_assert_eq!(
+                    &*e.schema_path,
+                    format!("{prefix}{}", e.keyword),
+                    "{} on {}",
+                    schema, instance
+                );
+            }
+        }
+    }
+}

@@ -82,8 +82,28 @@ fn all_errors_mode_matches_ajv_byte_for_byte() {
     }
 }
 
+/// The documents `keywords/<stem>.schema.json` may `$ref` into: `<stem>.ref.<name>.json`.
+fn keyword_refs(stem: &str) -> Vec<serde_json::Value> {
+    let dir = corpus_dir().join("keywords");
+    let prefix = format!("{stem}.ref.");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("listing {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| {
+            let p = p.to_string_lossy();
+            p.starts_with(&prefix) && p.ends_with(".json")
+        })
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| serde_json::from_str(&read(p)).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .collect()
+}
+
 /// `keywords/<name>.schema.json` with `<name>.jsonl`: one schema per keyword family beyond
-/// what our KYC schemas use (formats, numbers, arrays, composition, refs, propertyNames).
+/// what our KYC schemas use (formats, numbers, arrays, composition, refs, propertyNames),
+/// plus the `<name>.ref.*.json` documents its `$ref`s point into.
 #[test]
 fn keyword_corpus_matches_ajv_in_both_modes() {
     let dir = corpus_dir().join("keywords");
@@ -97,12 +117,12 @@ fn keyword_corpus_matches_ajv_in_both_modes() {
     for path in schemas {
         let schema: serde_json::Value = serde_json::from_str(&read(&path))
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let validator = Validator::new(&schema, &[])
-            .unwrap_or_else(|e| panic!("{} does not compile: {e}", path.display()));
         let stem = path
             .to_string_lossy()
             .trim_end_matches(".schema.json")
             .to_owned();
+        let validator = Validator::new(&schema, &keyword_refs(&stem))
+            .unwrap_or_else(|e| panic!("{} does not compile: {e}", path.display()));
         for (mode, suffix) in [
             (Mode::FirstError, "golden"),
             (Mode::AllErrors, "all-errors.golden"),
