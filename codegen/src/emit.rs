@@ -8,8 +8,10 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
+use crate::formats::{self, Check};
 use crate::ir::{
-    Field, Kind, Module, Newtype, Presence, Struct, Tagged, Ty, TypeDef, UnknownFields, Variant,
+    Field, JsonType, Kind, Module, Newtype, PatternMap, Presence, Struct, Tagged, Tuple, Ty,
+    TypeDef, Union, UnknownFields, ValueEnum, Variant,
 };
 use crate::naming;
 
@@ -22,6 +24,16 @@ struct Needs {
     constraint_error: bool,
     deserialize_present: bool,
     deserialize_some: bool,
+    unknown_json: bool,
+    /// Extra [`Violation`] variants, emitted only when a type can fail that way so modules
+    /// without these constraints stay as they were.
+    violation_format: bool,
+    violation_unique: bool,
+    violation_members: bool,
+    violation_names: bool,
+    format_date: bool,
+    format_time: bool,
+    format_regex: bool,
 }
 
 /// The items of the generated module (without the header).
@@ -86,6 +98,7 @@ fn ty(module: &Module, t: &Ty) -> TokenStream {
     match t {
         Ty::Bool => quote!(bool),
         Ty::Integer => quote!(i64),
+        Ty::Unsigned => quote!(u64),
         Ty::Number => quote!(f64),
         Ty::String => quote!(String),
         Ty::Json => quote!(serde_json::Value),
@@ -144,7 +157,12 @@ fn json(value: &Value) -> TokenStream {
 }
 
 fn number(n: &serde_json::Number) -> TokenStream {
-    let literal = Literal::from_str(&n.to_string()).expect("a JSON number is a Rust literal");
+    // An unsuffixed integer literal is an `i32` to `json!`; larger ones need their type.
+    let literal = match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) if i32::try_from(i).is_err() => Literal::i64_suffixed(i),
+        (None, Some(u)) => Literal::u64_suffixed(u),
+        _ => Literal::from_str(&n.to_string()).expect("a JSON number is a Rust literal"),
+    };
     quote!(#literal)
 }
 
@@ -165,11 +183,23 @@ fn emit_type(module: &Module, def: &TypeDef, needs: &mut Needs) -> TokenStream {
         Kind::Const(value) => emit_const(def, value),
         Kind::Newtype(n) => {
             needs.constraint_error = true;
-            emit_newtype(module, def, n)
+            emit_newtype(module, def, n, needs)
         }
         Kind::Tagged(t) => {
             needs.unknown_object = true;
             emit_tagged(module, def, t)
+        }
+        Kind::ValueEnum(e) => {
+            needs.unknown_json = true;
+            emit_value_enum(def, e)
+        }
+        Kind::ConstValue(value) => emit_const_value(def, value),
+        Kind::Union(u) => emit_union(module, def, u),
+        Kind::Tuple(t) => emit_tuple(module, def, t),
+        Kind::PatternMap(p) => {
+            needs.constraint_error = true;
+            needs.violation_names = true;
+            emit_pattern_map(module, def, p)
         }
     };
     quote!(#doc #dep #body)
@@ -194,6 +224,16 @@ fn emit_struct(module: &Module, def: &TypeDef, s: &Struct, needs: &mut Needs) ->
             #[serde(flatten)]
             pub additional_properties: serde_json::Map<String, serde_json::Value>,
         },
+        UnknownFields::Patterns(id) => {
+            let map = ident(&module.types[id.0].name);
+            let text =
+                format!(" Members `patternProperties` matches, and the others (see [`{map}`]).");
+            quote! {
+                #[doc = #text]
+                #[serde(flatten)]
+                pub pattern_properties: #map,
+            }
+        }
         UnknownFields::Deny => TokenStream::new(),
     };
     let derive = derives(def, quote!(Serialize, Deserialize, JsonSchema));
@@ -394,7 +434,7 @@ fn count(n: u64) -> Literal {
     Literal::u64_unsuffixed(n)
 }
 
-fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
+fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype, needs: &mut Needs) -> TokenStream {
     let name = ident(&def.name);
     let name_str = &def.name;
     let c = &n.checks;
@@ -411,8 +451,13 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
     };
     let redacted = n.secret.then(|| {
         let text = format!("{}(<redacted>)", def.name);
+        let why = if n.checks.format.as_deref() == Some("password") {
+            " Redacted: the value is a password (`format: password`) and must not reach a log."
+        } else {
+            " Redacted: the value is secret (`x-secret`) and must not reach a log."
+        };
         quote! {
-            /// Redacted: the value is secret (`x-secret`) and must not reach a log.
+            #[doc = #why]
             impl std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     f.write_str(#text)
@@ -450,6 +495,9 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
                     if REGEX.find(&value).is_none() { #err }
                 });
             }
+            if let Some(format) = c.format.as_deref().and_then(formats::by_name) {
+                checks.extend(format_check(format, &fail, needs));
+            }
         }
         Ty::Vec(_) => {
             schema.insert("type".into(), "array".into());
@@ -464,9 +512,38 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
                 let err = fail(quote!(Violation::TooManyItems { max: #lit, actual: length }));
                 checks.extend(quote!(if length > #lit { #err }));
             }
+            if c.unique_items {
+                needs.violation_unique = true;
+                let err = fail(quote!(Violation::DuplicateItems { first, second }));
+                checks.extend(quote! {
+                    // Quadratic, like Ajv for items it cannot hash; lists in API payloads are short.
+                    let duplicate = (1..length)
+                        .flat_map(|second| (0..second).map(move |first| (first, second)))
+                        .find(|&(first, second)| value[first] == value[second]);
+                    if let Some((first, second)) = duplicate { #err }
+                });
+            }
         }
-        Ty::Integer | Ty::Number => {
+        Ty::Map(_) | Ty::JsonObject => {
+            schema.insert("type".into(), "object".into());
+            needs.violation_members = true;
+            checks.extend(quote!(let length = value.len();));
+            if let Some(min) = c.min_properties.filter(|m| *m > 0) {
+                let lit = count(min);
+                let err = fail(quote!(Violation::TooFewMembers { min: #lit, actual: length }));
+                checks.extend(quote!(if length < #lit { #err }));
+            }
+            if let Some(max) = c.max_properties {
+                let lit = count(max);
+                let err = fail(quote!(Violation::TooManyMembers { max: #lit, actual: length }));
+                checks.extend(quote!(if length > #lit { #err }));
+            }
+        }
+        Ty::Integer | Ty::Unsigned | Ty::Number => {
             let float = matches!(n.inner, Ty::Number);
+            if let Some(format) = c.format.as_deref().and_then(formats::by_name) {
+                checks.extend(format_check(format, &fail, needs));
+            }
             schema.insert(
                 "type".into(),
                 if float { "number" } else { "integer" }.into(),
@@ -485,9 +562,21 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
                 (&c.exclusive_maximum, "<", quote!(>=)),
             ] {
                 let Some(bound) = bound else { continue };
+                // `u64` already holds `>= 0` and `<= u64::MAX`; comparing would not compile
+                // cleanly (`unused_comparisons`).
+                let implied = match op {
+                    ">=" => bound.as_u64() == Some(0),
+                    "<=" => bound.as_u64() == Some(u64::MAX),
+                    _ => false,
+                };
+                if implied && matches!(n.inner, Ty::Unsigned) {
+                    continue;
+                }
                 let lit = if float {
                     let f = bound.as_f64().unwrap_or_default();
                     Literal::from_str(&format!("{f:?}")).expect("a float literal")
+                } else if let Ty::Unsigned = n.inner {
+                    Literal::u64_unsuffixed(bound.as_u64().unwrap_or_default())
                 } else {
                     Literal::i64_unsuffixed(bound.as_i64().unwrap_or_default())
                 };
@@ -514,6 +603,10 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
             "exclusiveMaximum",
             c.exclusive_maximum.clone().map(Value::Number),
         ),
+        ("format", c.format.clone().map(Value::from)),
+        ("uniqueItems", c.unique_items.then_some(Value::Bool(true))),
+        ("minProperties", c.min_properties.map(Value::from)),
+        ("maxProperties", c.max_properties.map(Value::from)),
     ] {
         if let Some(v) = v {
             schema.insert(key.into(), v);
@@ -530,12 +623,26 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
                 schemars::json_schema!({ "items": generator.subschema_for::<#item>(), #(#rest),* })
             )
         }
+        Ty::Map(value) => {
+            let value = ty(module, value);
+            let rest = schema.iter().map(|(k, v)| {
+                let v = json(v);
+                quote!(#k: #v)
+            });
+            quote!(
+                schemars::json_schema!({ "additionalProperties": generator.subschema_for::<#value>(), #(#rest),* })
+            )
+        }
         _ => {
             let schema = json(&Value::Object(schema));
             quote!(schemars::json_schema!(#schema))
         }
     };
-    let schema = schema_impl(&name, schema_body, matches!(n.inner, Ty::Vec(_)));
+    let schema = schema_impl(
+        &name,
+        schema_body,
+        matches!(n.inner, Ty::Vec(_) | Ty::Map(_)),
+    );
     let accessors = match &n.inner {
         Ty::String => quote! {
             /// The checked string.
@@ -552,6 +659,12 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
                 }
             }
         }
+        Ty::Map(_) | Ty::JsonObject => quote! {
+            /// The checked members.
+            pub fn as_map(&self) -> &#inner {
+                &self.0
+            }
+        },
         _ => quote! {
             /// The checked number.
             pub fn get(&self) -> #inner {
@@ -598,7 +711,7 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
             }
         }
     });
-    let number_display = matches!(n.inner, Ty::Integer | Ty::Number).then(|| {
+    let number_display = matches!(n.inner, Ty::Integer | Ty::Unsigned | Ty::Number).then(|| {
         quote! {
             impl std::fmt::Display for #name {
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -646,6 +759,645 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype) -> TokenStream {
         #string_impls
         #number_display
         #redacted
+        #schema
+    }
+}
+
+/// The statements that reject a `value` breaking `format`, as Ajv with ajv-formats would.
+fn format_check(
+    format: formats::Format,
+    fail: &dyn Fn(TokenStream) -> TokenStream,
+    needs: &mut Needs,
+) -> TokenStream {
+    let name = format.name;
+    let err = || fail(quote!(Violation::FormatMismatch { format: #name }));
+    let regex = |source: &str, flags: &str| {
+        quote! {
+            static FORMAT: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+                regress::Regex::with_flags(#source, #flags).expect("ajv-formats' expression compiles")
+            });
+        }
+    };
+    let (setup, bad) = match format.check {
+        Check::Nothing => return TokenStream::new(),
+        Check::Regex(source, flags) => {
+            (regex(source, flags), quote!(FORMAT.find(&value).is_none()))
+        }
+        Check::Uri => {
+            let (source, flags) = formats::uri_regex();
+            (
+                regex(source, flags),
+                quote!(
+                    !(value.contains('/') || value.contains(':')) || FORMAT.find(&value).is_none()
+                ),
+            )
+        }
+        Check::Date => {
+            needs.format_date = true;
+            (TokenStream::new(), quote!(!format_date(&value)))
+        }
+        Check::Time { strict_zone } => {
+            needs.format_time = true;
+            (
+                TokenStream::new(),
+                quote!(!format_time(&value, #strict_zone)),
+            )
+        }
+        Check::DateTime { strict_zone } => {
+            needs.format_date = true;
+            needs.format_time = true;
+            (
+                TokenStream::new(),
+                quote!(!format_date_time(&value, #strict_zone)),
+            )
+        }
+        Check::EcmaRegex => {
+            needs.format_regex = true;
+            (TokenStream::new(), quote!(!format_regex(&value)))
+        }
+        Check::Int32 => (TokenStream::new(), quote!(i32::try_from(value).is_err())),
+    };
+    needs.violation_format = true;
+    let err = err();
+    quote! {
+        #setup
+        if #bad { #err }
+    }
+}
+
+/// The wire form of a scalar `enum`/`const` value as a `serialize_*` call.
+fn serialize_scalar(value: &Value) -> TokenStream {
+    match value {
+        Value::String(s) => quote!(serializer.serialize_str(#s)),
+        Value::Bool(b) => quote!(serializer.serialize_bool(#b)),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => {
+                let lit = Literal::i64_suffixed(i);
+                quote!(serializer.serialize_i64(#lit))
+            }
+            (None, Some(u)) => {
+                let lit = Literal::u64_suffixed(u);
+                quote!(serializer.serialize_u64(#lit))
+            }
+            _ => {
+                let lit = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
+                quote!(serializer.serialize_f64(#lit))
+            }
+        },
+        _ => quote!(serializer.serialize_unit()),
+    }
+}
+
+/// A pattern (with guard) matching exactly `value` in a `&serde_json::Value`: `1` matches `1`
+/// but not `1.0`, so what was read is what is written back.
+fn match_scalar(value: &Value) -> TokenStream {
+    match value {
+        Value::String(s) => quote!(serde_json::Value::String(text) if text == #s),
+        Value::Bool(b) => quote!(serde_json::Value::Bool(#b)),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => {
+                let lit = Literal::i64_suffixed(i);
+                quote!(serde_json::Value::Number(n) if n.as_i64() == Some(#lit))
+            }
+            (None, Some(u)) => {
+                let lit = Literal::u64_suffixed(u);
+                quote!(serde_json::Value::Number(n) if n.as_u64() == Some(#lit))
+            }
+            _ => {
+                let text = n.to_string();
+                quote!(serde_json::Value::Number(n) if n.is_f64() && n.to_string() == #text)
+            }
+        },
+        _ => quote!(serde_json::Value::Null),
+    }
+}
+
+fn emit_value_enum(def: &TypeDef, e: &ValueEnum) -> TokenStream {
+    let name = ident(&def.name);
+    let variant_defs = e.variants.iter().map(|v| {
+        let doc = docs(&v.docs);
+        let vname = ident(&v.name);
+        let text = format!(" `{}`", v.value);
+        let doc = if v.docs.is_empty() {
+            quote!(#[doc = #text])
+        } else {
+            doc
+        };
+        quote!(#doc #vname,)
+    });
+    let names: Vec<Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let jsons: Vec<TokenStream> = e.variants.iter().map(|v| json(&v.value)).collect();
+    let serializes = e.variants.iter().map(|v| serialize_scalar(&v.value));
+    let matches = e.variants.iter().map(|v| match_scalar(&v.value));
+    let (kept, expected): (Vec<TokenStream>, Vec<&str>) = e
+        .types
+        .iter()
+        .map(|t| match t {
+            JsonType::String => (quote!(serde_json::Value::String(_)), "a string"),
+            JsonType::Integer => (
+                quote!(serde_json::Value::Number(n) if n.is_i64() || n.is_u64()),
+                "an integer",
+            ),
+            JsonType::Number => (quote!(serde_json::Value::Number(_)), "a number"),
+            JsonType::Boolean => (quote!(serde_json::Value::Bool(_)), "a boolean"),
+        })
+        .unzip();
+    let mismatch = format!("{}: expected {}, got {{}}", def.name, expected.join(" or "));
+    let kept = kept
+        .iter()
+        .map(|pattern| quote!(matches!(&value, #pattern)))
+        .reduce(|a, b| quote!(#a || #b))
+        .unwrap_or_else(|| quote!(false));
+    let types: Vec<&str> = e
+        .types
+        .iter()
+        .map(|t| match t {
+            JsonType::String => "string",
+            JsonType::Integer => "integer",
+            JsonType::Number => "number",
+            JsonType::Boolean => "boolean",
+        })
+        .collect();
+    let schema = schema_impl(
+        &name,
+        quote!(schemars::json_schema!({ "type": [#(#types),*], "enum": [#(#jsons),*] })),
+        false,
+    );
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_defs)*
+            /// A value of the same JSON type that the schema does not list. It keeps the
+            /// original value, which serialization writes back unchanged.
+            Unknown(UnknownJson),
+        }
+
+        impl #name {
+            /// Every value the schema lists, in schema order.
+            pub const KNOWN: &'static [Self] = &[#(Self::#names),*];
+
+            /// The value as it appears on the wire.
+            pub fn to_json(&self) -> serde_json::Value {
+                match self {
+                    #(Self::#names => serde_json::json!(#jsons),)*
+                    Self::Unknown(value) => value.0.clone(),
+                }
+            }
+
+            /// Whether the value is one the schema does not list.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#names => #serializes,)*
+                    Self::Unknown(value) => value.0.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let known = match &value {
+                    #(#matches => Some(Self::#names),)*
+                    _ => None,
+                };
+                if let Some(known) = known {
+                    return Ok(known);
+                }
+                if #kept {
+                    Ok(Self::Unknown(UnknownJson(value)))
+                } else {
+                    Err(D::Error::custom(format!(#mismatch, value)))
+                }
+            }
+        }
+
+        #schema
+    }
+}
+
+fn emit_const_value(def: &TypeDef, value: &Value) -> TokenStream {
+    let name = ident(&def.name);
+    let literal = json(value);
+    let expected = value.to_string().replace('{', "{{").replace('}', "}}");
+    let mismatch = format!("{}: expected {expected}, got {{}}", def.name);
+    let schema = schema_impl(
+        &name,
+        quote!(schemars::json_schema!({ "const": #literal })),
+        false,
+    );
+    quote! {
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct #name;
+
+        impl #name {
+            /// The only value this type holds.
+            pub fn value() -> serde_json::Value {
+                serde_json::json!(#literal)
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                Self::value().serialize(serializer)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = serde_json::Value::deserialize(deserializer)?;
+                if value == Self::value() {
+                    Ok(Self)
+                } else {
+                    Err(D::Error::custom(format!(#mismatch, value)))
+                }
+            }
+        }
+
+        #schema
+    }
+}
+
+fn emit_union(module: &Module, def: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let derive = derives(def, quote!(Serialize));
+    let names: Vec<Ident> = u.variants.iter().map(|(n, _)| ident(n)).collect();
+    let labels: Vec<&str> = u.variants.iter().map(|(n, _)| n.as_str()).collect();
+    let failures: Vec<String> = labels.iter().map(|l| format!("{l}: {{error}}")).collect();
+    let tys: Vec<TokenStream> = u.variants.iter().map(|(_, t)| ty(module, t)).collect();
+    let keyword = if u.exclusive { "oneOf" } else { "anyOf" };
+    let variant_docs = (0..u.variants.len()).map(|i| {
+        let text = format!(" Branch {i} of the `{keyword}`.");
+        quote!(#[doc = #text])
+    });
+    let none = format!(
+        "{}: the value matches no `{keyword}` branch ({{}})",
+        def.name
+    );
+    let body = if u.exclusive {
+        let many = format!(
+            "{}: the value matches {{}} `oneOf` branches ({{}}), but must match exactly one",
+            def.name
+        );
+        quote! {
+            let mut matched = Vec::new();
+            let mut failed = Vec::new();
+            #(
+                match <#tys as Deserialize>::deserialize(&value) {
+                    Ok(branch) => matched.push(Self::#names(branch)),
+                    Err(error) => failed.push(format!(#failures)),
+                }
+            )*
+            if matched.len() > 1 {
+                let names: Vec<&str> = matched.iter().map(Self::branch).collect();
+                return Err(D::Error::custom(format!(#many, names.len(), names.join(", "))));
+            }
+            matched.pop().ok_or_else(|| D::Error::custom(format!(#none, failed.join("; "))))
+        }
+    } else {
+        quote! {
+            let mut failed = Vec::new();
+            #(
+                match <#tys as Deserialize>::deserialize(&value) {
+                    Ok(branch) => return Ok(Self::#names(branch)),
+                    Err(error) => failed.push(format!(#failures)),
+                }
+            )*
+            Err(D::Error::custom(format!(#none, failed.join("; "))))
+        }
+    };
+    let schema = schema_impl(
+        &name,
+        quote!(schemars::json_schema!({ #keyword: [#(generator.subschema_for::<#tys>()),*] })),
+        true,
+    );
+    quote! {
+        #derive
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variant_docs #names(#tys),)*
+        }
+
+        impl #name {
+            /// The variant's name, as error messages give it.
+            pub fn branch(&self) -> &'static str {
+                match self {
+                    #(Self::#names(_) => #labels,)*
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = serde_json::Value::deserialize(deserializer)?;
+                #body
+            }
+        }
+
+        #schema
+    }
+}
+
+fn emit_tuple(module: &Module, def: &TypeDef, t: &Tuple) -> TokenStream {
+    let name = ident(&def.name);
+    let derive = derives(def, TokenStream::new());
+    let n = t.items.len();
+    let mut fields = Vec::new();
+    let mut serialize = TokenStream::new();
+    let mut read = Vec::new();
+    let optional: Vec<usize> = (t.required..n).collect();
+    let gaps = optional.len() > 1;
+    for (i, item) in t.items.iter().enumerate() {
+        let item_ty = ty(module, item);
+        let index = syn::Index::from(i);
+        let label = format!("item {i}: {{error}}");
+        if i < t.required {
+            fields.push(quote!(pub #item_ty));
+            serialize.extend(quote!(seq.serialize_element(&self.#index)?;));
+            read.push(quote! {
+                serde_json::from_value(items.next().unwrap_or_default())
+                    .map_err(|error| D::Error::custom(format!(#label)))?
+            });
+        } else {
+            fields.push(quote!(pub Option<#item_ty>));
+            let first = i == t.required;
+            let last = i + 1 == n;
+            let check = (gaps && !first).then(|| {
+                let text = format!("{}: item {i} follows an absent item", def.name);
+                quote!(if gap { return Err(S::Error::custom(#text)); })
+            });
+            let mark = (gaps && !last).then(|| quote!(else { gap = true; }));
+            serialize.extend(quote! {
+                if let Some(item) = &self.#index {
+                    #check
+                    seq.serialize_element(item)?;
+                } #mark
+            });
+            read.push(quote! {
+                items.next().map(serde_json::from_value).transpose()
+                    .map_err(|error| D::Error::custom(format!(#label)))?
+            });
+        }
+    }
+    if let Some(rest) = &t.rest {
+        let rest_ty = ty(module, rest);
+        fields.push(quote!(pub Vec<#rest_ty>));
+        let index = syn::Index::from(n);
+        serialize.extend(quote! {
+            for item in &self.#index {
+                seq.serialize_element(item)?;
+            }
+        });
+        let label = format!("item after {n}: {{error}}");
+        read.push(quote! {
+            items.map(serde_json::from_value).collect::<Result<_, _>>()
+                .map_err(|error| D::Error::custom(format!(#label)))?
+        });
+    }
+    let (min, max) = (t.required, t.rest.is_none().then_some(n));
+    let min_lit = Literal::usize_unsuffixed(min);
+    let (length_bad, expected) = match max {
+        Some(max) if max == min => {
+            let lit = Literal::usize_unsuffixed(max);
+            (Some(quote!(length != #lit)), format!("{max} items"))
+        }
+        Some(max) => {
+            let lit = Literal::usize_unsuffixed(max);
+            (
+                Some(quote!(!(#min_lit..=#lit).contains(&length))),
+                format!("{min} to {max} items"),
+            )
+        }
+        None if min > 0 => (
+            Some(quote!(length < #min_lit)),
+            format!("at least {min} items"),
+        ),
+        None => (None, String::new()),
+    };
+    let length_check = length_bad.map(|bad| {
+        quote! {
+            if #bad {
+                return Err(D::Error::invalid_length(length, &#expected));
+            }
+        }
+    });
+    let gap_decl = gaps.then(|| quote!(let mut gap = false;));
+    let ser_error = gaps.then(|| {
+        quote!(
+            use serde::ser::Error as _;
+        )
+    });
+    let item_tys: Vec<TokenStream> = t.items.iter().map(|i| ty(module, i)).collect();
+    let rest_schema = match &t.rest {
+        Some(rest) => {
+            let rest = ty(module, rest);
+            quote!(generator.subschema_for::<#rest>())
+        }
+        None => quote!(false),
+    };
+    let max_schema = max.map(|m| {
+        let lit = Literal::usize_unsuffixed(m);
+        quote!("maxItems": #lit,)
+    });
+    let schema = schema_impl(
+        &name,
+        quote!(schemars::json_schema!({
+            "type": "array",
+            "prefixItems": [#(generator.subschema_for::<#item_tys>()),*],
+            "items": #rest_schema,
+            #max_schema
+            "minItems": #min_lit
+        })),
+        true,
+    );
+    let length_binding = length_check
+        .is_some()
+        .then(|| quote!(let length = items.len();));
+    quote! {
+        #derive
+        pub struct #name(#(#fields),*);
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeSeq as _;
+                #ser_error
+                #gap_decl
+                let mut seq = serializer.serialize_seq(None)?;
+                #serialize
+                seq.end()
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let items = Vec::<serde_json::Value>::deserialize(deserializer)?;
+                #length_binding
+                #length_check
+                let mut items = items.into_iter();
+                Ok(Self(#(#read),*))
+            }
+        }
+
+        #schema
+    }
+}
+
+fn emit_pattern_map(module: &Module, def: &TypeDef, p: &PatternMap) -> TokenStream {
+    let name = ident(&def.name);
+    let name_str = &def.name;
+    let value = ty(module, &p.value);
+    let patterns = &p.patterns;
+    let eq = if def.eq {
+        quote!(Eq, Hash,)
+    } else {
+        TokenStream::new()
+    };
+    let other_ty = match &p.other {
+        UnknownFields::Keep => Some(quote!(serde_json::Map<String, serde_json::Value>)),
+        UnknownFields::Collect(t) => {
+            let t = ty(module, t);
+            Some(quote!(std::collections::BTreeMap<String, #t>))
+        }
+        UnknownFields::Deny | UnknownFields::Patterns(_) => None,
+    };
+    let other_field = other_ty.as_ref().map(|t| quote!(other: #t,));
+    let other_param = other_ty.as_ref().map(|t| quote!(, other: #t));
+    let other_init = other_ty.as_ref().map(|_| quote!(, other));
+    let other_check = other_ty.as_ref().map(|_| {
+        quote! {
+            if let Some(key) = other.keys().find(|key| Self::matches(key)) {
+                return Err(ConstraintError::new(#name_str, Violation::NameMatches { key: key.clone() }));
+            }
+        }
+    });
+    let other_access = other_ty.as_ref().map(|t| {
+        quote! {
+            /// The members no pattern matches (`additionalProperties`).
+            pub fn other(&self) -> &#t {
+                &self.other
+            }
+        }
+    });
+    let other_serialize = other_ty.as_ref().map(|_| {
+        quote! {
+            for (key, value) in &self.other {
+                map.serialize_entry(key, value)?;
+            }
+        }
+    });
+    let denied =
+        format!("{name_str}: unknown member {{key:?}} (no `patternProperties` pattern matches it)");
+    let other_read = match &p.other {
+        UnknownFields::Keep => quote! {
+            out.other.insert(key, value);
+        },
+        UnknownFields::Collect(_) => quote! {
+            let value = serde_json::from_value(value)
+                .map_err(|error| D::Error::custom(format!("member {key:?}: {error}")))?;
+            out.other.insert(key, value);
+        },
+        _ => quote! {
+            return Err(D::Error::custom(format!(#denied)));
+        },
+    };
+    let additional_schema = match &p.other {
+        UnknownFields::Keep => quote!(true),
+        UnknownFields::Collect(t) => {
+            let t = ty(module, t);
+            quote!(generator.subschema_for::<#t>())
+        }
+        _ => quote!(false),
+    };
+    let schema = schema_impl(
+        &name,
+        quote!(schemars::json_schema!({
+            "type": "object",
+            "patternProperties": { #(#patterns: generator.subschema_for::<#value>()),* },
+            "additionalProperties": #additional_schema
+        })),
+        true,
+    );
+    quote! {
+        #[derive(Clone, Debug, Default, PartialEq, #eq)]
+        pub struct #name {
+            matching: std::collections::BTreeMap<String, #value>,
+            #other_field
+        }
+
+        impl #name {
+            /// The `patternProperties` patterns (ECMA-262), in schema order.
+            pub const PATTERNS: &'static [&'static str] = &[#(#patterns),*];
+
+            /// Whether a member name matches one of [`Self::PATTERNS`], with the semantics
+            /// Ajv gives them (the `u` flag).
+            pub fn matches(key: &str) -> bool {
+                static REGEXES: std::sync::LazyLock<Vec<regress::Regex>> = std::sync::LazyLock::new(|| {
+                    #name::PATTERNS
+                        .iter()
+                        .map(|pattern| regress::Regex::with_flags(pattern, "u").expect("the generator compiled this pattern"))
+                        .collect()
+                });
+                REGEXES.iter().any(|regex| regex.find(key).is_some())
+            }
+
+            /// Checks that every name in `matching` matches a pattern (and that none of the
+            /// others does).
+            pub fn new(matching: std::collections::BTreeMap<String, #value> #other_param) -> Result<Self, ConstraintError> {
+                if let Some(key) = matching.keys().find(|key| !Self::matches(key)) {
+                    return Err(ConstraintError::new(#name_str, Violation::NameMismatch { key: key.clone() }));
+                }
+                #other_check
+                Ok(Self { matching #other_init })
+            }
+
+            /// The members a pattern matches.
+            pub fn matching(&self) -> &std::collections::BTreeMap<String, #value> {
+                &self.matching
+            }
+
+            #other_access
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                for (key, value) in &self.matching {
+                    map.serialize_entry(key, value)?;
+                }
+                #other_serialize
+                map.end()
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let members = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+                let mut out = Self::default();
+                for (key, value) in members {
+                    if Self::matches(&key) {
+                        let value = serde_json::from_value(value)
+                            .map_err(|error| D::Error::custom(format!("member {key:?}: {error}")))?;
+                        out.matching.insert(key, value);
+                    } else {
+                        #other_read
+                    }
+                }
+                Ok(out)
+            }
+        }
+
         #schema
     }
 }
@@ -818,6 +1570,50 @@ fn helpers(needs: &Needs) -> TokenStream {
             }
         });
     }
+    let mut extra_variants = TokenStream::new();
+    let mut extra_arms = TokenStream::new();
+    if needs.violation_format {
+        extra_variants.extend(quote! {
+            /// Not valid in the `format`, as ajv-formats checks it.
+            FormatMismatch { format: &'static str },
+        });
+        extra_arms.extend(quote! {
+            Violation::FormatMismatch { format } => write!(f, "{name}: not a valid {format}"),
+        });
+    }
+    if needs.violation_unique {
+        extra_variants.extend(quote! {
+            /// Two equal items under `uniqueItems` (their positions).
+            DuplicateItems { first: usize, second: usize },
+        });
+        extra_arms.extend(quote! {
+            Violation::DuplicateItems { first, second } => write!(f, "{name}: items {first} and {second} are equal, all must be unique"),
+        });
+    }
+    if needs.violation_members {
+        extra_variants.extend(quote! {
+            /// Fewer members than `minProperties`.
+            TooFewMembers { min: usize, actual: usize },
+            /// More members than `maxProperties`.
+            TooManyMembers { max: usize, actual: usize },
+        });
+        extra_arms.extend(quote! {
+            Violation::TooFewMembers { min, actual } => write!(f, "{name}: {actual} members, at least {min} required"),
+            Violation::TooManyMembers { max, actual } => write!(f, "{name}: {actual} members, at most {max} allowed"),
+        });
+    }
+    if needs.violation_names {
+        extra_variants.extend(quote! {
+            /// A member name given as matching that no `patternProperties` pattern matches.
+            NameMismatch { key: String },
+            /// A member name given as not matching that a `patternProperties` pattern matches.
+            NameMatches { key: String },
+        });
+        extra_arms.extend(quote! {
+            Violation::NameMismatch { key } => write!(f, "{name}: member name {key:?} matches no `patternProperties` pattern"),
+            Violation::NameMatches { key } => write!(f, "{name}: member name {key:?} matches a `patternProperties` pattern"),
+        });
+    }
     if needs.constraint_error {
         out.extend(quote! {
             /// A value that breaks a schema constraint of the named type.
@@ -859,6 +1655,7 @@ fn helpers(needs: &Needs) -> TokenStream {
                 TooManyItems { max: usize, actual: usize },
                 /// Outside `minimum`/`maximum`; `expected` reads like `>= 0`.
                 OutOfRange { expected: &'static str },
+                #extra_variants
             }
 
             impl std::fmt::Display for ConstraintError {
@@ -871,6 +1668,7 @@ fn helpers(needs: &Needs) -> TokenStream {
                         Violation::TooFewItems { min, actual } => write!(f, "{name}: {actual} items, at least {min} required"),
                         Violation::TooManyItems { max, actual } => write!(f, "{name}: {actual} items, at most {max} allowed"),
                         Violation::OutOfRange { expected } => write!(f, "{name}: out of range, expected {expected}"),
+                        #extra_arms
                     }
                 }
             }
@@ -878,6 +1676,22 @@ fn helpers(needs: &Needs) -> TokenStream {
             impl std::error::Error for ConstraintError {}
         });
     }
+    if needs.unknown_json {
+        out.extend(quote! {
+            /// An `enum` value the schema does not list, of a JSON type it does list. It cannot
+            /// be built outside this module; read it with [`UnknownJson::as_json`].
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+            pub struct UnknownJson(serde_json::Value);
+
+            impl UnknownJson {
+                /// The value exactly as received.
+                pub fn as_json(&self) -> &serde_json::Value {
+                    &self.0
+                }
+            }
+        });
+    }
+    out.extend(format_helpers(needs));
     if needs.deserialize_present {
         out.extend(quote! {
             /// Reads a required, nullable member: unlike serde's default for `Option`, a missing
@@ -901,6 +1715,135 @@ fn helpers(needs: &Needs) -> TokenStream {
                 T: Deserialize<'de>,
             {
                 T::deserialize(deserializer).map(Some)
+            }
+        });
+    }
+    out
+}
+
+/// The calendar and `regex` checks of ajv-formats, emitted when a type uses them.
+fn format_helpers(needs: &Needs) -> TokenStream {
+    let mut out = TokenStream::new();
+    if needs.format_date {
+        out.extend(quote! {
+            /// ajv-formats `date`: `YYYY-MM-DD`, a real calendar day (leap years included).
+            fn format_date(text: &str) -> bool {
+                let bytes = text.as_bytes();
+                if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+                    return false;
+                }
+                let number = |range: std::ops::Range<usize>| -> Option<u32> {
+                    let part = &bytes[range];
+                    part.iter().all(u8::is_ascii_digit).then(|| {
+                        part.iter().fold(0, |n, digit| n * 10 + u32::from(digit - b'0'))
+                    })
+                };
+                let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+                    return false;
+                };
+                let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+                let days = match month {
+                    1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                    4 | 6 | 9 | 11 => 30,
+                    2 if leap => 29,
+                    2 => 28,
+                    _ => return false,
+                };
+                (1..=days).contains(&day)
+            }
+        });
+    }
+    if needs.format_time {
+        out.extend(quote! {
+            /// ajv-formats `time` (`strict_zone`) and `iso-time`:
+            /// `HH:MM:SS[.fraction][z|±HH[[:]MM]]`, a leap second only at 23:59 UTC.
+            fn format_time(text: &str, strict_zone: bool) -> bool {
+                let bytes = text.as_bytes();
+                let two = |at: usize| -> Option<u32> {
+                    match bytes.get(at..at + 2) {
+                        Some([a, b]) if a.is_ascii_digit() && b.is_ascii_digit() => {
+                            Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+                        }
+                        _ => None,
+                    }
+                };
+                let (Some(hour), Some(minute), Some(second)) = (two(0), two(3), two(6)) else {
+                    return false;
+                };
+                if bytes.get(2) != Some(&b':') || bytes.get(5) != Some(&b':') {
+                    return false;
+                }
+                let mut at = 8;
+                if bytes.get(at) == Some(&b'.') {
+                    let digits = bytes[at + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+                    if digits == 0 {
+                        return false;
+                    }
+                    at += 1 + digits;
+                }
+                let (sign, zone_hour, zone_minute) = match &bytes[at..] {
+                    [] if strict_zone => return false,
+                    [] => (0, 0, 0),
+                    [b'z' | b'Z'] => (0, 0, 0),
+                    [sign @ (b'+' | b'-'), rest @ ..] => {
+                        let sign = if *sign == b'-' { -1 } else { 1 };
+                        let Some(zone_hour) = two(at + 1) else {
+                            return false;
+                        };
+                        let zone_minute = match rest.len() {
+                            2 => Some(0),
+                            4 => two(at + 3),
+                            5 if rest[2] == b':' => two(at + 4),
+                            _ => None,
+                        };
+                        let Some(zone_minute) = zone_minute else {
+                            return false;
+                        };
+                        (sign, zone_hour, zone_minute)
+                    }
+                    _ => return false,
+                };
+                if zone_hour > 23 || zone_minute > 59 {
+                    return false;
+                }
+                if hour <= 23 && minute <= 59 && second < 60 {
+                    return true;
+                }
+                // A leap second: 23:59:60 in UTC, whatever the offset.
+                let utc_minute = i64::from(minute) - i64::from(zone_minute) * sign;
+                let utc_hour = i64::from(hour) - i64::from(zone_hour) * sign - i64::from(utc_minute < 0);
+                (utc_hour == 23 || utc_hour == -1) && (utc_minute == 59 || utc_minute == -1) && second < 61
+            }
+        });
+    }
+    if needs.format_date && needs.format_time {
+        out.extend(quote! {
+            /// ajv-formats `date-time` (`strict_zone`) and `iso-date-time`: a date and a time
+            /// split by the only `T`, `t` or whitespace.
+            fn format_date_time(text: &str, strict_zone: bool) -> bool {
+                let mut separators = text
+                    .char_indices()
+                    .filter(|(_, c)| {
+                        // JavaScript's `\s`: Unicode white space without U+0085, with U+FEFF.
+                        matches!(c, 't' | 'T' | '\u{feff}') || (c.is_whitespace() && *c != '\u{85}')
+                    });
+                let (Some((at, separator)), None) = (separators.next(), separators.next()) else {
+                    return false;
+                };
+                format_date(&text[..at]) && format_time(&text[at + separator.len_utf8()..], strict_zone)
+            }
+        });
+    }
+    if needs.format_regex {
+        out.extend(quote! {
+            /// ajv-formats `regex`: an ECMAScript regular expression without a `\Z` anchor.
+            fn format_regex(text: &str) -> bool {
+                // Ajv tests `/[^\\]\\Z/`: a `\Z` after any character but a backslash.
+                let z_anchor = text
+                    .as_bytes()
+                    .windows(3)
+                    .any(|w| w[0] != b'\\' && w[1] == b'\\' && w[2] == b'Z');
+                !z_anchor && regress::Regex::new(text).is_ok()
             }
         });
     }

@@ -38,6 +38,66 @@ pub enum Kind {
     Newtype(Newtype),
     /// `oneOf` told apart by a `const` property.
     Tagged(Tagged),
+    /// An `enum` with non-string (or mixed) values that keeps unknown values of the same JSON
+    /// types, as string enums keep unknown strings.
+    ValueEnum(ValueEnum),
+    /// A single non-string value (`const`).
+    ConstValue(serde_json::Value),
+    /// `oneOf` (exactly one branch) or `anyOf` (the first branch, in schema order) without a tag.
+    Union(Union),
+    /// `items` as an array (draft-07) or `prefixItems` (2020-12).
+    Tuple(Tuple),
+    /// Members matched by `patternProperties`, and what happens to the others.
+    PatternMap(PatternMap),
+}
+
+/// The JSON types a [`ValueEnum`] accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+}
+
+#[derive(Debug)]
+pub struct ValueEnum {
+    pub variants: Vec<ValueVariant>,
+    /// Unknown values of these types are kept; other types are errors.
+    pub types: Vec<JsonType>,
+}
+
+#[derive(Debug)]
+pub struct ValueVariant {
+    pub name: String,
+    pub value: serde_json::Value,
+    pub docs: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Union {
+    /// `oneOf`: exactly one branch may match. `anyOf`: the first matching branch wins.
+    pub exclusive: bool,
+    /// Variant name and the type it holds, in schema order.
+    pub variants: Vec<(String, Ty)>,
+}
+
+#[derive(Debug)]
+pub struct Tuple {
+    pub items: Vec<Ty>,
+    /// How many leading items must be present (`minItems`); the others are `Option`.
+    pub required: usize,
+    /// Type of the items after the tuple, if any may follow.
+    pub rest: Option<Ty>,
+}
+
+#[derive(Debug)]
+pub struct PatternMap {
+    /// ECMA-262 patterns; a member whose name matches any of them holds a `value`.
+    pub patterns: Vec<String>,
+    pub value: Ty,
+    /// Members no pattern matches: kept, denied or collected (never `Patterns`).
+    pub other: UnknownFields,
 }
 
 #[derive(Debug)]
@@ -56,6 +116,8 @@ pub enum UnknownFields {
     Deny,
     /// `additionalProperties: {schema}`: collected into a map of this value type.
     Collect(Ty),
+    /// `patternProperties`: every other member goes to this [`PatternMap`] type.
+    Patterns(TypeId),
 }
 
 #[derive(Debug)]
@@ -87,6 +149,8 @@ pub enum Presence {
 pub enum Ty {
     Bool,
     Integer,
+    /// An integer that needs the range of `u64` (bounds beyond `i64::MAX`).
+    Unsigned,
     Number,
     String,
     /// Any JSON value.

@@ -6,6 +6,7 @@
 
 mod emit;
 pub mod error;
+mod formats;
 pub mod ir;
 mod lower;
 mod naming;

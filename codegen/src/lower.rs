@@ -7,9 +7,10 @@ use serde_json::{Map, Value};
 
 use crate::Document;
 use crate::error::Error;
+use crate::formats::{self, Applies, Check};
 use crate::ir::{
-    Field, Kind, Module, Newtype, Presence, Struct, Tagged, Ty, TypeDef, TypeId, UnknownFields,
-    Variant,
+    Field, JsonType, Kind, Module, Newtype, PatternMap, Presence, Struct, Tagged, Tuple, Ty,
+    TypeDef, TypeId, Union, UnknownFields, ValueEnum, ValueVariant, Variant,
 };
 use crate::naming;
 use crate::schema::{Additional, Schema, escape};
@@ -293,6 +294,10 @@ impl<'d> Lowerer<'d> {
         if schema.nullable {
             return Ok(true);
         }
+        if let Some(branch) = single_branch(schema) {
+            let branch = Schema::parse(branch, schema.pointer.clone())?;
+            return self.is_nullable(&branch);
+        }
         match schema.reference {
             Some(reference) => {
                 let target = Schema::parse(self.lookup(reference)?, reference.to_owned())?;
@@ -323,28 +328,58 @@ impl<'d> Lowerer<'d> {
         let kind = if schema.reference.is_some() {
             check_ref_siblings(schema)?;
             Kind::Alias(self.lower_ty(schema, &name, id)?)
-        } else if !schema.one_of.is_empty() {
-            Kind::Tagged(self.lower_tagged(schema, id)?)
+        } else if !schema.one_of.is_empty() || !schema.any_of.is_empty() {
+            if self.is_tagged(schema)? {
+                Kind::Tagged(self.lower_tagged(schema, id)?)
+            } else if let Some(branch) = single_branch(schema) {
+                check_union_siblings(schema)?;
+                let branch = Schema::parse(branch, union_pointer(schema, 0))?;
+                Kind::Alias(self.lower_ty(&branch, &name, id)?)
+            } else {
+                Kind::Union(self.lower_union(schema, id)?)
+            }
         } else if let Some(values) = &schema.enum_values {
-            Kind::Enum(lower_enum(schema, values)?)
+            if values.iter().all(|v| v.is_string()) {
+                Kind::Enum(lower_enum(schema, values)?)
+            } else {
+                Kind::ValueEnum(lower_value_enum(schema, values)?)
+            }
         } else if let Some(constant) = schema.constant {
             match constant {
                 Value::String(s) => Kind::Const(s.clone()),
-                _ => {
+                Value::Null => {
                     return Err(Error::unsupported(
-                        &schema.pointer,
-                        "only string `const` values are supported",
+                        &schema.child(&["const"]),
+                        "`const: null` has no Rust type; make the member nullable instead",
                     ));
                 }
+                other => Kind::ConstValue(other.clone()),
             }
+        } else if is_tuple(schema) {
+            Kind::Tuple(self.lower_tuple(schema, id)?)
+        } else if !schema.pattern_properties.is_empty() && schema.properties.is_empty() {
+            Kind::PatternMap(self.lower_pattern_map(schema, id)?)
         } else if is_struct(schema) {
             Kind::Struct(self.lower_struct(schema, id)?)
         } else if !schema.checks.is_empty() || is_secret_string(schema) {
             Kind::Newtype(self.lower_newtype(schema, id)?)
+        } else if !schema.pattern_properties.is_empty() {
+            return Err(Error::unsupported(
+                &schema.pointer,
+                "`patternProperties` on a non-object type",
+            ));
         } else {
             Kind::Alias(self.lower_plain(schema, &name, id)?)
         };
-        let docs = type_docs(schema, &name);
+        let mut docs = type_docs(schema, &name);
+        if let Kind::Union(u) = &kind {
+            let rule = if u.exclusive {
+                "Reading a value tries every branch: exactly one must accept it (`oneOf`)."
+            } else {
+                "Reading a value tries the branches in schema order; the first that accepts it wins (`anyOf`)."
+            };
+            paragraph(&mut docs, [rule.to_owned()]);
+        }
         let def = self.def(id);
         def.kind = kind;
         def.docs = docs;
@@ -372,6 +407,13 @@ impl<'d> Lowerer<'d> {
                 return Ok(Ty::Named(id));
             }
             return self.lower_ty(&target, &name, parent);
+        }
+        if let Some(branch) = single_branch(schema) {
+            if !self.is_tagged(schema)? {
+                check_union_siblings(schema)?;
+                let branch = Schema::parse(branch, union_pointer(schema, 0))?;
+                return self.lower_ty(&branch, hint, parent);
+            }
         }
         if needs_named_type(schema) {
             let name = schema
@@ -503,6 +545,37 @@ impl<'d> Lowerer<'d> {
                 deprecated: property.docs.deprecated,
             });
         }
+        if schema.checks.has_object_checks() {
+            return Err(Error::unsupported(
+                &schema.pointer,
+                "`minProperties`/`maxProperties` on an object with `properties` are not supported",
+            ));
+        }
+        if !schema.pattern_properties.is_empty() {
+            if let Some(first) = field_pointers.get("pattern_properties") {
+                return Err(Error::NameCollision {
+                    name: "pattern_properties".to_owned(),
+                    first: first.clone(),
+                    second: format!("{} (the members `patternProperties` match)", schema.pointer),
+                });
+            }
+            let pointer = schema.child(&["patternProperties"]);
+            let map = self.register(
+                &format!("{parent_name}PatternProperties"),
+                &pointer,
+                Some(id),
+            )?;
+            let kind = Kind::PatternMap(self.lower_pattern_map(schema, map)?);
+            let def = self.def(map);
+            def.kind = kind;
+            def.docs = vec![format!(
+                "The members of [`{parent_name}`] that `patternProperties` matches, and the others."
+            )];
+            return Ok(Struct {
+                fields,
+                unknown: UnknownFields::Patterns(map),
+            });
+        }
         if !matches!(schema.additional, Additional::Denied) {
             if let Some(first) = field_pointers.get("additional_properties") {
                 return Err(Error::NameCollision {
@@ -534,8 +607,58 @@ impl<'d> Lowerer<'d> {
                 format!("{what} constraints need a single matching `type`"),
             ))
         };
+        let format = match &checks.format {
+            None => None,
+            Some(name) => Some(formats::by_name(name).ok_or_else(|| {
+                Error::unsupported(
+                    &schema.child(&["format"]),
+                    format!(
+                        "format {name:?} is neither an ajv-formats format nor connectFi's `dateISO`"
+                    ),
+                )
+            })?),
+        };
+        let applies = |kind: Applies| format.is_none_or(|f| f.applies == kind);
+        if let Some(f) = format {
+            let fits = match schema.types.as_slice() {
+                ["string"] => f.applies == Applies::String,
+                ["integer"] => f.applies == Applies::Integer,
+                _ => false,
+            };
+            if !fits {
+                return Err(Error::unsupported(
+                    &schema.child(&["format"]),
+                    format!(
+                        "format {:?} applies to {} values, not to this schema's `type`",
+                        f.name,
+                        match f.applies {
+                            Applies::String => "string",
+                            Applies::Integer => "integer",
+                            Applies::Number => "number",
+                        }
+                    ),
+                ));
+            }
+            if let Check::EcmaRegex | Check::Regex(..) | Check::Uri = f.check {
+                let (source, flags) = match f.check {
+                    Check::Regex(source, flags) => (source, flags),
+                    Check::Uri => formats::uri_regex(),
+                    _ => ("", ""),
+                };
+                regress::Regex::with_flags(source, flags)
+                    .expect("ajv-formats' expressions are ECMA-262");
+            }
+        }
+        if checks.has_object_checks() && !matches!(schema.types.as_slice(), ["object"]) {
+            return wrong("`minProperties`/`maxProperties`");
+        }
         let inner = match schema.types.as_slice() {
-            ["string"] if !checks.has_array_checks() && !checks.has_number_checks() => {
+            ["string"]
+                if !checks.has_array_checks()
+                    && !checks.has_number_checks()
+                    && !checks.has_object_checks()
+                    && applies(Applies::String) =>
+            {
                 if let Some(pattern) = &checks.pattern {
                     regress::Regex::with_flags(pattern, "u").map_err(|e| {
                         Error::unsupported(
@@ -546,12 +669,31 @@ impl<'d> Lowerer<'d> {
                 }
                 Ty::String
             }
-            ["array"] if !checks.has_string_checks() && !checks.has_number_checks() => {
+            ["array"]
+                if !checks.has_string_checks()
+                    && !checks.has_number_checks()
+                    && !checks.has_object_checks()
+                    && format.is_none() =>
+            {
                 let name = self.name(id);
                 Ty::Vec(Box::new(self.lower_items(schema, &name, id)?))
             }
-            ["integer"] if !checks.has_string_checks() && !checks.has_array_checks() => {
-                for bound in [
+            ["object"]
+                if !checks.has_string_checks()
+                    && !checks.has_number_checks()
+                    && !checks.has_array_checks()
+                    && format.is_none() =>
+            {
+                let name = self.name(id);
+                self.lower_plain(schema, &name, id)?
+            }
+            ["integer"]
+                if !checks.has_string_checks()
+                    && !checks.has_array_checks()
+                    && !checks.has_object_checks()
+                    && applies(Applies::Integer) =>
+            {
+                let bounds: Vec<&serde_json::Number> = [
                     &checks.minimum,
                     &checks.maximum,
                     &checks.exclusive_minimum,
@@ -559,24 +701,303 @@ impl<'d> Lowerer<'d> {
                 ]
                 .into_iter()
                 .flatten()
-                {
-                    if bound.as_i64().is_none() {
+                .collect();
+                if bounds.iter().all(|b| b.as_i64().is_some()) {
+                    Ty::Integer
+                } else {
+                    // Bounds beyond `i64::MAX` need `u64`, which only fits a range that starts
+                    // at zero or above.
+                    let lower = checks
+                        .minimum
+                        .as_ref()
+                        .or(checks.exclusive_minimum.as_ref());
+                    if bounds.iter().all(|b| b.as_u64().is_some())
+                        && lower.is_some()
+                        && format.is_none()
+                    {
+                        Ty::Unsigned
+                    } else {
                         return Err(Error::unsupported(
                             &schema.pointer,
-                            "integer bounds must be integers",
+                            "integer bounds must be integers within i64, or within u64 with a non-negative minimum",
                         ));
                     }
                 }
-                Ty::Integer
             }
-            ["number"] if !checks.has_string_checks() && !checks.has_array_checks() => Ty::Number,
+            ["number"]
+                if !checks.has_string_checks()
+                    && !checks.has_array_checks()
+                    && !checks.has_object_checks()
+                    && format.is_none() =>
+            {
+                Ty::Number
+            }
             [_] => return wrong("these"),
             _ => return wrong("value"),
         };
         Ok(Newtype {
             inner,
             checks: checks.clone(),
-            secret: schema.docs.secret,
+            // `format: password` says what `x-secret` says: keep it out of logs.
+            secret: schema.docs.secret || format.is_some_and(|f| f.name == "password"),
+        })
+    }
+
+    /// Whether `schema` is a `oneOf` that [`Self::lower_tagged`] takes: on its own (beside
+    /// `type: object` and `required`), every branch an object, one required string `const`
+    /// property common to all. Anything else with `oneOf`/`anyOf` is an untagged union.
+    fn is_tagged(&self, schema: &Schema<'_>) -> Result<bool, Error> {
+        let extra = schema.raw.keys().any(|k| {
+            !matches!(
+                k.as_str(),
+                "type" | "required" | "oneOf" | "$defs" | "definitions"
+            ) && !is_annotation(k)
+        });
+        if schema.one_of.is_empty()
+            || extra
+            || schema.nullable
+            || !matches!(schema.types.as_slice(), [] | ["object"])
+        {
+            return Ok(false);
+        }
+        let mut consts = Vec::new();
+        for (i, branch) in schema.one_of.iter().enumerate() {
+            let branch = Schema::parse(branch, schema.child(&["oneOf", &i.to_string()]))?;
+            let target = self.deref(branch)?;
+            if !is_struct(&target) {
+                return Ok(false);
+            }
+            consts.push(self.const_properties(&target)?);
+        }
+        let common = schema
+            .required
+            .iter()
+            .copied()
+            .chain(consts[0].iter().map(|(name, _)| name.as_str()))
+            .any(|tag| consts.iter().all(|c| c.iter().any(|(n, _)| n == tag)));
+        Ok(common)
+    }
+
+    /// `oneOf`/`anyOf` without a tag: one variant per branch, holding the branch's type.
+    fn lower_union(&mut self, schema: &Schema<'_>, id: TypeId) -> Result<Union, Error> {
+        check_union_siblings(schema)?;
+        let exclusive = !schema.one_of.is_empty();
+        let (keyword, branches) = if exclusive {
+            ("oneOf", &schema.one_of)
+        } else {
+            ("anyOf", &schema.any_of)
+        };
+        let parent_name = self.name(id);
+        let mut variants: Vec<(String, Ty)> = Vec::new();
+        let mut pointers: Vec<String> = Vec::new();
+        for (i, value) in branches.iter().enumerate() {
+            let pointer = schema.child(&[keyword, &i.to_string()]);
+            let branch = Schema::parse(value, pointer.clone())?;
+            if self.is_nullable(&branch)? {
+                return Err(Error::unsupported(
+                    &pointer,
+                    "a nullable branch; give `null` a branch of its own (`{\"type\": \"null\"}`)",
+                ));
+            }
+            if !schema.types.is_empty() {
+                let target = self.deref(Schema::parse(value, pointer.clone())?)?;
+                if target.types.is_empty() || !target.types.iter().all(|t| schema.types.contains(t))
+                {
+                    return Err(Error::unsupported(
+                        &pointer,
+                        "the branch's `type` must be one the `type` beside the union allows",
+                    ));
+                }
+            }
+            let ty = self.lower_ty(&branch, &format!("{parent_name}Variant{i}"), id)?;
+            let name = match &ty {
+                Ty::Named(t) => {
+                    let full = self.name(*t);
+                    match full.strip_prefix(&parent_name) {
+                        Some(rest) if naming::is_identifier(rest) && !rest.starts_with('_') => {
+                            rest.to_owned()
+                        }
+                        _ => full,
+                    }
+                }
+                Ty::String => "String".to_owned(),
+                Ty::Integer => "Integer".to_owned(),
+                Ty::Unsigned => "Unsigned".to_owned(),
+                Ty::Number => "Number".to_owned(),
+                Ty::Bool => "Boolean".to_owned(),
+                Ty::Vec(_) => "Array".to_owned(),
+                Ty::Map(_) | Ty::JsonObject => "Object".to_owned(),
+                Ty::Json | Ty::Option(_) | Ty::Box(_) => "Value".to_owned(),
+            };
+            if let Some(first) = variants.iter().position(|(_, t)| *t == ty) {
+                return Err(Error::unsupported(
+                    &pointer,
+                    format!(
+                        "branches {first} and {i} have the same Rust type, so no value could tell them apart"
+                    ),
+                ));
+            }
+            if let Some(first) = variants.iter().position(|(n, _)| *n == name) {
+                return Err(Error::NameCollision {
+                    name,
+                    first: pointers[first].clone(),
+                    second: pointer,
+                });
+            }
+            pointers.push(pointer);
+            variants.push((name, ty));
+        }
+        Ok(Union {
+            exclusive,
+            variants,
+        })
+    }
+
+    /// `items: [..]` (draft-07, with `additionalItems`) or `prefixItems` (2020-12, with
+    /// `items`), bounded by `minItems`/`maxItems`.
+    fn lower_tuple(&mut self, schema: &Schema<'_>, id: TypeId) -> Result<Tuple, Error> {
+        let (prefix, rest, prefix_key) = match (schema.items, schema.prefix_items) {
+            (Some(Value::Array(items)), None) => (items, schema.additional_items, "items"),
+            (items, Some(Value::Array(prefix))) if !matches!(items, Some(Value::Array(_))) => {
+                (prefix, items, "prefixItems")
+            }
+            _ => {
+                return Err(Error::unsupported(
+                    &schema.pointer,
+                    "a tuple needs either `items` as an array or `prefixItems`, not both",
+                ));
+            }
+        };
+        let c = &schema.checks;
+        if c.unique_items
+            || c.has_string_checks()
+            || c.has_number_checks()
+            || c.has_object_checks()
+            || c.format.is_some()
+        {
+            return Err(Error::unsupported(
+                &schema.pointer,
+                "a tuple takes only `minItems` and `maxItems` as constraints",
+            ));
+        }
+        let name = self.name(id);
+        let mut items = Vec::new();
+        for (i, item) in prefix.iter().enumerate() {
+            let item = Schema::parse(item, schema.child(&[prefix_key, &i.to_string()]))?;
+            let nullable = self.is_nullable(&item)?;
+            let ty = self.lower_ty(&item, &format!("{name}Item{i}"), id)?;
+            items.push(wrap_nullable(ty, nullable));
+        }
+        let rest_key = if prefix_key == "items" {
+            "additionalItems"
+        } else {
+            "items"
+        };
+        let rest = match rest {
+            None | Some(Value::Bool(true)) => Some(Ty::Json),
+            Some(Value::Bool(false)) => None,
+            Some(value) => {
+                let item = Schema::parse(value, schema.child(&[rest_key]))?;
+                let nullable = self.is_nullable(&item)?;
+                let ty = self.lower_ty(&item, &format!("{name}Rest"), id)?;
+                Some(wrap_nullable(ty, nullable))
+            }
+        };
+        let min = usize::try_from(c.min_items.unwrap_or(0)).unwrap_or(usize::MAX);
+        let n = items.len();
+        let refuse = |why: &str| Err(Error::unsupported(&schema.pointer, why));
+        if rest.is_some() {
+            if c.max_items.is_some_and(|m| m as usize != n) || min > n {
+                return refuse(
+                    "a tuple with further items takes `minItems`/`maxItems` only equal to its length",
+                );
+            }
+            if min < n && c.max_items.is_none() {
+                return refuse(
+                    "a tuple with further items needs `minItems` equal to its length (optional items would have no fixed position)",
+                );
+            }
+            let rest = if c.max_items.is_some() { None } else { rest };
+            return Ok(Tuple {
+                items,
+                required: n,
+                rest,
+            });
+        }
+        if c.max_items.is_some_and(|m| (m as usize) < n) || min > n {
+            return refuse("`minItems`/`maxItems` must lie within the tuple's length");
+        }
+        Ok(Tuple {
+            items,
+            required: min,
+            rest: None,
+        })
+    }
+
+    /// `patternProperties` of `schema` (and its `additionalProperties` for the other members)
+    /// as the [`PatternMap`] type `id`.
+    fn lower_pattern_map(&mut self, schema: &Schema<'_>, id: TypeId) -> Result<PatternMap, Error> {
+        if !matches!(schema.types.as_slice(), [] | ["object"]) {
+            return Err(Error::unsupported(
+                &schema.pointer,
+                "`patternProperties` on a non-object type",
+            ));
+        }
+        if !schema.checks.is_empty() {
+            return Err(Error::unsupported(
+                &schema.pointer,
+                "`minProperties`/`maxProperties` next to `patternProperties` are not supported",
+            ));
+        }
+        let (_, first) = schema.pattern_properties[0];
+        let mut patterns = Vec::new();
+        for (pattern, value) in &schema.pattern_properties {
+            let pointer = schema.child(&["patternProperties", pattern]);
+            let regex = regress::Regex::with_flags(pattern, "u").map_err(|e| {
+                Error::unsupported(&pointer, format!("not an ECMA-262 regular expression: {e}"))
+            })?;
+            if *value != first {
+                return Err(Error::unsupported(
+                    &pointer,
+                    "every `patternProperties` pattern must have the same schema (a member matching two would need both)",
+                ));
+            }
+            if let Some((name, _)) = schema
+                .properties
+                .iter()
+                .find(|(name, _)| regex.find(name).is_some())
+            {
+                return Err(Error::unsupported(
+                    &pointer,
+                    format!(
+                        "property {name:?} also matches this pattern, so both schemas would apply"
+                    ),
+                ));
+            }
+            patterns.push((*pattern).to_owned());
+        }
+        let name = self.name(id);
+        let (key, _) = schema.pattern_properties[0];
+        let value = Schema::parse(first, schema.child(&["patternProperties", key]))?;
+        let nullable = self.is_nullable(&value)?;
+        let value = wrap_nullable(
+            self.lower_ty(&value, &format!("{name}Value"), id)?,
+            nullable,
+        );
+        let other = match schema.additional {
+            Additional::Tolerated => UnknownFields::Keep,
+            Additional::Denied => UnknownFields::Deny,
+            Additional::Schema(other) => {
+                let other = Schema::parse(other, schema.child(&["additionalProperties"]))?;
+                let nullable = self.is_nullable(&other)?;
+                let ty = self.lower_ty(&other, &format!("{name}Other"), id)?;
+                UnknownFields::Collect(wrap_nullable(ty, nullable))
+            }
+        };
+        Ok(PatternMap {
+            patterns,
+            value,
+            other,
         })
     }
 
@@ -776,6 +1197,56 @@ fn check_ref_siblings(schema: &Schema<'_>) -> Result<(), Error> {
     }
 }
 
+/// The only branch of a `oneOf`/`anyOf` (once `null` branches are read as nullability).
+fn single_branch<'a>(schema: &Schema<'a>) -> Option<&'a Value> {
+    match (schema.one_of.as_slice(), schema.any_of.as_slice()) {
+        ([branch], []) | ([], [branch]) => Some(branch),
+        _ => None,
+    }
+}
+
+/// Pointer of the `i`th union branch (after null branches were set aside the index may be off
+/// by the null branches before it; the pointer is for messages only).
+fn union_pointer(schema: &Schema<'_>, i: usize) -> String {
+    let keyword = if schema.one_of.is_empty() {
+        "anyOf"
+    } else {
+        "oneOf"
+    };
+    schema.child(&[keyword, &i.to_string()])
+}
+
+/// An untagged union stands alone: beside it only annotations, `$defs`, `nullable` and a
+/// `type` that every branch respects.
+fn check_union_siblings(schema: &Schema<'_>) -> Result<(), Error> {
+    if !schema.one_of.is_empty() && !schema.any_of.is_empty() {
+        return Err(Error::unsupported(
+            &schema.pointer,
+            "`oneOf` and `anyOf` on one schema are not supported",
+        ));
+    }
+    let extra = schema.raw.keys().find(|k| {
+        !matches!(
+            k.as_str(),
+            "type" | "nullable" | "oneOf" | "anyOf" | "$defs" | "definitions"
+        ) && !is_annotation(k)
+    });
+    match extra {
+        Some(key) => Err(Error::unsupported(
+            &schema.pointer,
+            format!(
+                "`{key}` next to an untagged `oneOf`/`anyOf` is not supported; move it into the branches"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `items` as an array or `prefixItems`.
+fn is_tuple(schema: &Schema<'_>) -> bool {
+    matches!(schema.items, Some(Value::Array(_))) || schema.prefix_items.is_some()
+}
+
 fn is_struct(schema: &Schema<'_>) -> bool {
     !schema.properties.is_empty()
         || (schema.types == ["object"] && matches!(schema.additional, Additional::Denied))
@@ -788,7 +1259,10 @@ fn needs_named_type(schema: &Schema<'_>) -> bool {
             || schema.enum_values.is_some()
             || schema.constant.is_some()
             || !schema.one_of.is_empty()
+            || !schema.any_of.is_empty()
             || !schema.all_of.is_empty()
+            || !schema.pattern_properties.is_empty()
+            || is_tuple(schema)
             || !schema.checks.is_empty()
             || is_secret_string(schema))
 }
@@ -863,6 +1337,111 @@ fn lower_enum(schema: &Schema<'_>, values: &[&Value]) -> Result<Vec<Variant>, Er
         });
     }
     Ok(variants)
+}
+
+/// The JSON type of an `enum` value, or `None` for arrays and objects.
+fn json_type(value: &Value) -> Option<JsonType> {
+    match value {
+        Value::String(_) => Some(JsonType::String),
+        Value::Bool(_) => Some(JsonType::Boolean),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(JsonType::Integer),
+        Value::Number(_) => Some(JsonType::Number),
+        _ => None,
+    }
+}
+
+/// An `enum` with a non-string value. Names come from `x-enum-varnames`, else from the value:
+/// strings as for string enums, `7` → `Value7`, `-1` → `ValueMinus1`, `true` → `True`; other
+/// numbers need `x-enum-varnames`.
+fn lower_value_enum(schema: &Schema<'_>, values: &[&Value]) -> Result<ValueEnum, Error> {
+    let docs = &schema.docs;
+    for (list, key) in [
+        (docs.enum_descriptions.len(), "x-enum-descriptions"),
+        (docs.enum_varnames.len(), "x-enum-varnames"),
+    ] {
+        if list != 0 && list != values.len() {
+            return Err(Error::unsupported(
+                &schema.child(&[key]),
+                "needs exactly one entry per non-null `enum` value",
+            ));
+        }
+    }
+    let mut types: Vec<JsonType> = Vec::new();
+    for t in &schema.types {
+        types.push(match *t {
+            "string" => JsonType::String,
+            "integer" => JsonType::Integer,
+            "number" => JsonType::Number,
+            "boolean" => JsonType::Boolean,
+            other => {
+                return Err(Error::unsupported(
+                    &schema.child(&["type"]),
+                    format!("an `enum` of type {other:?} is not supported (only scalars)"),
+                ));
+            }
+        });
+    }
+    let declared = !types.is_empty();
+    let mut variants: Vec<ValueVariant> = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        let pointer = schema.child(&["enum", &i.to_string()]);
+        let Some(kind) = json_type(value) else {
+            return Err(Error::unsupported(
+                &pointer,
+                "only scalar `enum` values (strings, numbers, booleans, null) are supported",
+            ));
+        };
+        let allowed = types.contains(&kind)
+            || (kind == JsonType::Integer && types.contains(&JsonType::Number));
+        if !allowed {
+            if declared {
+                return Err(Error::unsupported(
+                    &pointer,
+                    "the value is not of the schema's `type`, so it could never match",
+                ));
+            }
+            types.push(kind);
+        }
+        let name = match (docs.enum_varnames.get(i), value) {
+            (Some(name), _) => (*name).to_owned(),
+            (None, Value::String(s)) => naming::pascal(s),
+            (None, Value::Bool(b)) => if *b { "True" } else { "False" }.to_owned(),
+            (None, Value::Number(n)) if n.is_u64() => format!("Value{n}"),
+            (None, Value::Number(n)) if n.is_i64() => {
+                format!("ValueMinus{}", n.to_string().trim_start_matches('-'))
+            }
+            (None, _) => {
+                return Err(Error::unsupported(
+                    &pointer,
+                    format!("{value} gives no variant name; add `x-enum-varnames`"),
+                ));
+            }
+        };
+        if !naming::is_identifier(&name) || name == "Unknown" || name == "Self" {
+            return Err(Error::unsupported(
+                &pointer,
+                format!("{value} gives no usable variant name ({name:?}); add `x-enum-varnames`"),
+            ));
+        }
+        if let Some(first) = variants.iter().position(|v| v.name == name) {
+            return Err(Error::NameCollision {
+                name,
+                first: schema.child(&["enum", &first.to_string()]),
+                second: pointer,
+            });
+        }
+        let docs = docs
+            .enum_descriptions
+            .get(i)
+            .map(|d| d.lines().map(str::to_owned).collect())
+            .unwrap_or_default();
+        variants.push(ValueVariant {
+            name,
+            value: (*value).clone(),
+            docs,
+        });
+    }
+    Ok(ValueEnum { variants, types })
 }
 
 fn merge_into(
@@ -1018,6 +1597,22 @@ fn constraint_docs(schema: &Schema<'_>, docs: &mut Vec<String>) {
             lines.push(format!("Value: {text} {bound}."));
         }
     }
+    if c.unique_items {
+        lines.push("Items: unique.".to_owned());
+    }
+    match (c.min_properties, c.max_properties) {
+        (Some(min), Some(max)) => lines.push(format!("Members: {min} to {max}.")),
+        (Some(min), None) => lines.push(format!("Members: at least {min}.")),
+        (None, Some(max)) => lines.push(format!("Members: at most {max}.")),
+        (None, None) => {}
+    }
+    if let Some(Value::String(format)) = schema.raw.get("format") {
+        let how = match formats::by_name(format).map(|f| f.check) {
+            Some(Check::Nothing) => "the text is kept as received, nothing is checked",
+            _ => "checked as ajv-formats checks it; the text is kept as received",
+        };
+        lines.push(format!("Format: `{format}` ({how})."));
+    }
     if let Some(default) = schema.docs.default {
         lines.push(format!("Default when absent: `{default}`."));
     }
@@ -1052,7 +1647,15 @@ fn direct_children(def: &TypeDef) -> Vec<TypeId> {
         Kind::Struct(s) => s.fields.iter().for_each(|f| contained(&f.ty, &mut out)),
         Kind::Newtype(n) => contained(&n.inner, &mut out),
         Kind::Tagged(t) => out.extend(t.variants.iter().map(|(_, id)| *id)),
-        Kind::Enum(_) | Kind::Const(_) => {}
+        Kind::Union(u) => u.variants.iter().for_each(|(_, t)| contained(t, &mut out)),
+        Kind::Tuple(t) => t.items.iter().for_each(|t| contained(t, &mut out)),
+        Kind::PatternMap(_) => {}
+        Kind::Enum(_) | Kind::Const(_) | Kind::ValueEnum(_) | Kind::ConstValue(_) => {}
+    }
+    if let Kind::Struct(s) = &def.kind {
+        if let UnknownFields::Patterns(id) = s.unknown {
+            out.push(id);
+        }
     }
     out
 }
@@ -1087,7 +1690,9 @@ fn box_cycles(module: &mut Module) -> Result<(), Error> {
                 })
                 .map(|(n, _)| n)
                 .collect(),
-            Kind::Alias(_) | Kind::Newtype(_) if reaches_self(module, this) => {
+            Kind::Alias(_) | Kind::Newtype(_) | Kind::Union(_) | Kind::Tuple(_)
+                if reaches_self(module, this) =>
+            {
                 return Err(Error::unsupported(
                     &module.types[i].pointer,
                     "a recursive schema must recurse through an object property",
@@ -1122,7 +1727,7 @@ fn box_named(ty: Ty) -> Ty {
 fn ty_eq(module: &Module, ty: &Ty) -> bool {
     match ty {
         Ty::Number => false,
-        Ty::Bool | Ty::Integer | Ty::String | Ty::Json | Ty::JsonObject => true,
+        Ty::Bool | Ty::Integer | Ty::Unsigned | Ty::String | Ty::Json | Ty::JsonObject => true,
         Ty::Named(id) => module.types[id.0].eq,
         Ty::Vec(t) | Ty::Map(t) | Ty::Option(t) | Ty::Box(t) => ty_eq(module, t),
     }
@@ -1142,12 +1747,25 @@ fn compute_eq(module: &mut Module) {
                     s.fields.iter().all(|f| ty_eq(module, &f.ty))
                         && match &s.unknown {
                             UnknownFields::Collect(ty) => ty_eq(module, ty),
+                            UnknownFields::Patterns(id) => module.types[id.0].eq,
                             _ => true,
                         }
                 }
                 Kind::Newtype(n) => ty_eq(module, &n.inner),
                 Kind::Tagged(t) => t.variants.iter().all(|(_, id)| module.types[id.0].eq),
-                Kind::Enum(_) | Kind::Const(_) => true,
+                Kind::Union(u) => u.variants.iter().all(|(_, t)| ty_eq(module, t)),
+                Kind::Tuple(t) => {
+                    t.items.iter().all(|t| ty_eq(module, t))
+                        && t.rest.as_ref().is_none_or(|t| ty_eq(module, t))
+                }
+                Kind::PatternMap(p) => {
+                    ty_eq(module, &p.value)
+                        && match &p.other {
+                            UnknownFields::Collect(ty) => ty_eq(module, ty),
+                            _ => true,
+                        }
+                }
+                Kind::Enum(_) | Kind::Const(_) | Kind::ValueEnum(_) | Kind::ConstValue(_) => true,
             };
             if !eq {
                 module.types[i].eq = false;
@@ -1172,12 +1790,27 @@ fn renumber(def: &mut TypeDef, remap: &BTreeMap<TypeId, TypeId>) {
         Kind::Alias(t) => ty(t, remap),
         Kind::Struct(s) => {
             s.fields.iter_mut().for_each(|f| ty(&mut f.ty, remap));
-            if let UnknownFields::Collect(t) = &mut s.unknown {
-                ty(t, remap);
+            match &mut s.unknown {
+                UnknownFields::Collect(t) => ty(t, remap),
+                UnknownFields::Patterns(id) => *id = remap[id],
+                UnknownFields::Keep | UnknownFields::Deny => {}
             }
         }
         Kind::Newtype(n) => ty(&mut n.inner, remap),
         Kind::Tagged(t) => t.variants.iter_mut().for_each(|(_, id)| *id = remap[id]),
-        Kind::Enum(_) | Kind::Const(_) => {}
+        Kind::Union(u) => u.variants.iter_mut().for_each(|(_, t)| ty(t, remap)),
+        Kind::Tuple(t) => {
+            t.items.iter_mut().for_each(|t| ty(t, remap));
+            if let Some(rest) = &mut t.rest {
+                ty(rest, remap);
+            }
+        }
+        Kind::PatternMap(p) => {
+            ty(&mut p.value, remap);
+            if let UnknownFields::Collect(t) = &mut p.other {
+                ty(t, remap);
+            }
+        }
+        Kind::Enum(_) | Kind::Const(_) | Kind::ValueEnum(_) | Kind::ConstValue(_) => {}
     }
 }

@@ -6,6 +6,7 @@ pub const RESERVED: &[&str] = &[
     "Tristate",
     "UnknownValue",
     "UnknownObject",
+    "UnknownJson",
     "ConstraintError",
     "Violation",
     "String",

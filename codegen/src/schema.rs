@@ -32,6 +32,14 @@ const STRUCTURE: &[&str] = &[
     "const",
     "allOf",
     "oneOf",
+    "anyOf",
+    "patternProperties",
+    "additionalItems",
+    "prefixItems",
+    "format",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
     "pattern",
     "minLength",
     "maxLength",
@@ -65,6 +73,14 @@ pub struct Schema<'a> {
     pub constant: Option<&'a Value>,
     pub all_of: Vec<&'a Value>,
     pub one_of: Vec<&'a Value>,
+    /// `anyOf`.
+    pub any_of: Vec<&'a Value>,
+    /// `patternProperties`, in schema order.
+    pub pattern_properties: Vec<(&'a str, &'a Value)>,
+    /// Draft-07 `additionalItems` (only meaningful next to an array `items`).
+    pub additional_items: Option<&'a Value>,
+    /// 2020-12 `prefixItems`.
+    pub prefix_items: Option<&'a Value>,
     pub defs: Vec<(&'a str, &'a Value)>,
     pub checks: Checks,
     pub docs: Annotations<'a>,
@@ -93,6 +109,12 @@ pub struct Checks {
     pub maximum: Option<serde_json::Number>,
     pub exclusive_minimum: Option<serde_json::Number>,
     pub exclusive_maximum: Option<serde_json::Number>,
+    /// `format`, checked the way ajv-formats checks it (see `crate::formats`).
+    pub format: Option<String>,
+    /// `uniqueItems: true` (`false` constrains nothing and is not recorded).
+    pub unique_items: bool,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
 }
 
 impl Checks {
@@ -106,7 +128,11 @@ impl Checks {
     }
 
     pub fn has_array_checks(&self) -> bool {
-        self.min_items.is_some() || self.max_items.is_some()
+        self.min_items.is_some() || self.max_items.is_some() || self.unique_items
+    }
+
+    pub fn has_object_checks(&self) -> bool {
+        self.min_properties.is_some() || self.max_properties.is_some()
     }
 
     pub fn has_number_checks(&self) -> bool {
@@ -279,7 +305,7 @@ impl<'a> Schema<'a> {
             Some(Value::Bool(true)) => true,
             Some(_) => return Err(Error::unsupported(&at("deprecated"), "must be a boolean")),
         };
-        let checks = Checks {
+        let mut checks = Checks {
             pattern: string("pattern")?.map(str::to_owned),
             min_length: count("minLength")?,
             max_length: count("maxLength")?,
@@ -289,7 +315,34 @@ impl<'a> Schema<'a> {
             maximum: number("maximum")?,
             exclusive_minimum: number("exclusiveMinimum")?,
             exclusive_maximum: number("exclusiveMaximum")?,
+            format: string("format")?.map(str::to_owned),
+            unique_items: match raw.get("uniqueItems") {
+                None | Some(Value::Bool(false)) => false,
+                Some(Value::Bool(true)) => true,
+                Some(_) => return Err(Error::unsupported(&at("uniqueItems"), "must be a boolean")),
+            },
+            min_properties: count("minProperties")?,
+            max_properties: count("maxProperties")?,
         };
+        // Formats the Rust type already guarantees (`i64`, `f64`) need no type of their own.
+        let implied = matches!(
+            (checks.format.as_deref(), types.as_slice()),
+            (Some("int64"), ["integer"]) | (Some("float" | "double"), ["integer" | "number"])
+        );
+        if implied {
+            checks.format = None;
+        }
+        // `oneOf`/`anyOf` with a `{"type": "null"}` branch is the OpenAPI 3.1 spelling of
+        // nullability: the branch makes the node nullable and is not a variant of its own.
+        let mut one_of = schemas("oneOf")?;
+        let mut any_of = schemas("anyOf")?;
+        for list in [&mut one_of, &mut any_of] {
+            let before = list.len();
+            list.retain(|branch| !is_null_only(branch));
+            if list.len() != before {
+                nullable = true;
+            }
+        }
         Ok(Self {
             reference: string("$ref")?,
             types,
@@ -301,7 +354,11 @@ impl<'a> Schema<'a> {
             enum_values,
             constant: raw.get("const"),
             all_of: schemas("allOf")?,
-            one_of: schemas("oneOf")?,
+            one_of,
+            any_of,
+            pattern_properties: members("patternProperties")?,
+            additional_items: raw.get("additionalItems"),
+            prefix_items: raw.get("prefixItems"),
             defs,
             checks,
             docs: Annotations {
@@ -334,6 +391,27 @@ impl<'a> Schema<'a> {
             pointer.push_str(&escape(key));
         }
         pointer
+    }
+}
+
+/// Whether a union branch admits only `null`: `{"type": "null"}`, `{"const": null}` or
+/// `{"enum": [null]}`, with nothing but annotations beside.
+fn is_null_only(branch: &Value) -> bool {
+    let Value::Object(map) = branch else {
+        return false;
+    };
+    let mut shape = map
+        .iter()
+        .filter(|(k, _)| !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"));
+    let null = serde_json::json!(null);
+    match (shape.next(), shape.next()) {
+        (Some((key, value)), None) => match key.as_str() {
+            "type" => *value == "null" || *value == serde_json::json!(["null"]),
+            "const" => *value == null,
+            "enum" => *value == serde_json::json!([null]),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

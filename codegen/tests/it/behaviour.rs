@@ -386,3 +386,403 @@ mod output {
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     }
 }
+
+mod formats {
+    use super::*;
+    use fixtures::formats::{
+        ConstraintError, Formats, FormatsDate, FormatsDateTime, FormatsEmail, FormatsInt32,
+        FormatsIsoDateTime, FormatsPassword, FormatsRegex, FormatsTime, FormatsUri, FormatsUuid,
+        Timestamp, Violation,
+    };
+
+    #[track_caller]
+    fn mismatch(result: Result<impl std::fmt::Debug, ConstraintError>, format: &str) {
+        let error = result.expect_err("not valid in the format");
+        assert_eq!(
+            error.violation(),
+            &Violation::FormatMismatch {
+                format: match format {
+                    "date-time" => "date-time",
+                    "date" => "date",
+                    "time" => "time",
+                    "email" => "email",
+                    "uri" => "uri",
+                    "uuid" => "uuid",
+                    "regex" => "regex",
+                    "int32" => "int32",
+                    _ => panic!("add {format} here"),
+                }
+            }
+        );
+    }
+
+    #[test]
+    fn date_times_keep_their_exact_text() {
+        for text in [
+            "2022-10-07T17:18:56.424000Z",
+            "2022-10-07T19:18:56.424+02:00",
+            "2022-10-07t17:18:56z",
+            "2016-12-31T23:59:60Z",
+        ] {
+            let input = format!(r#"{{"dateTime":"{text}"}}"#);
+            let v: Formats = round_trip(&input);
+            assert_eq!(
+                v.date_time.as_ref().map(FormatsDateTime::as_str),
+                Some(text)
+            );
+        }
+        let t: Timestamp = round_trip(r#""2022-10-07T17:18:56.424000Z""#);
+        assert_eq!(t.to_string(), "2022-10-07T17:18:56.424000Z");
+    }
+
+    #[test]
+    fn calendar_formats_are_checked_as_ajv_formats_checks_them() {
+        assert!(FormatsDate::new("2024-02-29").is_ok(), "leap day");
+        mismatch(FormatsDate::new("2023-02-29"), "date");
+        mismatch(FormatsDate::new("2023-1-01"), "date");
+        mismatch(FormatsDateTime::new("2022-10-07T17:18:56"), "date-time");
+        mismatch(FormatsDateTime::new("2022-10-07T22:59:60Z"), "date-time");
+        assert!(
+            FormatsIsoDateTime::new("2022-10-07T17:18:56").is_ok(),
+            "no zone needed"
+        );
+        assert!(FormatsDateTime::new("2022-10-07 17:18:56+0200").is_ok());
+        assert!(
+            FormatsTime::new("23:59:60-01:00").is_err(),
+            "not 23:59 in UTC"
+        );
+        assert!(
+            FormatsTime::new("00:59:60+01:00").is_ok(),
+            "23:59:60 in UTC"
+        );
+        mismatch(FormatsTime::new("17:18:56.Z"), "time");
+    }
+
+    #[test]
+    fn regex_formats_use_ajv_formats_expressions() {
+        assert!(FormatsEmail::new("aa@aa.aa").is_ok());
+        mismatch(FormatsEmail::new("a@b"), "email");
+        assert!(FormatsUuid::new("urn:uuid:3EB38DA0-B798-11ED-877E-9CB46042ED12").is_ok());
+        mismatch(FormatsUuid::new("3eb38da0"), "uuid");
+        assert!(FormatsUri::new("http://127.0.0.1:9000/x?y=1").is_ok());
+        mismatch(FormatsUri::new("noscheme"), "uri");
+        assert!(FormatsRegex::new("^(?![<>]).*$").is_ok());
+        mismatch(FormatsRegex::new("(unclosed"), "regex");
+        mismatch(FormatsRegex::new("a\\Z"), "regex");
+        let all: Formats = round_trip(
+            r##"{"duration":"P1DT2H","uriReference":"../a?b","uriTemplate":"/users/{id}","url":"https://example.com/a","hostname":"localhost","ipv4":"127.0.0.1","ipv6":"::1","jsonPointer":"/a~1b","jsonPointerUriFragment":"#/a","relativeJsonPointer":"0#","byte":"aGk=","binary":"\u0000raw","birthDate":"07/10/2022"}"##,
+        );
+        assert_eq!(
+            all.birth_date.as_ref().map(|d| d.as_str()),
+            Some("07/10/2022"),
+            "dateISO is unpublished: kept, never checked"
+        );
+        for bad in [
+            json!({"duration": "P"}),
+            json!({"ipv4": "256.0.0.1"}),
+            json!({"ipv6": "1:2"}),
+            json!({"hostname": "-a"}),
+            json!({"byte": "a"}),
+            json!({"url": "http://10.0.0.1/"}),
+            json!({"jsonPointer": "a"}),
+            json!({"relativeJsonPointer": "01"}),
+        ] {
+            let error = rejects::<Formats>(bad.clone());
+            assert!(error.contains("not a valid"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn number_formats_and_format_with_other_constraints() {
+        assert!(FormatsInt32::new(2_147_483_647).is_ok());
+        mismatch(FormatsInt32::new(2_147_483_648), "int32");
+        let v: Formats = round_trip(
+            r#"{"int32":-2147483648,"int64":9223372036854775807,"float":1.5,"double":-0.25}"#,
+        );
+        assert_eq!(v.int64, Some(i64::MAX), "int64 is a plain i64");
+        let error = rejects::<Formats>(json!({"shortEmail": "aaaaaaaaaaaaaaaa@example.com"}));
+        assert!(error.contains("at most 20"), "{error}");
+        rejects::<Formats>(json!({"shortEmail": "not-an-email"}));
+    }
+
+    #[test]
+    fn passwords_are_redacted_in_debug() {
+        let v: Formats = round_trip(r#"{"password":"hunter2"}"#);
+        let debug = format!("{v:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert_eq!(
+            FormatsPassword::new("hunter2").expect("any text").as_str(),
+            "hunter2"
+        );
+    }
+}
+
+mod value_enums {
+    use super::*;
+    use fixtures::value_enums::{
+        Level, Mixed, Tristate, Values, ValuesBig, ValuesOrigin, ValuesRatio,
+    };
+
+    #[test]
+    fn integer_enums_keep_unknown_integers_and_reject_other_types() {
+        let v: Values = round_trip(r#"{"level":2}"#);
+        assert_eq!(v.level, Level::Value2);
+        let v: Values = round_trip(r#"{"level":7}"#);
+        assert!(v.level.is_unknown());
+        assert_eq!(v.level.to_json(), json!(7));
+        let error = rejects::<Values>(json!({"level": "2"}));
+        assert!(error.contains("Level: expected an integer"), "{error}");
+        let error = rejects::<Values>(json!({"level": 2.0}));
+        assert!(error.contains("expected an integer, got 2.0"), "{error}");
+        assert_eq!(Level::KNOWN.len(), 3);
+    }
+
+    #[test]
+    fn mixed_enums_take_the_types_of_their_values_and_null() {
+        let v: Values = round_trip(r#"{"level":1,"mixed":"auto"}"#);
+        assert_eq!(v.mixed, Tristate::Value(Mixed::Auto));
+        let v: Values = round_trip(r#"{"level":1,"mixed":-1}"#);
+        assert_eq!(v.mixed, Tristate::Value(Mixed::ValueMinus1));
+        let v: Values = round_trip(r#"{"level":1,"mixed":0}"#);
+        assert_eq!(v.mixed, Tristate::Value(Mixed::Value0));
+        let v: Values = round_trip(r#"{"level":1,"mixed":null}"#);
+        assert_eq!(v.mixed, Tristate::Null);
+        let v: Values = round_trip(r#"{"level":1,"mixed":"manual"}"#);
+        assert!(matches!(&v.mixed, Tristate::Value(m) if m.is_unknown()));
+        rejects::<Values>(json!({"level": 1, "mixed": true}));
+    }
+
+    #[test]
+    fn booleans_numbers_and_big_integers_match_exactly() {
+        let v: Values = round_trip(r#"{"level":1,"flag":true,"ratio":0.5}"#);
+        assert_eq!(v.ratio, Some(ValuesRatio::Half));
+        let v: Values = round_trip(r#"{"level":1,"flag":false,"ratio":1}"#);
+        assert!(
+            v.flag.as_ref().is_some_and(|f| f.is_unknown()),
+            "false is kept"
+        );
+        assert_eq!(v.ratio, Some(ValuesRatio::Whole));
+        let v: Values = round_trip(r#"{"level":1,"ratio":1.0}"#);
+        assert!(
+            v.ratio.as_ref().is_some_and(ValuesRatio::is_unknown),
+            "1.0 is kept as written, so it is not the variant that writes 1"
+        );
+        let v: Values = round_trip(r#"{"level":1,"big":9007199254740993}"#);
+        assert_eq!(v.big, Some(ValuesBig::Value9007199254740993));
+        let v: Values = round_trip(r#"{"level":1,"big":18446744073709551615}"#);
+        assert_eq!(v.big, Some(ValuesBig::Value18446744073709551615));
+        let v: Values = round_trip(r#"{"level":1,"big":-9223372036854775808}"#);
+        assert_eq!(v.big, Some(ValuesBig::ValueMinus9223372036854775808));
+        let v: Values = round_trip(r#"{"level":1,"big":9007199254740992}"#);
+        assert!(
+            v.big.as_ref().is_some_and(ValuesBig::is_unknown),
+            "2^53 is not 2^53 + 1"
+        );
+    }
+
+    #[test]
+    fn non_string_consts_accept_only_their_value() {
+        let v: Values =
+            round_trip(r#"{"level":1,"version":2,"enabled":true,"origin":{"x":0,"y":0}}"#);
+        assert!(v.origin.is_some());
+        assert_eq!(ValuesOrigin::value(), json!({"x": 0, "y": 0}));
+        let error = rejects::<Values>(json!({"level": 1, "version": 3}));
+        assert!(
+            error.contains("ValuesVersion: expected 2, got 3"),
+            "{error}"
+        );
+        rejects::<Values>(json!({"level": 1, "enabled": false}));
+        rejects::<Values>(json!({"level": 1, "version": "2"}));
+        rejects::<Values>(json!({"level": 1, "origin": {"x": 0}}));
+    }
+}
+
+mod unions {
+    use super::*;
+    use fixtures::unions::{Address, Id, Payment, Tristate, Unions, UnionsAmount, UnionsList};
+
+    #[test]
+    fn scalar_one_of_picks_the_one_branch_and_writes_it_back() {
+        let v: Unions = round_trip(r#"{"id":"a-1"}"#);
+        assert_eq!(v.id, Some(Id::String("a-1".to_owned())));
+        let v: Unions = round_trip(r#"{"id":9007199254740993}"#);
+        assert_eq!(v.id, Some(Id::Integer(9_007_199_254_740_993)));
+        let error = rejects::<Unions>(json!({"id": true}));
+        assert!(
+            error.contains("Id: the value matches no `oneOf` branch"),
+            "{error}"
+        );
+        let v: Unions = round_trip(r#"{"list":["a"]}"#);
+        assert!(matches!(v.list, Some(UnionsList::Array(_))));
+        let v: Unions = round_trip(r#"{"list":false}"#);
+        assert_eq!(v.list, Some(UnionsList::Boolean(false)));
+    }
+
+    #[test]
+    fn any_of_takes_the_first_branch_that_accepts() {
+        let v: Unions = round_trip(r#"{"amount":12}"#);
+        assert!(matches!(v.amount, Some(UnionsAmount::Integer(12))));
+        let v: Unions = round_trip(r#"{"amount":12.5}"#);
+        assert!(matches!(v.amount, Some(UnionsAmount::Number(_))));
+        let v: Unions = round_trip(r#"{"amount":"12.50"}"#);
+        assert_eq!(
+            v.amount.as_ref().map(UnionsAmount::branch),
+            Some("Variant2")
+        );
+        let error = rejects::<Unions>(json!({"amount": "twelve"}));
+        assert!(error.contains("does not match the pattern"), "{error}");
+    }
+
+    #[test]
+    fn untagged_objects_must_match_exactly_one_branch() {
+        let v: Payment = round_trip(r#"{"number":"4111"}"#);
+        assert!(matches!(v, Payment::Card(_)));
+        let v: Payment = round_trip(r#"{"iban":"NO93"}"#);
+        assert_eq!(v.branch(), "Bank");
+        let error = rejects::<Payment>(json!({"number": "4111", "iban": "NO93"}));
+        assert!(
+            error.contains("matches 2 `oneOf` branches (Card, Bank), but must match exactly one"),
+            "ambiguous inputs are errors, not first matches: {error}"
+        );
+        rejects::<Payment>(json!({"holder": "x"}));
+    }
+
+    #[test]
+    fn a_ref_or_null_is_a_nullable_member() {
+        let v: Unions = round_trip(r#"{"address":null,"shipping":{"city":"Oslo"}}"#);
+        assert_eq!(v.address, Tristate::Null);
+        let Tristate::Value(Address { city, .. }) = &v.shipping else {
+            panic!("shipping is present")
+        };
+        assert_eq!(city, "Oslo");
+        let v: Unions = round_trip(r#"{}"#);
+        assert_eq!(v.address, Tristate::Absent);
+    }
+}
+
+mod pattern_properties {
+    use super::*;
+    use fixtures::pattern_properties::{
+        Labels, LabelsPatternProperties, Tolerant, Typed, Violation,
+    };
+
+    #[test]
+    fn members_matching_a_pattern_are_typed_and_others_denied() {
+        let v: Labels = round_trip(r#"{"name":"n","NO":"Norway","x-a":"1"}"#);
+        assert_eq!(
+            v.pattern_properties
+                .matching()
+                .get("NO")
+                .map(String::as_str),
+            Some("Norway")
+        );
+        let error = rejects::<Labels>(json!({"name": "n", "other": "x"}));
+        assert!(error.contains("unknown member \"other\""), "{error}");
+        rejects::<Labels>(json!({"name": "n", "x-a": 1}));
+        rejects::<Labels>(json!({"x-a": "1"}));
+    }
+
+    #[test]
+    fn keys_are_checked_with_ecma_262_unicode_semantics() {
+        assert!(
+            LabelsPatternProperties::matches("ÅØ"),
+            "\\p{{Lu}} takes any upper-case letter"
+        );
+        assert!(!LabelsPatternProperties::matches("NOR"));
+        assert!(!LabelsPatternProperties::matches("no"));
+        let wrong = [("no".to_owned(), "x".to_owned())].into_iter().collect();
+        let error = LabelsPatternProperties::new(wrong).expect_err("no pattern matches");
+        assert_eq!(
+            error.violation(),
+            &Violation::NameMismatch {
+                key: "no".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn other_members_are_kept_or_typed_by_additional_properties() {
+        let v: Tolerant = round_trip(r#"{"a":1,"b":2,"X":"kept"}"#);
+        assert_eq!(v.matching().len(), 2);
+        assert_eq!(v.other().get("X"), Some(&json!("kept")));
+        rejects::<Tolerant>(json!({"a": "1"}));
+        let v: Typed = round_trip(r#"{"n_a":1,"flag":true}"#);
+        assert_eq!(v.other().get("flag"), Some(&true));
+        rejects::<Typed>(json!({"flag": 1}));
+    }
+}
+
+mod exact_arrays {
+    use super::*;
+    use fixtures::arrays_exact::{
+        Shapes, ShapesCounts, ShapesPair, ShapesPoint, ShapesRange, ShapesRow, ShapesSequence,
+        ShapesTags, Violation,
+    };
+
+    #[test]
+    fn tuples_have_their_length_and_item_types() {
+        let v: Shapes = round_trip(r#"{"point":[1.5,-2.5],"pair":["a",true]}"#);
+        assert_eq!(v.point, Some(ShapesPoint(1.5, -2.5)));
+        assert_eq!(v.pair, Some(ShapesPair("a".to_owned(), true)));
+        for bad in [
+            json!({"point": [1.5]}),
+            json!({"point": [1.5, 2.5, 3.5]}),
+            json!({"pair": ["a", 1]}),
+        ] {
+            rejects::<Shapes>(bad);
+        }
+    }
+
+    #[test]
+    fn trailing_items_may_be_absent_and_further_items_are_typed() {
+        let v: Shapes = round_trip(r#"{"range":[1]}"#);
+        assert_eq!(v.range, Some(ShapesRange(1, None, None)));
+        let v: Shapes = round_trip(r#"{"range":[1,2,"x"]}"#);
+        assert_eq!(v.range, Some(ShapesRange(1, Some(2), Some("x".to_owned()))));
+        rejects::<Shapes>(json!({"range": []}));
+        let gap = serde_json::to_string(&ShapesRange(1, None, Some("x".to_owned())));
+        assert!(gap.is_err(), "an item after an absent one has no position");
+        let v: Shapes = round_trip(r#"{"row":["a",1,2,3]}"#);
+        assert_eq!(v.row, Some(ShapesRow("a".to_owned(), vec![1, 2, 3])));
+        rejects::<Shapes>(json!({"row": ["a", "b"]}));
+    }
+
+    #[test]
+    fn unique_items_and_member_counts_are_checked() {
+        assert!(ShapesTags::new(vec!["a".into(), "b".into()]).is_ok());
+        let error = ShapesTags::new(vec!["a".into(), "b".into(), "a".into()]).expect_err("dup");
+        assert_eq!(
+            error.violation(),
+            &Violation::DuplicateItems {
+                first: 0,
+                second: 2
+            }
+        );
+        rejects::<Shapes>(json!({"tags": ["x", "x"]}));
+        let v: Shapes = round_trip(r#"{"counts":{"a":1}}"#);
+        assert_eq!(v.counts.as_ref().map(|c| c.as_map().len()), Some(1));
+        let error = ShapesCounts::new(Default::default()).expect_err("empty");
+        assert_eq!(
+            error.violation(),
+            &Violation::TooFewMembers { min: 1, actual: 0 }
+        );
+        rejects::<Shapes>(json!({"counts": {"a": 1, "b": 2, "c": 3}}));
+    }
+
+    #[test]
+    fn integers_beyond_2_pow_53_are_kept_exactly_or_rejected() {
+        let v: Shapes = round_trip(r#"{"sequence":18446744073709551615,"nonce":9007199254740993}"#);
+        assert_eq!(v.sequence.as_ref().map(ShapesSequence::get), Some(u64::MAX));
+        assert_eq!(v.nonce, Some(9_007_199_254_740_993));
+        let v: Shapes = round_trip(r#"{"nonce":-9223372036854775808}"#);
+        assert_eq!(v.nonce, Some(i64::MIN));
+        rejects::<Shapes>(json!({"sequence": -1}));
+        let error = serde_json::from_str::<Shapes>(r#"{"sequence":18446744073709551616}"#)
+            .expect_err("beyond u64");
+        assert!(
+            error.to_string().contains("floating point"),
+            "never rounded: {error}"
+        );
+        serde_json::from_str::<Shapes>(r#"{"nonce":9223372036854775808}"#).expect_err("beyond i64");
+    }
+}
