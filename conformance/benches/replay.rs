@@ -158,6 +158,7 @@ fn part_parse_and_spec_check_10k() -> usize {
             Err(_) => continue,
         };
         n += kyc_conformance::runner::spec_check::check(
+            &cassette.request.method,
             &cassette.request.path,
             answer.status,
             &body,

@@ -155,7 +155,7 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
     let mut found = Vec::new();
     let mut report = |pointer: String, kind: Kind| found.push((pointer, kind));
     if let Some((request, response)) = cassette_parts(value) {
-        let (path, status) = crate::redact::endpoint(request, response);
+        let (method, path, status) = crate::redact::endpoint(request, response);
         for (part, obj) in [("request", request), ("response", response)] {
             if let Some(Value::Object(map)) = obj.get("headers") {
                 for (name, v) in map {
@@ -170,12 +170,16 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
             (
                 "/request/body",
                 request.get("body"),
-                BodyKind::Request { path },
+                BodyKind::Request { method, path },
             ),
             (
                 "/response/body",
                 response.get("body"),
-                BodyKind::Response { path, status },
+                BodyKind::Response {
+                    method,
+                    path,
+                    status,
+                },
             ),
         ];
         for (at, body, kind) in bodies {

@@ -401,12 +401,19 @@ impl Redactor {
                 .ok_or(RedactError::NotACassette(key))
         };
         let (request, response) = (part("request")?, part("response")?);
-        let (path, status) = endpoint(request, response);
+        let (method, path, status) = endpoint(request, response);
         let parts = [
-            ("request", Location::root(BodyKind::Request { path })),
+            (
+                "request",
+                Location::root(BodyKind::Request { method, path }),
+            ),
             (
                 "response",
-                Location::root(BodyKind::Response { path, status }),
+                Location::root(BodyKind::Response {
+                    method,
+                    path,
+                    status,
+                }),
             ),
         ];
         let webhook = Location::root(BodyKind::Webhook);
@@ -613,19 +620,24 @@ fn replace_bounded(haystack: &str, needle: &str, replacement: &str) -> String {
     out
 }
 
-/// The request path and the answer's status of a cassette's two parts: what decides which
-/// schema describes each body. A missing path reads as `/`, a missing status as 0 (no schema).
+/// The request method and path and the answer's status of a cassette's two parts: what
+/// decides which schema describes each body. A missing method reads as `POST`, a missing path
+/// as `/`, a missing status as 0 (no schema).
 pub fn endpoint<'c>(
     request: &'c Map<String, Value>,
     response: &Map<String, Value>,
-) -> (&'c str, u16) {
+) -> (&'c str, &'c str, u16) {
+    let method = request
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or("POST");
     let path = request.get("path").and_then(Value::as_str).unwrap_or("/");
     let status = response
         .get("status")
         .and_then(Value::as_u64)
         .and_then(|s| u16::try_from(s).ok())
         .unwrap_or(0);
-    (path, status)
+    (method, path, status)
 }
 
 #[cfg(test)]
@@ -643,6 +655,7 @@ mod tests {
         let r = redactor();
         let answer = json!({"code": "0", "data": {"customer": {"customer": {"lastName": "Roe"}}}});
         let kind = BodyKind::Response {
+            method: "GET",
             path: "/customer/kyc/status/csta_1",
             status: 200,
         };
@@ -682,6 +695,7 @@ mod tests {
     fn bodies_as_bytes() {
         let r = redactor();
         let kind = BodyKind::Response {
+            method: "POST",
             path: "/customer/kyc/init",
             status: 502,
         };

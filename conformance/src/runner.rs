@@ -221,7 +221,9 @@ pub fn judge(
     // (the same value always gets the same pseudonym within a run), so raw values that agree
     // also agree once redacted; only a case with deviations is compared again on redacted
     // values, and only those deviations can reach a report.
+    let method = prepared.outgoing.method.as_str();
     let raw = Expected {
+        request_method: method,
         request_path: path,
         status: prepared.status,
         headers: &prepared.headers,
@@ -250,8 +252,10 @@ fn compare_redacted(
     rules: &Rules,
 ) -> Vec<deviation::Deviation> {
     let redactor = session.redactor();
+    let method = prepared.outgoing.method.as_str();
     let path = prepared.outgoing.path.as_str();
     let recorded = BodyKind::Response {
+        method,
         path,
         status: prepared.status,
     };
@@ -265,6 +269,7 @@ fn compare_redacted(
         headers: redactor.redact_header_pairs(&answer.headers),
         body: redactor.redact_body_bytes(
             BodyKind::Response {
+                method,
                 path,
                 status: answer.status,
             },
@@ -272,6 +277,7 @@ fn compare_redacted(
         ),
     };
     let expected = Expected {
+        request_method: method,
         request_path: path,
         status: prepared.status,
         headers: &recorded_headers,

@@ -57,4 +57,4 @@ pub use kyc::{
 pub use routes::app;
 pub use server::{MockError, RunningMock, serve, spawn};
 pub use state::{MockState, TOKEN_HEADER};
-pub use webhook::{AllowRule, DELIVERY_TIMEOUT, Refusal, WebhookAllowlist};
+pub use webhook::{AllowRule, DELIVERY_TIMEOUT, Refusal, WebhookAllowlist, is_loopback_url};

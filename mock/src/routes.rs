@@ -5,9 +5,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{self, HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use kyc_spec::Contract;
+use kyc_spec::contract::Method;
 use serde_json::{Map, Value};
 
 use super::body::{self, UPLOAD_BODY_LIMIT};
@@ -16,19 +18,39 @@ use super::error::ApiError;
 use super::state::{MockState, RequestSchema, WebhookChange};
 
 /// The whole mock as a router, testable without a socket (`tower::ServiceExt::oneshot`).
+///
+/// The routes are the contract's operations ([`Contract::operations`]), each bound to its
+/// handler by operation id, so the mock serves exactly the paths and methods the OpenAPI
+/// document describes. A row without a handler here is left unrouted (and answers 404); the
+/// crate's tests fail on one.
 pub fn app(state: MockState) -> Router {
-    Router::new()
-        .route("/auth/get-token", post(get_token))
-        .route("/customer/kyc/init", post(kyc_init))
-        .route("/customer/kyc/status/{customer_id}", get(kyc_status))
-        .route(
-            "/customer/kyc/upload/{customer_id}/{document_id}",
-            post(kyc_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .route("/customer/kyc/add-attributes", post(kyc_add_attributes))
+    let mut router = Router::new();
+    for op in Contract::embedded().operations() {
+        match handler(&op.id, op.method) {
+            Some(handler) => router = router.route(op.route_template(), handler),
+            None => tracing::error!(operation = %op.id, "no handler for this contract operation"),
+        }
+    }
+    router
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .with_state(state)
+}
+
+/// The handler of one contract operation, under the operation's method.
+fn handler(id: &str, method: Method) -> Option<MethodRouter<MockState>> {
+    let filter = match method {
+        Method::Get => MethodFilter::GET,
+        Method::Post => MethodFilter::POST,
+    };
+    Some(match id {
+        "getToken" => on(filter, get_token),
+        "kycInit" => on(filter, kyc_init),
+        "kycStatus" => on(filter, kyc_status),
+        "kycUpload" => on(filter, kyc_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        "kycAddAttributes" => on(filter, kyc_add_attributes),
+        _ => return None,
+    })
 }
 
 /// Turns a handler's outcome into the response, logging what happened (never the bodies).
@@ -198,12 +220,12 @@ async fn kyc_add_attributes(
     respond(&state, "add-attributes", outcome)
 }
 
-async fn no_route(State(state): State<MockState>, method: Method, uri: Uri) -> Response {
+async fn no_route(State(state): State<MockState>, method: http::Method, uri: Uri) -> Response {
     let reason = format!("no endpoint {method} {}", uri.path());
     respond(&state, "none", Err(ApiError::NoRoute(reason)))
 }
 
-async fn wrong_method(State(state): State<MockState>, method: Method, uri: Uri) -> Response {
+async fn wrong_method(State(state): State<MockState>, method: http::Method, uri: Uri) -> Response {
     let reason = format!("{} does not accept {method}", uri.path());
     respond(&state, "none", Err(ApiError::WrongMethod(reason)))
 }

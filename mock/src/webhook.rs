@@ -85,6 +85,12 @@ impl WebhookAllowlist {
     }
 }
 
+/// True when `url` names this machine: `localhost`, 127.0.0.0/8 or `[::1]`. The one
+/// definition of "loopback" the mock's allowlist and the runner's proxy bypass share.
+pub fn is_loopback_url(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|u| is_loopback(&u))
+}
+
 fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;

@@ -1,16 +1,22 @@
-//! The contract of connectFi's deprecated `POST /customer/kyc/init`.
+//! The contract of connectFi's KYC endpoints: the deprecated `POST /customer/kyc/init` family
+//! and what surrounds it.
 //!
-//! * [`schemas`]: the hand-written JSON Schema files in `spec/schema/`, embedded;
+//! * [`contract`]: the table of operations (`spec/contract.json`) and the error codes;
+//! * [`schemas`]: the hand-written JSON Schema files in `spec/schema/`, embedded and parsed once;
 //! * [`ajv`]: validation whose error lists are byte-identical to Ajv 8's;
 //! * [`calendar`]: UTC calendar arithmetic for the contract's timestamps and HTTP dates;
-//! * [`openapi`]: the OpenAPI 3.1 document assembled from the schema files;
+//! * [`openapi`]: the OpenAPI 3.1 document derived from the contract and the schema files;
+//! * [`pointer`]: JSON Pointer escaping, written once;
 //! * [`generated`]: Rust types generated from the schema by `cargo xtask codegen`.
 
 pub mod ajv;
 pub mod calendar;
+pub mod contract;
 #[rustfmt::skip] // prettyplease formats it; `cargo xtask codegen --check` guards it.
 pub mod generated;
 pub mod openapi;
+pub mod pointer;
 pub mod schemas;
 
+pub use contract::Contract;
 pub use schemas::Document;

@@ -6,24 +6,19 @@
 //! (`"type": [T, "null"]`). The published examples of the endpoint page are attached to the
 //! operations, read from `spec/examples/`.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
-use crate::Document;
+use crate::contract::{Contract, ErrorCode, Operation};
+use crate::{Document, pointer};
 
-/// The examples attached to the operations, by name: the caller reads them from `spec/examples/`
-/// so that this module stays free of IO.
+/// The example files the contract names (paths relative to `spec/examples/`), read by the
+/// caller so that this module stays free of IO. [`Contract::example_files`] lists them.
 #[derive(Debug, Default)]
 pub struct Examples {
-    /// The seed's request body.
-    pub request: Value,
-    /// The seed's 200 body.
-    pub response: Value,
-    /// The seed's 400 `requestValidateError` body.
-    pub validate_error: Value,
-    /// A 400 `customerNotFound` body.
-    pub customer_not_found: Value,
-    /// The 401 body.
-    pub unauthorized: Value,
+    /// File path → parsed content.
+    pub files: BTreeMap<String, Value>,
 }
 
 /// Something in a schema file the translation cannot express.
@@ -51,119 +46,120 @@ pub enum Error {
         /// The `$ref` value.
         reference: String,
     },
+    /// The contract names an example file the caller did not supply.
+    #[error("operation {operation}: example file {file} was not supplied")]
+    MissingExample {
+        /// Operation id.
+        operation: String,
+        /// Path under `spec/examples/`.
+        file: String,
+    },
 }
 
-/// Files whose schemas become components: those the two operations use. The headers are
-/// expressed as the security scheme and the request body's media type; the cassette format is
-/// ours, not connectFi's.
-const COMPONENT_FILES: [Document; 7] = [
-    Document::Request,
-    Document::Response,
-    Document::Error,
-    Document::Webhook,
-    Document::Common,
-    Document::AuthTokenRequest,
-    Document::AuthTokenResponse,
-];
+/// Documents whose schemas become components: those the contract's operations name, and
+/// every document they `$ref` into, in [`Document::ALL`] order. Request headers are expressed
+/// as the security scheme and the media types; the cassette format is ours, not connectFi's.
+fn component_documents(contract: &Contract) -> Vec<Document> {
+    let mut wanted: Vec<Document> = vec![contract.error_document()];
+    for op in contract.operations() {
+        wanted.extend(op.request.as_ref().and_then(|r| r.document));
+        wanted.extend(op.responses.iter().map(|r| r.document));
+        wanted.extend(op.webhook.as_ref().map(|w| w.document));
+        wanted.extend(op.parameters.iter().map(|p| p.document));
+    }
+    let mut i = 0;
+    while i < wanted.len() {
+        let mut refs = Vec::new();
+        referenced_documents(wanted[i].parsed(), &mut refs);
+        for d in refs {
+            if !wanted.contains(&d) {
+                wanted.push(d);
+            }
+        }
+        i += 1;
+    }
+    Document::ALL
+        .into_iter()
+        .filter(|d| wanted.contains(d))
+        .collect()
+}
 
-/// Builds the OpenAPI document. The output is deterministic: components keep file order, then
-/// `$defs` order, exactly as written.
-pub fn assemble(examples: &Examples) -> Result<Value, Error> {
+fn referenced_documents(schema: &Value, out: &mut Vec<Document>) {
+    match schema {
+        Value::Object(obj) => {
+            if let Some(Value::String(r)) = obj.get("$ref") {
+                let file = r.split('#').next().unwrap_or_default();
+                out.extend(Document::from_name(file));
+            }
+            obj.values().for_each(|v| referenced_documents(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| referenced_documents(v, out)),
+        _ => {}
+    }
+}
+
+/// Whether a document's root is a schema of its own (and not only a holder of `$defs`).
+fn has_root_schema(schema: &Value) -> bool {
+    schema.as_object().is_some_and(|obj| {
+        obj.keys().any(|k| {
+            !matches!(
+                k.as_str(),
+                "$schema" | "$id" | "title" | "description" | "$defs" | "$comment"
+            )
+        })
+    })
+}
+
+/// Builds the OpenAPI document from the contract's operations. The output is deterministic:
+/// paths in the contract's order, components in file order, then `$defs` order, as written.
+pub fn assemble(contract: &Contract, examples: &Examples) -> Result<Value, Error> {
     let mut components = Map::new();
     let mut origin: Vec<(String, &'static str)> = Vec::new();
-    for doc in COMPONENT_FILES {
+    for doc in component_documents(contract) {
         let mut schema = doc.json();
         let defs = match schema.as_object_mut() {
             Some(obj) => obj.remove("$defs"),
             None => None,
         };
-        if doc != Document::Common {
+        if has_root_schema(&schema) {
             let name = root_component(doc, &schema);
             add(&mut components, &mut origin, name, doc, schema, "")?;
         }
         if let Some(Value::Object(defs)) = defs {
             for (name, def) in defs {
-                let pointer = format!("/$defs/{name}");
+                let pointer = format!("/$defs/{}", pointer::escape(&name));
                 add(&mut components, &mut origin, name, doc, def, &pointer)?;
             }
+        }
+    }
+    let mut paths = Map::new();
+    for op in contract.operations() {
+        let item = paths
+            .entry(op.path.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        item[op.method.as_str().to_ascii_lowercase()] = operation(contract, op, examples)?;
+    }
+    let mut tags: Vec<Value> = Vec::new();
+    for op in contract.operations() {
+        let tag = family_tag(op);
+        if !tags.iter().any(|t| t["name"] == tag.0) {
+            tags.push(json!({"name": tag.0, "description": tag.1}));
         }
     }
     Ok(json!({
         "openapi": "3.1.0",
         "info": {
-            "title": "connectFi KYC init (deprecated) — contract",
+            "title": "connectFi KYC endpoints — contract",
             "version": env!("CARGO_PKG_VERSION"),
             "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
-            "description": "Generated by `cargo xtask openapi` from spec/schema/*.json; do not edit by hand. \
-                POST /customer/kyc/init starts the KYC process of an existing individual customer. connectFi has \
-                deprecated it in favour of the /akepa endpoints. Choices where connectFi's docs disagree are in \
-                spec/DECISIONS.md."
+            "description": "Generated by `cargo xtask openapi` from spec/contract.json and spec/schema/*.json; do not edit by hand. \
+                The deprecated KYC endpoints (POST /customer/kyc/init and the status, upload and add-attributes calls around it) \
+                and the login they need. connectFi has deprecated the KYC endpoints in favour of the /akepa endpoints. \
+                Choices where connectFi's docs disagree are in spec/DECISIONS.md."
         },
         "servers": [{"url": "http://127.0.0.1:8080", "description": "the bundled mock (kyc-conformance mock)"}],
-        "paths": {
-            "/auth/get-token": {
-                "post": {
-                    "operationId": "getToken",
-                    "summary": "Log in and receive a session token",
-                    "security": [],
-                    "requestBody": {
-                        "required": true,
-                        "content": {"application/json": {"schema": component_ref("AuthTokenRequest")}}
-                    },
-                    "responses": {
-                        "200": json_response("A token to send as x-connectfi-token", "AuthTokenResponse", None),
-                        "400": json_response("The body failed the request schema", "ErrorBody", None),
-                        "401": json_response("Wrong login or password", "ErrorBody",
-                            Some(json!({"unauthorized": {"value": examples.unauthorized}}))),
-                        "413": json_response(UNREADABLE_413, "ErrorBody", None),
-                        "415": json_response(UNREADABLE_415, "ErrorBody", None),
-                    }
-                }
-            },
-            "/customer/kyc/init": {
-                "post": {
-                    "operationId": "kycInit",
-                    "summary": "Start the KYC process of a customer (deprecated)",
-                    "deprecated": true,
-                    "security": [{"connectfiToken": []}],
-                    "requestBody": {
-                        "required": true,
-                        "content": {"application/json": {
-                            "schema": component_ref("KycInitRequest"),
-                            "examples": {"seed": {"summary": "The endpoint page's example", "value": examples.request}}
-                        }}
-                    },
-                    "responses": {
-                        "200": json_response("The KYC process has started; documents or attributes may still be needed",
-                            "KycInitResponse", Some(json!({"seed": {"value": examples.response}}))),
-                        "400": json_response("The body failed the request schema, or the customer does not exist",
-                            "ErrorBody", Some(json!({
-                                "requestValidateError": {"value": examples.validate_error},
-                                "customerNotFound": {"value": examples.customer_not_found}
-                            }))),
-                        "401": json_response("The token is missing, unknown or expired", "ErrorBody",
-                            Some(json!({"unauthorized": {"value": examples.unauthorized}}))),
-                        "413": json_response(UNREADABLE_413, "ErrorBody", None),
-                        "415": json_response(UNREADABLE_415, "ErrorBody", None),
-                    },
-                    "callbacks": {
-                        "kycStatusChanged": {
-                            "{$request.body#/webhookURL}": {
-                                "post": {
-                                    "security": [],
-                                    "summary": "Sent on every KYC status change (payload assumed, see DECISIONS.md D6)",
-                                    "requestBody": {
-                                        "required": true,
-                                        "content": {"application/json": {"schema": component_ref("KycWebhook")}}
-                                    },
-                                    "responses": {"200": {"description": "Any 2xx acknowledges the callback"}}
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        },
+        "tags": tags,
+        "paths": paths,
         "components": {
             "schemas": components,
             "securitySchemes": {
@@ -178,11 +174,174 @@ pub fn assemble(examples: &Examples) -> Result<Value, Error> {
     }))
 }
 
-/// connectFi documents no answer for bodies a server cannot read; these are the mock's
-/// (spec/DECISIONS.md D13), documented so that clients and fuzzers know what to expect.
-const UNREADABLE_413: &str =
-    "The body is over 1 MiB (mock-defined code payloadTooLarge; DECISIONS.md D13)";
-const UNREADABLE_415: &str = "The content type is not application/json (mock-defined code unsupportedMediaType; DECISIONS.md D13)";
+fn family_tag(op: &Operation) -> (&'static str, &'static str) {
+    use crate::contract::Family;
+    match op.family {
+        Family::Auth => ("auth", "Logging in"),
+        Family::Customer => ("customer", "Customers"),
+        Family::Kyc => ("kyc", "The deprecated KYC endpoints"),
+        Family::Akepa => (
+            "akepa",
+            "The /akepa endpoints, successors of the KYC endpoints",
+        ),
+    }
+}
+
+/// One operation object.
+fn operation(contract: &Contract, op: &Operation, examples: &Examples) -> Result<Value, Error> {
+    let named = |place: &str| -> Result<Option<Value>, Error> {
+        let Some((_, files)) = op.examples.iter().find(|(p, _)| p == place) else {
+            return Ok(None);
+        };
+        let mut out = Map::new();
+        for (name, file) in files {
+            let value = examples
+                .files
+                .get(file)
+                .ok_or_else(|| Error::MissingExample {
+                    operation: op.id.clone(),
+                    file: file.clone(),
+                })?;
+            out.insert(name.clone(), json!({ "value": value }));
+        }
+        Ok(Some(Value::Object(out)))
+    };
+    let mut out = Map::new();
+    out.insert("operationId".into(), json!(op.id));
+    out.insert("summary".into(), json!(op.summary));
+    out.insert("tags".into(), json!([family_tag(op).0]));
+    if op.deprecated {
+        out.insert("deprecated".into(), json!(true));
+    }
+    out.insert(
+        "security".into(),
+        if op.authenticated {
+            json!([{"connectfiToken": []}])
+        } else {
+            json!([])
+        },
+    );
+    if !op.parameters.is_empty() {
+        let params: Vec<Value> = op
+            .parameters
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name,
+                    "in": "path",
+                    "required": true,
+                    "schema": component_ref(&p.definition),
+                })
+            })
+            .collect();
+        out.insert("parameters".into(), Value::Array(params));
+    }
+    if let Some(request) = &op.request {
+        let mut media = Map::new();
+        match (&request.document, &request.file_field) {
+            (Some(doc), _) => {
+                media.insert(
+                    "schema".into(),
+                    component_ref(&root_component(*doc, doc.parsed())),
+                );
+            }
+            (None, Some(field)) => {
+                media.insert(
+                    "schema".into(),
+                    json!({
+                        "type": "object",
+                        "required": [field],
+                        "properties": {field: {"type": "string", "contentMediaType": "application/octet-stream"}}
+                    }),
+                );
+            }
+            (None, None) => {}
+        }
+        if let Some(examples) = named("request")? {
+            media.insert("examples".into(), examples);
+        }
+        out.insert(
+            "requestBody".into(),
+            json!({"required": true, "content": {request.media.clone(): media}}),
+        );
+    }
+    let mut responses = Map::new();
+    for r in &op.responses {
+        let status = r.status.to_string();
+        let schema = root_component(r.document, r.document.parsed());
+        responses.insert(
+            status.clone(),
+            json_response(&r.description, &schema, named(&status)?),
+        );
+    }
+    let error_schema = root_component(
+        contract.error_document(),
+        contract.error_document().parsed(),
+    );
+    for (status, codes) in error_statuses(contract, op) {
+        let key = status.to_string();
+        responses.insert(
+            key.clone(),
+            json_response(&error_description(&codes), &error_schema, named(&key)?),
+        );
+    }
+    out.insert("responses".into(), Value::Object(responses));
+    if let Some(webhook) = &op.webhook {
+        let expression = format!("{{$request.body#{}}}", webhook.url_pointer);
+        let schema = root_component(webhook.document, webhook.document.parsed());
+        out.insert(
+            "callbacks".into(),
+            json!({
+                webhook.name.clone(): {
+                    expression: {
+                        "post": {
+                            "security": [],
+                            "summary": webhook.summary,
+                            "requestBody": {
+                                "required": true,
+                                "content": {"application/json": {"schema": component_ref(&schema)}}
+                            },
+                            "responses": {"200": {"description": "Any 2xx acknowledges the callback"}}
+                        }
+                    }
+                }
+            }),
+        );
+    }
+    Ok(Value::Object(out))
+}
+
+/// The error codes of an operation grouped by HTTP status, statuses ascending.
+fn error_statuses<'c>(contract: &'c Contract, op: &Operation) -> BTreeMap<u16, Vec<&'c ErrorCode>> {
+    let mut by_status: BTreeMap<u16, Vec<&ErrorCode>> = BTreeMap::new();
+    for code in op.errors.iter().filter_map(|c| contract.error_code(c)) {
+        for status in &code.statuses {
+            by_status.entry(*status).or_default().push(code);
+        }
+    }
+    by_status
+}
+
+/// "`customerNotFound`: no customer has the given id. `invalidBody` (mock only, DECISIONS.md
+/// D13): …": each code with the first sentence of its branch's description.
+fn error_description(codes: &[&ErrorCode]) -> String {
+    let parts: Vec<String> = codes
+        .iter()
+        .map(|c| {
+            let what = c
+                .description
+                .split_once(": ")
+                .map_or(c.description.as_str(), |(_, rest)| rest);
+            let mock = if c.mock_only {
+                " (mock only, DECISIONS.md D13)"
+            } else {
+                ""
+            };
+            format!("`{}`{mock}: {what}", c.code)
+        })
+        .collect();
+    parts.join(" ")
+}
 
 fn root_component(doc: Document, schema: &Value) -> String {
     schema
@@ -239,8 +398,7 @@ fn translate(schema: &mut Value, doc: Document, pointer: &mut String) -> Result<
             }
             for (key, value) in obj.iter_mut() {
                 let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                pointer::push(pointer, key);
                 translate(value, doc, pointer)?;
                 pointer.truncate(len);
             }

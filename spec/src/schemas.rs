@@ -86,11 +86,25 @@ impl Document {
         }
     }
 
-    /// The document parsed. The embedded files are checked by the crate's tests, so a parse
-    /// failure here means the binary was built from a broken checkout.
+    /// The document parsed, as an owned copy (for callers that rewrite it).
     pub fn json(self) -> serde_json::Value {
-        serde_json::from_str(self.source())
-            .unwrap_or_else(|e| panic!("embedded {} is not JSON: {e}", self.file_name()))
+        self.parsed().clone()
+    }
+
+    /// The document parsed once for the whole process: the one cache every reader of the
+    /// schemas shares.
+    ///
+    /// # Panics
+    ///
+    /// When an embedded file is not JSON. The crate's tests parse every one, so this means the
+    /// binary was built from a broken checkout.
+    pub fn parsed(self) -> &'static serde_json::Value {
+        static CELLS: [std::sync::OnceLock<serde_json::Value>; Document::ALL.len()] =
+            [const { std::sync::OnceLock::new() }; Document::ALL.len()];
+        CELLS[self as usize].get_or_init(|| {
+            serde_json::from_str(self.source())
+                .unwrap_or_else(|e| panic!("embedded {} is not JSON: {e}", self.file_name()))
+        })
     }
 
     /// Looks a document up by file name or `$id`.

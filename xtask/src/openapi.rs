@@ -1,9 +1,10 @@
-//! `cargo xtask openapi [--check]`: assembles `spec/openapi.json` from the schema files.
+//! `cargo xtask openapi [--check]`: assembles `spec/openapi.json` from the contract and the schema files.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use kyc_spec::Contract;
 use kyc_spec::openapi::{Examples, assemble, render};
 
 use crate::workspace::{Freshness, Mode, ensure_file, root};
@@ -32,25 +33,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// Builds the document and writes or checks it.
 pub fn generate(mode: Mode) -> anyhow::Result<Freshness> {
     let root = root();
-    let examples = load_examples(&root.join("spec/examples"))?;
-    let document = assemble(&examples).context("assembling the OpenAPI document")?;
+    let contract = Contract::embedded();
+    let examples = load_examples(&root.join("spec/examples"), contract)?;
+    let document = assemble(contract, &examples).context("assembling the OpenAPI document")?;
     ensure_file(&root.join(OUTPUT), &render(&document), mode)
 }
 
-fn load_examples(dir: &Path) -> anyhow::Result<Examples> {
-    let read = |rel: &str| -> anyhow::Result<serde_json::Value> {
+fn load_examples(dir: &Path, contract: &Contract) -> anyhow::Result<Examples> {
+    let mut examples = Examples::default();
+    for rel in contract.example_files() {
         let path = dir.join(rel);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
-    };
-    Ok(Examples {
-        request: read("request/valid/seed-request.json")?,
-        response: read("response/valid/seed-200.json")?,
-        validate_error: read("error/valid/seed-400-request-validate-error.json")?,
-        customer_not_found: read("error/valid/customer-not-found.json")?,
-        unauthorized: read("error/valid/unauthorized.json")?,
-    })
+        let value =
+            serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        examples.files.insert(rel.to_owned(), value);
+    }
+    Ok(examples)
 }
 
 #[cfg(test)]

@@ -9,10 +9,7 @@
 //! personal by any branch counts as personal (the cautious reading of a union).
 //! Annotations inherit: everything inside a personal object is personal.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
-use kyc_spec::Document;
+use kyc_spec::{Contract, Document};
 use serde_json::Value;
 
 /// What a value at some place in a body is.
@@ -38,13 +35,17 @@ pub enum Class {
 /// Which schema a body is read with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BodyKind<'a> {
-    /// The body of a request to `path`.
+    /// The body of a request `method path`.
     Request {
+        /// HTTP method of the request.
+        method: &'a str,
         /// Path (query allowed) of the request.
         path: &'a str,
     },
-    /// The body of the answer with `status` to a request to `path`.
+    /// The body of the answer with `status` to a request `method path`.
     Response {
+        /// HTTP method of the request.
+        method: &'a str,
         /// Path (query allowed) of the request.
         path: &'a str,
         /// HTTP status of the answer.
@@ -55,33 +56,17 @@ pub enum BodyKind<'a> {
 }
 
 impl BodyKind<'_> {
-    /// The document describing this body, if any.
+    /// The document describing this body, if any: the contract's answer.
     pub fn document(self) -> Option<Document> {
-        let route = |path: &str| {
-            let path = path.split(['?', '#']).next().unwrap_or_default();
-            path.trim_end_matches('/').to_string()
-        };
+        let contract = Contract::embedded();
         match self {
             BodyKind::Webhook => Some(Document::Webhook),
-            BodyKind::Request { path } => match route(path).as_str() {
-                "/customer/kyc/init" => Some(Document::Request),
-                "/customer/kyc/add-attributes" => Some(Document::AddAttributesRequest),
-                "/auth/get-token" => Some(Document::AuthTokenRequest),
-                _ => None,
-            },
-            BodyKind::Response { status, .. } if status >= 400 => Some(Document::Error),
-            BodyKind::Response { path, status } if (200..300).contains(&status) => {
-                let route = route(path);
-                if route == "/auth/get-token" {
-                    Some(Document::AuthTokenResponse)
-                } else if route.starts_with("/customer/kyc/") {
-                    // Every KYC endpoint answers with the same envelope.
-                    Some(Document::Response)
-                } else {
-                    None
-                }
-            }
-            BodyKind::Response { .. } => None,
+            BodyKind::Request { method, path } => contract.request_document(method, path),
+            BodyKind::Response {
+                method,
+                path,
+                status,
+            } => contract.response_document(method, path, status),
         }
     }
 }
@@ -110,7 +95,7 @@ impl Location {
             .document()
             .map(|doc| Node {
                 doc,
-                schema: documents().get(&doc).expect("every document is embedded"),
+                schema: doc.parsed(),
             })
             .into_iter()
             .collect();
@@ -307,18 +292,13 @@ fn resolve(from: Document, reference: &str) -> Option<Node> {
     } else {
         Document::from_name(file)?
     };
-    let root = documents().get(&doc)?;
+    let root = doc.parsed();
     let schema = if fragment.is_empty() {
         root
     } else {
         root.pointer(fragment)?
     };
     Some(Node { doc, schema })
-}
-
-fn documents() -> &'static BTreeMap<Document, Value> {
-    static DOCS: OnceLock<BTreeMap<Document, Value>> = OnceLock::new();
-    DOCS.get_or_init(|| Document::ALL.into_iter().map(|d| (d, d.json())).collect())
 }
 
 #[cfg(test)]
@@ -330,6 +310,7 @@ mod tests {
     }
 
     const INIT_200: BodyKind<'static> = BodyKind::Response {
+        method: "POST",
         path: "/customer/kyc/init",
         status: 200,
     };
@@ -362,6 +343,7 @@ mod tests {
             Class::Personal { .. }
         ));
         let card = BodyKind::Request {
+            method: "POST",
             path: "/customer/kyc/add-attributes",
         };
         assert!(matches!(
@@ -373,6 +355,7 @@ mod tests {
     #[test]
     fn secrets_are_named_after_their_property() {
         let token = BodyKind::Response {
+            method: "POST",
             path: "/auth/get-token",
             status: 200,
         };
@@ -383,6 +366,7 @@ mod tests {
             }
         );
         let login = BodyKind::Request {
+            method: "POST",
             path: "/auth/get-token?x=1",
         };
         assert_eq!(
@@ -410,6 +394,7 @@ mod tests {
         );
         assert_eq!(class_at(INIT_200, "/surprise"), Class::Unclassified);
         let unknown_endpoint = BodyKind::Response {
+            method: "POST",
             path: "/elsewhere",
             status: 200,
         };
@@ -422,6 +407,7 @@ mod tests {
     #[test]
     fn error_bodies_follow_every_one_of_branch() {
         let error = BodyKind::Response {
+            method: "POST",
             path: "/customer/kyc/init",
             status: 400,
         };

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use kyc_spec::Document;
 use kyc_spec::ajv::{Mode, Validator};
@@ -229,14 +228,9 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Cassette)>, CassetteError> {
     Ok(out)
 }
 
-/// The compiled cassette schema. Built with [`Validator::new`] so that a validator that is
-/// still a skeleton degrades to "no schema errors" and the hand check below still applies.
+/// The compiled cassette schema, from the contract crate's one cache.
 fn schema_validator() -> &'static Validator {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        Validator::new(&Document::Cassette.json(), &[])
-            .expect("the embedded cassette schema compiles (checked by the runner tests)")
-    })
+    Validator::embedded(Document::Cassette)
 }
 
 /// The rules of `cassette.schema.json` checked by hand, so every error carries a pointer even

@@ -114,19 +114,10 @@ pub struct Session {
     webhooks: Option<Receiver>,
 }
 
-/// True when `base_url` names this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
+/// True when `base_url` names this machine (`localhost`, 127.0.0.0/8, `[::1]`): the mock's
+/// definition, so the proxy bypass and the webhook allowlist agree on what loopback is.
 pub fn is_loopback(base_url: &str) -> bool {
-    let Ok(url) = reqwest::Url::parse(base_url) else {
-        return false;
-    };
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    match bare.parse::<std::net::IpAddr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => host.eq_ignore_ascii_case("localhost"),
-    }
+    kyc_mock::is_loopback_url(base_url)
 }
 
 impl Session {

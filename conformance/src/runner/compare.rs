@@ -92,7 +92,9 @@ impl Rules {
 /// What the recording (placeholders filled) expects.
 #[derive(Clone, Debug)]
 pub struct Expected<'a> {
-    /// The request path, which decides the schema for a 2xx answer.
+    /// The request method and path, which decide the schema for a 2xx answer.
+    pub request_method: &'a str,
+    /// See `request_method`.
     pub request_path: &'a str,
     /// Recorded status.
     pub status: u16,
@@ -162,7 +164,12 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
         None => is_json_media(header(expected.headers, "content-type")),
     };
     let spec_findings = match &body {
-        Body::Json(v) => spec_check::check(expected.request_path, answer.status, v),
+        Body::Json(v) => spec_check::check(
+            expected.request_method,
+            expected.request_path,
+            answer.status,
+            v,
+        ),
         Body::Text(_) | Body::Empty => Vec::new(),
     };
     match (&body, wants_json) {
@@ -211,7 +218,7 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
             }
             (Some(want), Body::Json(got)) => {
                 diff(want, got, &mut Vec::new(), rules, &mut diffs);
-                mark_unknown_enum_values(expected.request_path, answer.status, &mut diffs);
+                mark_unknown_enum_values(expected, answer.status, &mut diffs);
             }
             (Some(_), Body::Text(_) | Body::Empty) => {} // already body_not_json
         }
@@ -238,10 +245,15 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
 }
 
 /// A changed value the spec's enum does not list is a new enum value, not just a change.
-fn mark_unknown_enum_values(request_path: &str, status: u16, diffs: &mut [Deviation]) {
+fn mark_unknown_enum_values(expected: &Expected<'_>, status: u16, diffs: &mut [Deviation]) {
     for d in diffs.iter_mut().filter(|d| d.kind == Kind::ValueMismatch) {
         let path = pointer::split(&d.path);
-        let Some(allowed) = spec_check::enum_at(request_path, status, &path) else {
+        let Some(allowed) = spec_check::enum_at(
+            expected.request_method,
+            expected.request_path,
+            status,
+            &path,
+        ) else {
             continue;
         };
         if !allowed.contains(&d.actual) {

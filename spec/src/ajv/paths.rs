@@ -6,18 +6,7 @@ use std::fmt::Write as _;
 
 /// Appends `/segment` to a JSON Pointer.
 pub fn push_pointer_segment(path: &mut String, segment: &str) {
-    path.push('/');
-    if segment.contains(['~', '/']) {
-        for c in segment.chars() {
-            match c {
-                '~' => path.push_str("~0"),
-                '/' => path.push_str("~1"),
-                c => path.push(c),
-            }
-        }
-    } else {
-        path.push_str(segment);
-    }
+    crate::pointer::push(path, segment);
 }
 
 /// Ajv's `escapeFragment`: `encodeURIComponent(escapeJsonPointer(segment))`.
@@ -64,7 +53,7 @@ pub fn decode_fragment_pointer(fragment: &str) -> Option<Vec<String>> {
     let rest = pointer.strip_prefix('/')?;
     Some(
         rest.split('/')
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .map(|s| crate::pointer::unescape(s).into_owned())
             .collect(),
     )
 }

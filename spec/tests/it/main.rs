@@ -3,5 +3,6 @@
 mod ajv_agreement;
 mod ajv_goldens;
 mod ajv_schemas;
+mod contract;
 mod examples;
 mod generated_types;
