@@ -408,12 +408,12 @@ impl<'d> Lowerer<'d> {
             }
             return self.lower_ty(&target, &name, parent);
         }
-        if let Some(branch) = single_branch(schema) {
-            if !self.is_tagged(schema)? {
-                check_union_siblings(schema)?;
-                let branch = Schema::parse(branch, union_pointer(schema, 0))?;
-                return self.lower_ty(&branch, hint, parent);
-            }
+        if let Some(branch) = single_branch(schema)
+            && !self.is_tagged(schema)?
+        {
+            check_union_siblings(schema)?;
+            let branch = Schema::parse(branch, union_pointer(schema, 0))?;
+            return self.lower_ty(&branch, hint, parent);
         }
         if needs_named_type(schema) {
             let name = schema
@@ -576,14 +576,14 @@ impl<'d> Lowerer<'d> {
                 unknown: UnknownFields::Patterns(map),
             });
         }
-        if !matches!(schema.additional, Additional::Denied) {
-            if let Some(first) = field_pointers.get("additional_properties") {
-                return Err(Error::NameCollision {
-                    name: "additional_properties".to_owned(),
-                    first: first.clone(),
-                    second: format!("{} (the map of other members)", schema.pointer),
-                });
-            }
+        if !matches!(schema.additional, Additional::Denied)
+            && let Some(first) = field_pointers.get("additional_properties")
+        {
+            return Err(Error::NameCollision {
+                name: "additional_properties".to_owned(),
+                first: first.clone(),
+                second: format!("{} (the map of other members)", schema.pointer),
+            });
         }
         let unknown = match schema.additional {
             Additional::Tolerated => UnknownFields::Keep,
@@ -1518,10 +1518,8 @@ fn type_docs(schema: &Schema<'_>, name: &str) -> Vec<String> {
 /// plain.
 fn field_docs(schema: &Schema<'_>, has_own_type: bool) -> Vec<String> {
     let mut docs = Vec::new();
-    if !has_own_type {
-        if let Some(title) = schema.docs.title {
-            docs.push(title.to_owned());
-        }
+    if !has_own_type && let Some(title) = schema.docs.title {
+        docs.push(title.to_owned());
     }
     describe(schema, &mut docs);
     if !has_own_type {
@@ -1652,10 +1650,10 @@ fn direct_children(def: &TypeDef) -> Vec<TypeId> {
         Kind::PatternMap(_) => {}
         Kind::Enum(_) | Kind::Const(_) | Kind::ValueEnum(_) | Kind::ConstValue(_) => {}
     }
-    if let Kind::Struct(s) = &def.kind {
-        if let UnknownFields::Patterns(id) = s.unknown {
-            out.push(id);
-        }
+    if let Kind::Struct(s) = &def.kind
+        && let UnknownFields::Patterns(id) = s.unknown
+    {
+        out.push(id);
     }
     out
 }

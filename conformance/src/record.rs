@@ -39,7 +39,7 @@ pub enum RecordError {
     #[error(transparent)]
     Cassette(#[from] CassetteError),
     /// Writing the file failed.
-    #[error("writing {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Write {
         /// The file.
         path: PathBuf,

@@ -390,11 +390,11 @@ fn translate(schema: &mut Value, doc: Document, pointer: &mut String) -> Result<
                     Value::String(format!("#/components/schemas/{target}")),
                 );
             }
-            if obj.remove("nullable") == Some(Value::Bool(true)) {
-                if let Some(Value::String(t)) = obj.get("type") {
-                    let t = t.clone();
-                    obj.insert("type".into(), json!([t, "null"]));
-                }
+            if obj.remove("nullable") == Some(Value::Bool(true))
+                && let Some(Value::String(t)) = obj.get("type")
+            {
+                let t = t.clone();
+                obj.insert("type".into(), json!([t, "null"]));
             }
             for (key, value) in obj.iter_mut() {
                 let len = pointer.len();

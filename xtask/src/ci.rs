@@ -19,6 +19,10 @@ pub struct Args {
     pub fail_fast: bool,
 }
 
+/// Where the test step lists the snapshots it read (relative to the workspace root; made
+/// absolute for the test processes, which run in their crates' directories).
+const REFERENCES: &str = "target/insta-references.txt";
+
 struct Step {
     name: &'static str,
     args: &'static [&'static str],
@@ -55,12 +59,27 @@ const STEPS: &[Step] = &[
         args: &["xtask", "openapi", "--check"],
         env: &[],
     },
+    Step {
+        name: "the embeddable mock stays lean",
+        args: &["xtask", "mock-deps"],
+        env: &[],
+    },
     // The README's test command. insta never writes or accepts snapshots here: a changed
-    // answer fails the test and has to be reviewed with `cargo insta review` locally.
+    // answer fails the test and has to be reviewed with `cargo insta review` locally. Every
+    // snapshot a test reads is listed in the references file for the next step.
     Step {
         name: "tests",
         args: &["test", "--workspace", "--locked"],
-        env: &[("INSTA_UPDATE", "no"), ("INSTA_FORCE_PASS", "0")],
+        env: &[
+            ("INSTA_UPDATE", "no"),
+            ("INSTA_FORCE_PASS", "0"),
+            ("INSTA_SNAPSHOT_REFERENCES_FILE", REFERENCES),
+        ],
+    },
+    Step {
+        name: "no unreferenced snapshots",
+        args: &["xtask", "snapshots", "--references", REFERENCES],
+        env: &[],
     },
     Step {
         name: "conformance suite against the embedded mock",
@@ -86,11 +105,20 @@ const STEPS: &[Step] = &[
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut failed = Vec::new();
+    // A stale list from an earlier run would hide a snapshot this run no longer reads.
+    let references = root().join(REFERENCES);
+    let _ = std::fs::remove_file(&references);
     for step in STEPS {
         report::step(&format!("{}: cargo {}", step.name, step.args.join(" ")));
         let status = Command::new(&cargo)
             .args(step.args)
-            .envs(step.env.iter().copied())
+            .envs(step.env.iter().map(|(k, v)| {
+                if *v == REFERENCES {
+                    (*k, references.to_string_lossy().into_owned())
+                } else {
+                    (*k, (*v).to_owned())
+                }
+            }))
             .current_dir(root())
             .status()
             .with_context(|| format!("starting `cargo {}`", step.args.join(" ")))?;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod checks;
 mod ci;
 mod codegen;
 mod conformance;
@@ -36,6 +37,10 @@ enum Command {
     Goldens(goldens::Args),
     /// Replay the bundled cassettes against the embedded mock and print the report.
     Conformance(conformance::Args),
+    /// Check that the embeddable mock depends on no HTTP client, CLI parser, bar or subscriber.
+    MockDeps,
+    /// Check that every committed insta snapshot was used by a test run.
+    Snapshots(checks::SnapshotArgs),
     /// Everything CI checks: fmt, clippy, freshness, tests, conformance, cassette lint.
     Ci(ci::Args),
 }
@@ -48,6 +53,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Goldens(args) => goldens::run(args),
         Command::Conformance(args) => conformance::run(args),
+        Command::MockDeps => checks::mock_deps(),
+        Command::Snapshots(args) => checks::snapshots(args),
         Command::Ci(args) => ci::run(args),
     };
     match result {

@@ -42,3 +42,34 @@ pub fn ci_summary(total: usize, failed: &[&str]) -> ExitCode {
         ExitCode::from(1)
     }
 }
+
+/// The result of `cargo xtask mock-deps` (1 = a forbidden dependency).
+pub fn mock_deps(found: &[&str]) -> ExitCode {
+    if found.is_empty() {
+        println!("kyc-mock depends on none of reqwest, clap, indicatif, tracing-subscriber");
+        ExitCode::SUCCESS
+    } else {
+        for name in found {
+            eprintln!(
+                "kyc-mock depends on {name}: `cargo tree -p kyc-mock -e normal -i {name}` shows the path"
+            );
+        }
+        ExitCode::from(1)
+    }
+}
+
+/// The result of `cargo xtask snapshots` (1 = unreferenced snapshots).
+pub fn unreferenced_snapshots(paths: &[std::path::PathBuf]) -> ExitCode {
+    if paths.is_empty() {
+        println!("every committed snapshot is used by a test");
+        ExitCode::SUCCESS
+    } else {
+        for path in paths {
+            eprintln!(
+                "unreferenced snapshot: {} (delete it, or restore the test or input that wrote it)",
+                path.display()
+            );
+        }
+        ExitCode::from(1)
+    }
+}

@@ -146,13 +146,13 @@ impl Location {
                     doc: node.doc,
                     schema: child,
                 });
-            } else if let Some(extra) = node.schema.get("additionalProperties") {
-                if extra.is_object() {
-                    children.push(Node {
-                        doc: node.doc,
-                        schema: extra,
-                    });
-                }
+            } else if let Some(extra) = node.schema.get("additionalProperties")
+                && extra.is_object()
+            {
+                children.push(Node {
+                    doc: node.doc,
+                    schema: extra,
+                });
             }
         }
         Location::from_nodes(children, self.personal, self.secret.clone(), Some(key))
@@ -259,10 +259,10 @@ fn expand(node: Node, out: &mut Vec<Node>, depth: usize) {
         return;
     }
     out.push(node);
-    if let Some(reference) = node.schema.get("$ref").and_then(Value::as_str) {
-        if let Some(target) = resolve(node.doc, reference) {
-            expand(target, out, depth + 1);
-        }
+    if let Some(reference) = node.schema.get("$ref").and_then(Value::as_str)
+        && let Some(target) = resolve(node.doc, reference)
+    {
+        expand(target, out, depth + 1);
     }
     for combinator in ["allOf", "anyOf", "oneOf"] {
         for branch in node

@@ -100,7 +100,7 @@ pub struct Recording {
 #[derive(Debug, thiserror::Error)]
 pub enum CassetteError {
     /// The file or directory could not be read.
-    #[error("{}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io {
         /// The file or directory.
         path: PathBuf,
@@ -108,12 +108,14 @@ pub enum CassetteError {
         source: std::io::Error,
     },
     /// The file is not JSON.
-    #[error("{}: not JSON: {source}", path.display())]
+    // The parser's message (line and column) is the whole story, so it is part of this
+    // message and deliberately not a `source`: printed with `{:#}` it would appear twice.
+    #[error("{}: not JSON: {error}", path.display())]
     NotJson {
         /// The file.
         path: PathBuf,
         /// Parser message with line and column.
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
     /// The JSON does not follow the cassette format.
     #[error("{}: at \"{pointer}\": {message}", path.display())]
@@ -140,9 +142,9 @@ pub enum CassetteError {
 impl Cassette {
     /// Parses and checks one cassette; `path` only names the source in errors.
     pub fn from_json_str(path: &Path, text: &str) -> Result<Cassette, CassetteError> {
-        let value: Value = serde_json::from_str(text).map_err(|source| CassetteError::NotJson {
+        let value: Value = serde_json::from_str(text).map_err(|error| CassetteError::NotJson {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Cassette::from_value(path, &value)
     }
@@ -159,23 +161,23 @@ impl Cassette {
         if let Err((pointer, message)) = shape::check(value) {
             return Err(invalid(pointer, message));
         }
-        if let Err(errors) = schema_validator().validate(value, Mode::FirstError) {
-            if let Some(first) = errors.into_iter().next() {
-                // Ajv points at the object for `additionalProperties`; point at the offender.
-                let pointer = match first
-                    .params
-                    .get("additionalProperty")
-                    .and_then(Value::as_str)
-                {
-                    Some(extra) => format!(
-                        "{}/{}",
-                        first.instance_path,
-                        extra.replace('~', "~0").replace('/', "~1")
-                    ),
-                    None => first.instance_path,
-                };
-                return Err(invalid(pointer, first.message.to_string()));
-            }
+        if let Err(errors) = schema_validator().validate(value, Mode::FirstError)
+            && let Some(first) = errors.into_iter().next()
+        {
+            // Ajv points at the object for `additionalProperties`; point at the offender.
+            let pointer = match first
+                .params
+                .get("additionalProperty")
+                .and_then(Value::as_str)
+            {
+                Some(extra) => format!(
+                    "{}/{}",
+                    first.instance_path,
+                    extra.replace('~', "~0").replace('/', "~1")
+                ),
+                None => first.instance_path,
+            };
+            return Err(invalid(pointer, first.message.to_string()));
         }
         serde_json::from_value(value.clone()).map_err(|e| invalid(String::new(), e.to_string()))
     }

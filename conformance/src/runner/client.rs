@@ -77,7 +77,7 @@ impl Answer {
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     /// The client could not be built (bad TLS setup and the like).
-    #[error("could not build the HTTP client: {0}")]
+    #[error("could not build the HTTP client")]
     Build(#[source] reqwest::Error),
     /// The base URL is unusable.
     #[error("target {0:?} is not an http(s) URL")]

@@ -52,6 +52,26 @@ fn bad_cassette_is_exit_2_naming_file_and_pointer() {
     );
 }
 
+/// Each cause is printed once: an error's own message does not repeat its source, which the
+/// binary prints as the chain.
+#[test]
+fn a_missing_directory_or_broken_json_names_its_cause_once() {
+    let missing = std::env::temp_dir().join(format!("kyc-cli-missing-{}", std::process::id()));
+    let out = replay(&["--cassettes", missing.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(missing.to_str().unwrap()), "{stderr}");
+    assert_eq!(stderr.matches("(os error 2)").count(), 1, "{stderr}");
+
+    let dir = scratch("notjson");
+    std::fs::write(dir.join("half.json"), "{\"name\": ").unwrap();
+    let out = replay(&["--cassettes", dir.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("half.json: not JSON"), "{stderr}");
+    assert_eq!(stderr.matches("EOF while parsing").count(), 1, "{stderr}");
+}
+
 #[test]
 fn url_target_without_credentials_is_exit_2() {
     let dir = scratch("nocred");

@@ -809,12 +809,11 @@ impl<'d> Compiler<'d> {
             }
             s.required = Some((names, kw_path("required")));
         }
-        if let Some(v) = map.get("propertyNames") {
-            if let Some(id) =
+        if let Some(v) = map.get("propertyNames")
+            && let Some(id) =
                 self.optional_sub(doc, &kw_ptr("propertyNames"), v, kw_path("propertyNames"))?
-            {
-                s.property_names = Some((id, kw_path("propertyNames")));
-            }
+        {
+            s.property_names = Some((id, kw_path("propertyNames")));
         }
         if let Some(v) = map.get("properties") {
             let props = v.as_object().ok_or_else(|| {

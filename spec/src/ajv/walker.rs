@@ -142,10 +142,10 @@ impl<'p> Walker<'p> {
                 (Group::Array, Value::Array(items)) => self.array(s, items, cx, group_start),
                 (Group::Object, Value::Object(map)) => self.object(s, data, map, cx, group_start),
                 _ => {
-                    if s.deferred_type == Some(g) {
-                        if let Some(e) = &s.type_error {
-                            self.fixed(e, cx);
-                        }
+                    if s.deferred_type == Some(g)
+                        && let Some(e) = &s.type_error
+                    {
+                        self.fixed(e, cx);
                     }
                 }
             }
@@ -203,28 +203,28 @@ impl<'p> Walker<'p> {
                 return;
             }
         }
-        if let Some((value, e)) = &s.constant {
-            if !equal(data, value) {
-                self.fixed(e, cx);
-                if self.stopped(start) {
-                    return;
-                }
+        if let Some((value, e)) = &s.constant
+            && !equal(data, value)
+        {
+            self.fixed(e, cx);
+            if self.stopped(start) {
+                return;
             }
         }
-        if let Some((values, e)) = &s.enumeration {
-            if !values.iter().any(|v| equal(data, v)) {
-                self.fixed(e, cx);
-                if self.stopped(start) {
-                    return;
-                }
+        if let Some((values, e)) = &s.enumeration
+            && !values.iter().any(|v| equal(data, v))
+        {
+            self.fixed(e, cx);
+            if self.stopped(start) {
+                return;
             }
         }
-        if let Some((id, e)) = &s.not {
-            if self.probe(*id, data, cx) {
-                self.fixed(e, cx);
-                if self.stopped(start) {
-                    return;
-                }
+        if let Some((id, e)) = &s.not
+            && self.probe(*id, data, cx)
+        {
+            self.fixed(e, cx);
+            if self.stopped(start) {
+                return;
             }
         }
         if let Some((ids, e)) = &s.any_of {
@@ -286,11 +286,12 @@ impl<'p> Walker<'p> {
             } else {
                 (ite.otherwise, &ite.else_error)
             };
-            if let Some(id) = clause {
-                if !self.eval(id, data, cx) && !self.returning {
-                    // Unless Ajv already returned with the clause's own error.
-                    self.fixed(e, cx);
-                }
+            if let Some(id) = clause
+                && !self.eval(id, data, cx)
+                && !self.returning
+            {
+                // Unless Ajv already returned with the clause's own error.
+                self.fixed(e, cx);
             }
         }
     }
@@ -315,10 +316,11 @@ impl<'p> Walker<'p> {
                 }
             }
         }
-        if let Some((format, e)) = &s.format {
-            if format.applies_to() == Some(FormatType::Number) && !format.check_number(x) {
-                self.fixed(e, cx);
-            }
+        if let Some((format, e)) = &s.format
+            && format.applies_to() == Some(FormatType::Number)
+            && !format.check_number(x)
+        {
+            self.fixed(e, cx);
         }
     }
 
@@ -331,35 +333,36 @@ impl<'p> Walker<'p> {
             } else {
                 text.chars().count()
             } as f64;
-            if let Some(l) = &s.max_length {
-                if len > l.limit {
-                    self.fixed(&l.error, cx);
-                    if self.stopped(start) {
-                        return;
-                    }
+            if let Some(l) = &s.max_length
+                && len > l.limit
+            {
+                self.fixed(&l.error, cx);
+                if self.stopped(start) {
+                    return;
                 }
             }
-            if let Some(l) = &s.min_length {
-                if len < l.limit {
-                    self.fixed(&l.error, cx);
-                    if self.stopped(start) {
-                        return;
-                    }
-                }
-            }
-        }
-        if let Some((pattern, e)) = &s.pattern {
-            if !pattern.test(text) {
-                self.fixed(e, cx);
+            if let Some(l) = &s.min_length
+                && len < l.limit
+            {
+                self.fixed(&l.error, cx);
                 if self.stopped(start) {
                     return;
                 }
             }
         }
-        if let Some((format, e)) = &s.format {
-            if format.applies_to() == Some(FormatType::String) && !format.check_str(text) {
-                self.fixed(e, cx);
+        if let Some((pattern, e)) = &s.pattern
+            && !pattern.test(text)
+        {
+            self.fixed(e, cx);
+            if self.stopped(start) {
+                return;
             }
+        }
+        if let Some((format, e)) = &s.format
+            && format.applies_to() == Some(FormatType::String)
+            && !format.check_str(text)
+        {
+            self.fixed(e, cx);
         }
     }
 
@@ -394,37 +397,37 @@ impl<'p> Walker<'p> {
     fn array<'v>(&mut self, s: &'p SchemaNode, items: &'v [Value], cx: Cx<'v>, start: usize) {
         #[allow(clippy::cast_precision_loss)]
         let len = items.len() as f64;
-        if let Some(l) = &s.max_items {
-            if len > l.limit {
-                self.fixed(&l.error, cx);
-                if self.stopped(start) {
-                    return;
-                }
+        if let Some(l) = &s.max_items
+            && len > l.limit
+        {
+            self.fixed(&l.error, cx);
+            if self.stopped(start) {
+                return;
             }
         }
-        if let Some(l) = &s.min_items {
-            if len < l.limit {
-                self.fixed(&l.error, cx);
-                if self.stopped(start) {
-                    return;
-                }
+        if let Some(l) = &s.min_items
+            && len < l.limit
+        {
+            self.fixed(&l.error, cx);
+            if self.stopped(start) {
+                return;
             }
         }
-        if let Some((additional, tuple_len)) = &s.additional_items {
-            if items.len() > *tuple_len {
-                match additional {
-                    AdditionalItems::False(e) => self.fixed(e, cx),
-                    AdditionalItems::Schema(id) => {
-                        for i in *tuple_len..items.len() {
-                            if !self.item(*id, items, i, cx) && !self.all_errors {
-                                break;
-                            }
+        if let Some((additional, tuple_len)) = &s.additional_items
+            && items.len() > *tuple_len
+        {
+            match additional {
+                AdditionalItems::False(e) => self.fixed(e, cx),
+                AdditionalItems::Schema(id) => {
+                    for i in *tuple_len..items.len() {
+                        if !self.item(*id, items, i, cx) && !self.all_errors {
+                            break;
                         }
                     }
                 }
-                if self.stopped(start) {
-                    return;
-                }
+            }
+            if self.stopped(start) {
+                return;
             }
         }
         match &s.items {
@@ -441,12 +444,12 @@ impl<'p> Walker<'p> {
             }
             Some(Items::Tuple(ids)) => {
                 for (i, id) in ids.iter().enumerate() {
-                    if let Some(id) = id {
-                        if i < items.len() {
-                            self.item(*id, items, i, cx);
-                            if self.stopped(start) {
-                                return;
-                            }
+                    if let Some(id) = id
+                        && i < items.len()
+                    {
+                        self.item(*id, items, i, cx);
+                        if self.stopped(start) {
+                            return;
                         }
                     }
                 }
@@ -484,14 +487,12 @@ impl<'p> Walker<'p> {
                 }
             }
         }
-        if let Some(u) = &s.unique_items {
-            if items.len() > 1 {
-                if let Some((i, j)) = duplicate(items, &u.item_types) {
-                    let e =
-                        messages::unique_items(&self.path, &u.schema_path, i, j, cx.property_name);
-                    self.push(e, cx);
-                }
-            }
+        if let Some(u) = &s.unique_items
+            && items.len() > 1
+            && let Some((i, j)) = duplicate(items, &u.item_types)
+        {
+            let e = messages::unique_items(&self.path, &u.schema_path, i, j, cx.property_name);
+            self.push(e, cx);
         }
     }
 
@@ -505,20 +506,20 @@ impl<'p> Walker<'p> {
     ) {
         #[allow(clippy::cast_precision_loss)]
         let count = map.len() as f64;
-        if let Some(l) = &s.max_properties {
-            if count > l.limit {
-                self.fixed(&l.error, cx);
-                if self.stopped(start) {
-                    return;
-                }
+        if let Some(l) = &s.max_properties
+            && count > l.limit
+        {
+            self.fixed(&l.error, cx);
+            if self.stopped(start) {
+                return;
             }
         }
-        if let Some(l) = &s.min_properties {
-            if count < l.limit {
-                self.fixed(&l.error, cx);
-                if self.stopped(start) {
-                    return;
-                }
+        if let Some(l) = &s.min_properties
+            && count < l.limit
+        {
+            self.fixed(&l.error, cx);
+            if self.stopped(start) {
+                return;
             }
         }
         if let Some((names, sp)) = &s.required {
