@@ -132,7 +132,7 @@ fn compare_only_10k_one_thread() -> usize {
     let mut failing = 0;
     for (cassette, answer) in f.answers.iter().cycle().take(CASES) {
         let prepared = prepare(cassette, &f.session).unwrap();
-        let result = judge(&f.session, cassette, &prepared, answer.clone());
+        let result = judge(cassette, &prepared, answer.clone());
         failing += result.deviations.len();
     }
     failing

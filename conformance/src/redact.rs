@@ -61,6 +61,9 @@ pub struct RedactedCassette {
 pub struct Redactor {
     key: PseudonymKey,
     vault: RwLock<Vault>,
+    /// The run's credentials, replaced in free text whatever their length (the vault skips
+    /// values under three characters, which would match everywhere; a secret must not).
+    secrets: RwLock<Vec<String>>,
 }
 
 /// Real values seen so far and what replaced them, so they can be found again in free text.
@@ -92,6 +95,7 @@ impl Redactor {
         Redactor {
             key,
             vault: RwLock::new(Vault::default()),
+            secrets: RwLock::new(Vec::new()),
         }
     }
 
@@ -144,7 +148,16 @@ impl Redactor {
     /// Makes a secret known before it shows up anywhere (the session token, a password), so
     /// that free text containing it is scrubbed; it becomes `[redacted]`.
     pub fn register_secret(&self, value: &str) {
+        if value.is_empty() {
+            return;
+        }
         self.remember(value, REDACTED);
+        let mut secrets = self.secrets.write().unwrap_or_else(PoisonError::into_inner);
+        if !secrets.iter().any(|s| s == value) {
+            secrets.push(value.to_owned());
+            // Longest first, so a secret containing another is replaced whole.
+            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
     }
 
     /// One body, read with the schema for `kind`.
@@ -345,6 +358,16 @@ impl Redactor {
     /// detected secret or personal shape replaced.
     pub fn scrub_text(&self, text: &str) -> String {
         let mut out = text.to_string();
+        for secret in self
+            .secrets
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), REDACTED);
+            }
+        }
         if text.len() >= MIN_SCRUB_LEN {
             let vault = self.vault.read().unwrap_or_else(PoisonError::into_inner);
             for (real, replacement) in &vault.by_length {

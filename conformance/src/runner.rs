@@ -114,7 +114,7 @@ pub async fn replay_one(session: &Session, cassette: &Cassette) -> CaseResult {
     let name = cassette.name.clone();
     let mut prepared = match prepare(cassette, session) {
         Ok(p) => p,
-        Err(e) => return CaseResult::errored(name, session.scrub_str(&e.to_string())),
+        Err(e) => return CaseResult::errored(name, session.redactor().scrub_text(&e.to_string())),
     };
     let slot = webhook_capture::slot(&cassette.name);
     let receiver = session.webhook_receiver();
@@ -128,9 +128,9 @@ pub async fn replay_one(session: &Session, cassette: &Cassette) -> CaseResult {
     let attempted = session.send_retrying(&prepared.outgoing).await;
     let answer = match attempted.result {
         Ok(a) => a,
-        Err(e) => return CaseResult::errored(name, session.scrub_str(&e.to_string())),
+        Err(e) => return CaseResult::errored(name, session.redactor().scrub_text(&e.to_string())),
     };
-    let mut result = judge(session, cassette, &prepared, answer);
+    let mut result = judge(cassette, &prepared, answer);
     if let Some(r) = receiver {
         let expected = cassette.expected_webhooks.len();
         let wait = match expected {
@@ -155,6 +155,7 @@ pub async fn replay_one(session: &Session, cassette: &Cassette) -> CaseResult {
     if attempted.attempts > 1 && result.outcome == Outcome::Passed {
         result.outcome = Outcome::Flaky;
     }
+    redact_result(session, &prepared, &mut result);
     result
 }
 
@@ -202,96 +203,131 @@ fn webhook_deviation(finding: &webhook_capture::Finding) -> deviation::Deviation
     }
 }
 
-/// Compares an answer and builds the case result, secrets scrubbed.
-///
-/// Both sides are redacted with the session's redactor first, so the comparison happens
-/// between pseudonyms: equal real values stay equal, and no deviation can carry a real
-/// personal value or secret into a report. The raw answer is kept in memory only (for the
-/// suite's snapshot tests, which run against the mock's invented people).
-pub fn judge(
-    session: &Session,
-    cassette: &Cassette,
-    prepared: &Prepared,
-    answer: Answer,
-) -> CaseResult {
+/// Compares an answer with the recording and the spec and builds the case result, with the
+/// real values: [`redact_result`] is what makes it fit to leave the runner.
+pub fn judge(cassette: &Cassette, prepared: &Prepared, answer: Answer) -> CaseResult {
     let rules = Rules::for_cassette(cassette);
-    let path = prepared.outgoing.path.as_str();
-    // Fast path: most cases conform, and then nothing of the answer is ever shown, so the raw
-    // values are compared without paying for redaction. Redaction is a function of the value
-    // (the same value always gets the same pseudonym within a run), so raw values that agree
-    // also agree once redacted; only a case with deviations is compared again on redacted
-    // values, and only those deviations can reach a report.
-    let method = prepared.outgoing.method.as_str();
-    let raw = Expected {
-        request_method: method,
-        request_path: path,
+    let expected = Expected {
+        request_method: prepared.outgoing.method.as_str(),
+        request_path: prepared.outgoing.path.as_str(),
         status: prepared.status,
         headers: &prepared.headers,
         body: prepared.body.as_ref(),
     };
-    let mut deviations = compare::compare(&raw, &answer, &rules);
-    if !deviations.is_empty() {
-        deviations = compare_redacted(session, prepared, &answer, &rules);
-    }
-    let outcome = outcome_of(&deviations);
+    let deviations = compare::compare(&expected, &answer, &rules);
     CaseResult {
         name: cassette.name.clone(),
-        outcome,
+        outcome: outcome_of(&deviations),
         deviations,
         error: None,
         answer: Some(answer),
     }
 }
 
-/// Compares the recording and the answer after both went through the run's redactor, so the
-/// deviations carry pseudonyms and placeholders instead of personal data or secrets.
-fn compare_redacted(
-    session: &Session,
-    prepared: &Prepared,
-    answer: &Answer,
-    rules: &Rules,
-) -> Vec<deviation::Deviation> {
+/// The one place a case's result is redacted, once, before it leaves the runner: every
+/// deviation's recorded and actual values by the schema of the place they come from (so a
+/// personal value becomes its pseudonym and a secret its placeholder), the messages that
+/// quote them rewritten to match, and the error text scrubbed. A passing case has nothing to
+/// redact, so conforming replays pay nothing for privacy: redaction is a function of the
+/// value within a run, so comparing raw values finds exactly the deviations a comparison of
+/// redacted values would.
+pub fn redact_result(session: &Session, prepared: &Prepared, result: &mut CaseResult) {
     let redactor = session.redactor();
+    if let Some(error) = &mut result.error {
+        *error = redactor.scrub_text(error);
+    }
+    if result.deviations.is_empty() {
+        return;
+    }
     let method = prepared.outgoing.method.as_str();
     let path = prepared.outgoing.path.as_str();
+    let answer_status = result.answer.as_ref().map_or(0, |a| a.status);
     let recorded = BodyKind::Response {
         method,
         path,
         status: prepared.status,
     };
-    let recorded_headers = redactor.redact_headers(&prepared.headers);
-    let recorded_body = prepared.body.as_ref().map(|body| match body {
-        Value::String(text) => Value::String(redactor.scrub_text(text)),
-        json => redactor.redact_body(recorded, json).0,
-    });
-    let shown = Answer {
-        status: answer.status,
-        headers: redactor.redact_header_pairs(&answer.headers),
-        body: redactor.redact_body_bytes(
-            BodyKind::Response {
-                method,
-                path,
-                status: answer.status,
-            },
-            &answer.body,
-        ),
+    let answered = BodyKind::Response {
+        method,
+        path,
+        status: answer_status,
     };
-    let expected = Expected {
-        request_method: method,
-        request_path: path,
-        status: prepared.status,
-        headers: &recorded_headers,
-        body: recorded_body.as_ref(),
-    };
-    let mut deviations = compare::compare(&expected, &shown, rules);
-    for d in &mut deviations {
-        session.scrub(&mut d.expected);
-        session.scrub(&mut d.actual);
-        redactor.scrub_json(&mut d.expected);
-        redactor.scrub_json(&mut d.actual);
-        d.message = session.scrub_str(&d.message);
+    // Header values by what the header rules make of them, from both sides: a deviation
+    // names a header only in its message, so its values are looked up here (fail-closed: a
+    // value any header redacts is redacted).
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for (name, value) in &prepared.headers {
+        if let Some(value) = value.as_str() {
+            headers.push((value.to_owned(), redactor.redact_header(name, value)));
+        }
     }
-    deviations
+    for (name, value) in result.answer.iter().flat_map(|a| a.headers.iter()) {
+        headers.push((value.clone(), redactor.redact_header(name, value)));
+    }
+    let header = |value: &Value| -> Value {
+        match value {
+            Value::String(v) => Value::String(
+                headers
+                    .iter()
+                    .find(|(raw, shown)| raw == v && shown != v)
+                    .map_or_else(|| redactor.scrub_text(v), |(_, shown)| shown.clone()),
+            ),
+            other => other.clone(),
+        }
+    };
+    for d in &mut result.deviations {
+        let (raw_expected, raw_actual) = (d.expected.clone(), d.actual.clone());
+        use deviation::Kind;
+        match d.kind {
+            Kind::StatusMismatch => {}
+            Kind::HeaderMismatch => {
+                d.expected = header(&d.expected);
+                d.actual = header(&d.actual);
+            }
+            // Params and allowed values are the schema's; only the instance value is data.
+            Kind::SchemaViolation => {
+                redactor.scrub_json(&mut d.expected);
+                d.actual = redactor.redact_value_at(answered, &d.path, &d.actual);
+            }
+            Kind::UnknownEnumValue if d.expected.is_array() => {
+                redactor.scrub_json(&mut d.expected);
+                d.actual = redactor.redact_value_at(answered, &d.path, &d.actual);
+            }
+            // A text body's difference (no pointer, previews of text) is free text.
+            _ if d.path.is_empty() && (d.expected.is_string() || d.actual.is_string()) => {
+                redactor.scrub_json(&mut d.expected);
+                redactor.scrub_json(&mut d.actual);
+            }
+            Kind::MissingWebhook | Kind::InvalidWebhook | Kind::BodyNotJson => {
+                redactor.scrub_json(&mut d.expected);
+                redactor.scrub_json(&mut d.actual);
+            }
+            Kind::MissingField
+            | Kind::UnexpectedField
+            | Kind::TypeMismatch
+            | Kind::ValueMismatch
+            | Kind::UnknownEnumValue => {
+                d.expected = redactor.redact_value_at(recorded, &d.path, &d.expected);
+                d.actual = redactor.redact_value_at(answered, &d.path, &d.actual);
+            }
+        }
+        d.message = requote(&d.message, &raw_expected, &d.expected);
+        d.message = requote(&d.message, &raw_actual, &d.actual);
+        d.message = redactor.scrub_text(&d.message);
+    }
+}
+
+/// A message quotes its deviation's values (`{:?}` for header values, JSON for recorded enum
+/// values); once the values are redacted, the quotes follow.
+fn requote(message: &str, raw: &Value, shown: &Value) -> String {
+    if raw == shown {
+        return message.to_owned();
+    }
+    let mut out = message.replace(&raw.to_string(), &shown.to_string());
+    if let (Value::String(raw), Value::String(shown)) = (raw, shown) {
+        out = out.replace(&format!("{raw:?}"), &format!("{shown:?}"));
+    }
+    out
 }
 
 /// Replays every cassette with at most `jobs` requests in flight; results come back in the

@@ -107,7 +107,6 @@ pub struct Session {
     timeout: Duration,
     token: Option<Secret>,
     credentials: Option<(Secret, Secret)>,
-    secrets: Vec<Secret>,
     redactor: Redactor,
     retry: Policy,
     limiter: Option<Limiter>,
@@ -141,7 +140,6 @@ impl Session {
             timeout,
             token: None,
             credentials: None,
-            secrets: Vec::new(),
             redactor: Redactor::from_env()?,
             retry: Policy::with_retries(0),
             limiter: None,
@@ -193,7 +191,6 @@ impl Session {
     /// Uses `token` for `{{token}}`.
     pub fn set_token(&mut self, token: Secret) {
         self.redactor.register_secret(token.expose());
-        self.secrets.push(token.clone());
         self.token = Some(token);
     }
 
@@ -205,7 +202,6 @@ impl Session {
     /// Marks another value (a login, a password) as never to be shown.
     pub fn add_secret(&mut self, secret: Secret) {
         self.redactor.register_secret(secret.expose());
-        self.secrets.push(secret);
     }
 
     /// The login and password, when the session logged in (for `{{login}}`, `{{password}}`).
@@ -300,32 +296,10 @@ impl Session {
         ClientError::Transport(self.scrub_str(&text))
     }
 
-    /// Replaces every secret of this session inside `text`.
+    /// `text` with every secret and known personal value of this session replaced (the
+    /// session's one redactor owns them).
     pub fn scrub_str(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for s in &self.secrets {
-            if !s.expose().is_empty() {
-                out = out.replace(s.expose(), "[redacted]");
-            }
-        }
-        self.redactor.scrub_text(&out)
-    }
-
-    /// Replaces every secret of this session inside a JSON value's strings.
-    pub fn scrub(&self, value: &mut Value) {
-        match value {
-            Value::String(s)
-                if self
-                    .secrets
-                    .iter()
-                    .any(|x| !x.expose().is_empty() && s.contains(x.expose())) =>
-            {
-                *s = self.scrub_str(s);
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| self.scrub(v)),
-            Value::Object(map) => map.values_mut().for_each(|v| self.scrub(v)),
-            _ => {}
-        }
+        self.redactor.scrub_text(text)
     }
 }
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use kyc_conformance::runner::client::{Answer, Secret, Session};
 use kyc_conformance::runner::deviation::{Kind, Severity};
-use kyc_conformance::runner::{judge, prepare};
+use kyc_conformance::runner::{judge, prepare, redact_result};
 use serde_json::Value;
 
 use crate::playback::{TOKEN, seed_cassette};
@@ -93,7 +93,9 @@ fn check(spec: &Value) -> kyc_conformance::runner::report::CaseResult {
         headers,
         body: bytes,
     };
-    judge(&session, &cassette, &prepared, answer)
+    let mut result = judge(&cassette, &prepared, answer);
+    redact_result(&session, &prepared, &mut result);
+    result
 }
 
 #[test]

@@ -40,7 +40,9 @@ async fn check(name: &str) {
 
     let answer = result.answer.as_ref().map(|a| {
         let mut body = Body::parse(&a.body).to_value();
-        session.scrub(&mut body);
+        if let Some(token) = session.token() {
+            hide(&mut body, token.expose());
+        }
         json!({"status": a.status, "content-type": a.header("content-type"), "body": body})
     });
     let snapshot = json!({
@@ -142,4 +144,15 @@ fn every_bundled_cassette_has_a_test() {
         on_disk, listed,
         "add each new cassette to the suite! list in this file"
     );
+}
+
+/// The session's token out of a snapshot (the rest of the mock's answers are invented people,
+/// kept as they are so the snapshots show what the mock says).
+fn hide(value: &mut serde_json::Value, secret: &str) {
+    match value {
+        serde_json::Value::String(s) if s.contains(secret) => *s = s.replace(secret, "[redacted]"),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| hide(v, secret)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| hide(v, secret)),
+        _ => {}
+    }
 }
