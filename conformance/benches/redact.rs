@@ -2,6 +2,7 @@
 //!
 //! `cargo bench -p kyc-conformance --bench redact`
 
+use kyc_conformance::cassette::Cassette;
 use kyc_conformance::lint::{Known, lint_value};
 use kyc_conformance::redact::{PseudonymKey, Redactor};
 use serde_json::Value;
@@ -18,7 +19,8 @@ fn cassette() -> Value {
 
 #[divan::bench]
 fn redact_cassette(bencher: divan::Bencher<'_, '_>) {
-    let input = cassette();
+    let input = Cassette::from_value(std::path::Path::new("bench.json"), &cassette())
+        .expect("the fixture is a cassette");
     let redactor = Redactor::new(PseudonymKey::from_passphrase("bench"));
     bencher.bench_local(|| redactor.redact_cassette(divan::black_box(&input)));
 }
@@ -34,7 +36,9 @@ fn lint_cassette(bencher: divan::Bencher<'_, '_>) {
 #[divan::bench]
 fn scrub_log_line(bencher: divan::Bencher<'_, '_>) {
     let redactor = Redactor::new(PseudonymKey::from_passphrase("bench"));
-    let _ = redactor.redact_cassette(&cassette());
+    let typed = Cassette::from_value(std::path::Path::new("bench.json"), &cassette())
+        .expect("the fixture is a cassette");
+    let _ = redactor.redact_cassette(&typed);
     let line = "replay of init-status-approved failed: header set-cookie differs, Jane Roe at 845-555-8671";
     bencher.bench_local(|| redactor.scrub_text(divan::black_box(line)));
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use kyc_conformance::runner::cassette::{self, Cassette};
+use kyc_conformance::cassette::{self, Cassette};
 use kyc_conformance::runner::client::Answer;
 use kyc_conformance::runner::client::{Outgoing, Secret, Session};
 use kyc_conformance::runner::embedded::SEED;

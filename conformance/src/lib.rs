@@ -1,5 +1,6 @@
 //! The conformance toolkit for connectFi's KYC endpoints.
 //!
+//! * [`cassette`]: the recorded exchange, its file format and the one typed model of it;
 //! * [`lint`]: proves a directory of cassettes holds no secret and no personal data;
 //! * [`live`]: retries, a rate ceiling and sharding for runs against a live sandbox;
 //! * [`record`]: fresh cassettes from a live target, redacted before they are written;
@@ -7,6 +8,7 @@
 //! * [`runner`]: records and replays cassettes against the mock or a live sandbox and reports deviations;
 //! * [`webhook_capture`]: a loopback receiver that collects and checks a target's callbacks.
 
+pub mod cassette;
 pub mod lint;
 pub mod live;
 pub mod record;

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use crate::cassette::{Cassette, CassetteError, RecordedResponse, Recording};
 use crate::redact::RedactError;
-use crate::runner::cassette::{Cassette, CassetteError, RecordedResponse, Recording};
 use crate::runner::client::{Answer, ClientError, Session};
 use crate::runner::compare::{Body, DEFAULT_VOLATILE};
 use crate::runner::placeholder::Unfilled;
@@ -69,11 +69,12 @@ pub async fn record_one(
     let attempted = session.send_retrying(&prepared.outgoing).await;
     let answer = attempted.result?;
     let fresh = fresh_cassette(cassette, &answer, recorded_at);
-    let raw = serde_json::to_value(&fresh).expect("a cassette is plain JSON data");
-    let redacted = redactor.redact_cassette(&raw)?;
-    let mut value = redacted.cassette;
-    add_volatile(&mut value, &redacted.replaced_in_response);
-    retemplate(&mut value, &cassette.variables);
+    let redacted = redactor.redact_cassette(&fresh);
+    let mut recorded = redacted.cassette;
+    add_volatile(&mut recorded, &redacted.replaced_in_response);
+    retemplate(&mut recorded, &cassette.variables);
+    // What is written must load again: checked against the format like any cassette file.
+    let value = serde_json::to_value(&recorded).expect("a cassette is plain JSON data");
     let checked = Cassette::from_value(Path::new(&cassette.name), &value)?;
     Ok(Recorded {
         cassette: checked,
@@ -116,60 +117,28 @@ fn fresh_cassette(old: &Cassette, answer: &Answer, recorded_at: &str) -> Cassett
 
 /// Adds each replaced response pointer to `volatile` unless a pattern there (or a default
 /// one) already covers it.
-fn add_volatile(cassette: &mut Value, replaced: &[String]) {
-    let existing: Vec<String> = cassette
-        .get("volatile")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect();
+fn add_volatile(cassette: &mut Cassette, replaced: &[String]) {
     let patterns: Vec<Pattern> = DEFAULT_VOLATILE
         .iter()
         .map(|p| p.to_string())
-        .chain(existing.iter().cloned())
+        .chain(cassette.volatile.iter().cloned())
         .map(|p| Pattern::parse(&p))
         .collect();
-    let mut added = existing;
     for pointer in replaced {
-        let segments = segments(pointer);
-        if !patterns.iter().any(|p| p.matches(&segments)) && !added.contains(pointer) {
-            added.push(pointer.clone());
+        let segments = kyc_spec::pointer::split(pointer);
+        if !patterns.iter().any(|p| p.matches(&segments)) && !cassette.volatile.contains(pointer) {
+            cassette.volatile.push(pointer.clone());
         }
     }
-    if let Some(map) = cassette.as_object_mut() {
-        if added.is_empty() {
-            map.remove("volatile");
-        } else {
-            map.insert(
-                "volatile".into(),
-                Value::Array(added.into_iter().map(Value::String).collect()),
-            );
-        }
-    }
-}
-
-fn segments(pointer: &str) -> Vec<String> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect()
 }
 
 /// Turns response strings that equal a kept variable's value back into `{{name}}`.
-fn retemplate(cassette: &mut Value, original: &std::collections::BTreeMap<String, String>) {
+fn retemplate(cassette: &mut Cassette, original: &std::collections::BTreeMap<String, String>) {
     let kept: Vec<(String, String)> = cassette
-        .get("variables")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, v)| {
-            let value = v.as_str()?;
-            (original.get(name).map(String::as_str) == Some(value) && value.len() >= 3)
-                .then(|| (value.to_string(), format!("{{{{{name}}}}}")))
-        })
+        .variables
+        .iter()
+        .filter(|(name, value)| original.get(*name) == Some(*value) && value.len() >= 3)
+        .map(|(name, value)| (value.clone(), format!("{{{{{name}}}}}")))
         .collect();
     fn walk(v: &mut Value, kept: &[(String, String)]) {
         match v {
@@ -183,7 +152,7 @@ fn retemplate(cassette: &mut Value, original: &std::collections::BTreeMap<String
             _ => {}
         }
     }
-    if let Some(body) = cassette.pointer_mut("/response/body") {
+    if let Some(body) = cassette.response.body.as_mut() {
         walk(body, &kept);
     }
 }

@@ -28,6 +28,8 @@ use std::sync::{PoisonError, RwLock};
 
 use serde_json::{Map, Value};
 
+use crate::cassette::Cassette;
+
 pub use classify::{BodyKind, Class, Location};
 pub use pseudonym::{KeyError, PseudonymKey, REDACTED, Role};
 
@@ -41,16 +43,13 @@ pub enum RedactError {
     /// No key could be made.
     #[error(transparent)]
     Key(#[from] KeyError),
-    /// The value is not a cassette (an object with a `request` and a `response`).
-    #[error("not a cassette: {0}")]
-    NotACassette(&'static str),
 }
 
 /// A cassette after redaction.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RedactedCassette {
     /// The cassette, safe to write.
-    pub cassette: Value,
+    pub cassette: Cassette,
     /// JSON pointers into the response body whose values were replaced; a replay cannot
     /// expect the real values back, so the recorder marks them volatile.
     pub replaced_in_response: Vec<String>,
@@ -412,134 +411,91 @@ impl Redactor {
     /// A whole cassette: headers and bodies by the rules above, the webhook bodies with the
     /// webhook schema, each of `variables` by the class of the place its placeholder fills
     /// in the request body (unused or used elsewhere: unclassified), and the free text
-    /// (`description`, `recording`, the request path) scrubbed. `name`, `volatile` and
-    /// `arrayKeys` are structure and kept.
-    pub fn redact_cassette(&self, cassette: &Value) -> Result<RedactedCassette, RedactError> {
-        let root = cassette
-            .as_object()
-            .ok_or(RedactError::NotACassette("not a JSON object"))?;
-        let part = |key: &'static str| {
-            root.get(key)
-                .and_then(Value::as_object)
-                .ok_or(RedactError::NotACassette(key))
-        };
-        let (request, response) = (part("request")?, part("response")?);
-        let (method, path, status) = endpoint(request, response);
-        let parts = [
-            (
-                "request",
-                Location::root(BodyKind::Request { method, path }),
-            ),
-            (
-                "response",
-                Location::root(BodyKind::Response {
-                    method,
-                    path,
-                    status,
-                }),
-            ),
-        ];
-        let webhook = Location::root(BodyKind::Webhook);
-        let values: BTreeMap<&str, &str> = root
-            .get("variables")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+    /// (`description`, the recording's note, the request path) scrubbed. `name`, `volatile`
+    /// and `arrayKeys` are structure and kept. Works on the typed model, so there is no key
+    /// it does not know of.
+    pub fn redact_cassette(&self, cassette: &Cassette) -> RedactedCassette {
+        let (method, path) = (
+            cassette.request.method.as_str(),
+            cassette.request.path.as_str(),
+        );
+        let request_at = Location::root(BodyKind::Request { method, path });
+        let response_at = Location::root(BodyKind::Response {
+            method,
+            path,
+            status: cassette.response.status,
+        });
+        let webhook_at = Location::root(BodyKind::Webhook);
+        let values: BTreeMap<&str, &str> = cassette
+            .variables
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let variables = variable_classes(
-            request.get("body"),
-            &parts[0].1,
-            response.get("body"),
-            &parts[1].1,
+            cassette.request.body.as_ref(),
+            &request_at,
+            cassette.response.body.as_ref(),
+            &response_at,
             &values,
         );
+        let mut out = cassette.clone();
 
         // Pass 1 over every part first, so that the scrub of pass 2 knows every real value
         // replaced anywhere in the cassette.
-        let mut out = root.clone();
+        out.request.headers = self.redact_headers(&cassette.request.headers);
+        out.response.headers = self.redact_headers(&cassette.response.headers);
         let mut replaced_in_response = Vec::new();
-        for (key, value) in out.iter_mut() {
-            match key.as_str() {
-                "name" | "volatile" | "arrayKeys" | "description" | "recording" => {}
-                "request" | "response" => {
-                    let at = if key == "request" {
-                        &parts[0].1
-                    } else {
-                        &parts[1].1
-                    };
-                    for (k, v) in value.as_object_mut().into_iter().flatten() {
-                        match (k.as_str(), &*v) {
-                            ("method" | "status" | "path", _) | ("body", Value::String(_)) => {}
-                            ("headers", Value::Object(map)) => {
-                                *v = Value::Object(self.redact_headers(map));
-                            }
-                            ("body", body) => {
-                                let mut replaced = Vec::new();
-                                *v = self.replace(body, at, &mut String::new(), &mut replaced);
-                                if key == "response" {
-                                    replaced_in_response = replaced;
-                                }
-                            }
-                            (_, other) => *v = self.replace_unknown(other),
-                        }
-                    }
-                }
-                "expectedWebhooks" => {
-                    for hook in value.as_array_mut().into_iter().flatten() {
-                        if let Some(body) = hook.get_mut("body") {
-                            *body =
-                                self.replace(body, &webhook, &mut String::new(), &mut Vec::new());
-                        }
-                    }
-                }
-                "variables" => {
-                    for (name, v) in value.as_object_mut().into_iter().flatten() {
-                        let class = variables.get(name).cloned().unwrap_or(Class::Unclassified);
-                        *v = self.replace_scalar(v, class);
-                    }
-                }
-                _ => *value = self.replace_unknown(value),
+        if let Some(body) = out.request.body.as_mut().filter(|b| !b.is_string()) {
+            *body = self.replace(body, &request_at, &mut String::new(), &mut Vec::new());
+        }
+        if let Some(body) = out.response.body.as_mut().filter(|b| !b.is_string()) {
+            *body = self.replace(
+                body,
+                &response_at,
+                &mut String::new(),
+                &mut replaced_in_response,
+            );
+        }
+        for hook in &mut out.expected_webhooks {
+            hook.body = self.replace(&hook.body, &webhook_at, &mut String::new(), &mut Vec::new());
+        }
+        for (name, v) in &mut out.variables {
+            let class = variables.get(name).cloned().unwrap_or(Class::Unclassified);
+            if let Value::String(shown) = self.replace_scalar(&Value::String(v.clone()), class) {
+                *v = shown;
             }
         }
 
         // Pass 2: scrub what pass 1 kept.
-        for (key, at) in &parts {
-            let Some(Value::Object(obj)) = out.get_mut(*key) else {
-                continue;
-            };
-            match obj.get_mut("body") {
+        for (body, at) in [
+            (out.request.body.as_mut(), &request_at),
+            (out.response.body.as_mut(), &response_at),
+        ] {
+            match body {
                 Some(Value::String(text)) => *text = self.redact_text_body(text, at),
                 Some(body) => self.scrub_kept(body, at),
                 None => {}
             }
-            if let Some(Value::String(p)) = obj.get_mut("path") {
-                *p = self.scrub_text(p);
+        }
+        out.request.path = self.scrub_text(&out.request.path);
+        for hook in &mut out.expected_webhooks {
+            self.scrub_kept(&mut hook.body, &webhook_at);
+        }
+        if let Some(description) = &mut out.description {
+            *description = self.scrub_text(description);
+        }
+        if let Some(recording) = &mut out.recording {
+            for text in [recording.note.as_mut(), recording.recorded_at.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                *text = self.scrub_text(text);
             }
         }
-        if let Some(Value::Array(hooks)) = out.get_mut("expectedWebhooks") {
-            for body in hooks.iter_mut().filter_map(|h| h.get_mut("body")) {
-                self.scrub_kept(body, &webhook);
-            }
-        }
-        for key in ["description", "recording"] {
-            if let Some(v) = out.get_mut(key) {
-                self.scrub_json(v);
-            }
-        }
-        Ok(RedactedCassette {
-            cassette: Value::Object(out),
+        RedactedCassette {
+            cassette: out,
             replaced_in_response,
-        })
-    }
-
-    fn replace_unknown(&self, value: &Value) -> Value {
-        self.replace(
-            value,
-            &Location::unknown(),
-            &mut String::new(),
-            &mut Vec::new(),
-        )
+        }
     }
 
     /// A body kept as text (not JSON, or sent byte for byte): parsed when it can be, so the
@@ -739,12 +695,9 @@ mod tests {
             "request": {"method": "POST", "path": "/customer/kyc/init", "headers": {"x-connectfi-token": "abc"}},
             "response": {"status": 200, "body": {"data": {"customer": {"customer": {"firstName": "Jane", "nick": "J"}}}}}
         });
-        let once = r.redact_cassette(&cassette).unwrap().cassette;
-        let twice = redactor().redact_cassette(&once).unwrap().cassette;
+        let cassette: Cassette = serde_json::from_value(cassette).unwrap();
+        let once = r.redact_cassette(&cassette).cassette;
+        let twice = redactor().redact_cassette(&once).cassette;
         assert_eq!(once, twice);
-        assert!(matches!(
-            r.redact_cassette(&json!([])),
-            Err(RedactError::NotACassette(_))
-        ));
     }
 }

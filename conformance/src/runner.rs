@@ -1,7 +1,6 @@
 //! The conformance runner: replays cassettes against the embedded mock or a live sandbox and
 //! reports, case by case, a typed list of deviations from the recording and from the spec.
 //!
-//! * [`cassette`]: the recorded exchange and its file format;
 //! * [`placeholder`]: `{{name}}` values filled at replay time;
 //! * [`client`]: the HTTP session (token, timeouts, secrets kept out of output);
 //! * [`compare`] and [`spec_check`]: answer vs recording and answer vs spec;
@@ -9,7 +8,6 @@
 //! * [`report`]: outcomes and the text, JSON and JUnit renderings;
 //! * [`target`] and [`embedded`]: what a run is aimed at, the embedded mock by default.
 
-pub mod cassette;
 pub mod client;
 pub mod compare;
 pub mod deviation;
@@ -25,7 +23,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use cassette::Cassette;
+use crate::cassette::Cassette;
 use client::{Answer, Outgoing, Session};
 use compare::{Expected, Rules};
 use placeholder::{Unfilled, Values};

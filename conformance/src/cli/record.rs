@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+use kyc_conformance::cassette;
 use kyc_conformance::record::{RecordError, record_one};
-use kyc_conformance::runner::cassette;
 use kyc_conformance::runner::target::Target;
 
 use super::live_args::LiveArgs;

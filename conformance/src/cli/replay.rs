@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use kyc_conformance::runner::cassette::{self, Cassette};
+use kyc_conformance::cassette::{self, Cassette};
 use kyc_conformance::runner::client::{Secret, Session};
 use kyc_conformance::runner::embedded::EmbeddedMock;
 use kyc_conformance::runner::report::{CaseResult, Report};

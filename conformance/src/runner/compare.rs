@@ -6,11 +6,11 @@
 
 use serde_json::{Map, Value};
 
-use super::cassette::Cassette;
 use super::client::Answer;
 use super::deviation::{Deviation, Kind, Severity};
 use super::pointer::{self, Pattern, Seg};
 use super::spec_check;
+use crate::cassette::Cassette;
 
 /// Body pointers that are volatile in every cassette.
 pub const DEFAULT_VOLATILE: [&str; 5] = [

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use kyc_conformance::runner::cassette::{self, Cassette, CassetteError};
+use kyc_conformance::cassette::{self, Cassette, CassetteError};
 
 #[test]
 fn minimal_form_loads() {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
-use kyc_conformance::runner::cassette::Cassette;
+use kyc_conformance::cassette::Cassette;
 use serde_json::Value;
 
 /// The token the playback server expects; tests give it to the session.

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use insta::internals::Content;
-use kyc_conformance::runner::cassette::Cassette;
+use kyc_conformance::cassette::Cassette;
 use kyc_conformance::runner::client::{Secret, Session};
 use kyc_conformance::runner::compare::{Body, Rules};
 use kyc_conformance::runner::embedded::SEED;

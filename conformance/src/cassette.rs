@@ -1,9 +1,9 @@
 //! The cassette: one recorded exchange, as read from (and written back to) one JSON file.
 //!
 //! The format is described by `spec/schema/cassette.schema.json`. Loading checks a file
-//! against that schema first (Ajv-exact errors, when the validator is built) and then
-//! against the same rules by hand, so that a bad cassette is always reported with its file
-//! and a JSON pointer even where the schema cannot say more.
+//! against that schema (Ajv-exact errors, so a bad cassette is reported with its file, a JSON
+//! pointer and Ajv's message) and then reads it into the typed model below, the one model
+//! replay, record and redaction work on.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -156,26 +156,23 @@ impl Cassette {
             pointer,
             message,
         };
-        // The hand check comes first so messages do not depend on which validator build is
-        // in use; the schema then catches anything the hand check does not know about.
-        if let Err((pointer, message)) = shape::check(value) {
-            return Err(invalid(pointer, message));
-        }
+        // The format is the schema's: Ajv's first error, with its pointer and message, is
+        // what a broken cassette is refused with; serde then builds the typed model.
         if let Err(errors) = schema_validator().validate(value, Mode::FirstError)
             && let Some(first) = errors.into_iter().next()
         {
             // Ajv points at the object for `additionalProperties`; point at the offender.
-            let pointer = match first
+            let named = first
                 .params
                 .get("additionalProperty")
-                .and_then(Value::as_str)
-            {
-                Some(extra) => format!(
-                    "{}/{}",
-                    first.instance_path,
-                    extra.replace('~', "~0").replace('/', "~1")
-                ),
-                None => first.instance_path,
+                .and_then(Value::as_str);
+            let pointer = match named {
+                Some(key) => {
+                    let mut p = first.instance_path.clone();
+                    kyc_spec::pointer::push(&mut p, key);
+                    p
+                }
+                None => first.instance_path.clone(),
             };
             return Err(invalid(pointer, first.message.to_string()));
         }
@@ -233,185 +230,4 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Cassette)>, CassetteError> {
 /// The compiled cassette schema, from the contract crate's one cache.
 fn schema_validator() -> &'static Validator {
     Validator::embedded(Document::Cassette)
-}
-
-/// The rules of `cassette.schema.json` checked by hand, so every error carries a pointer even
-/// where the schema validator has nothing to say.
-mod shape {
-    use serde_json::{Map, Value};
-
-    /// A JSON pointer and what is wrong there.
-    type Finding = (String, String);
-
-    const ROOT_KEYS: [&str; 9] = [
-        "name",
-        "description",
-        "variables",
-        "request",
-        "response",
-        "volatile",
-        "arrayKeys",
-        "expectedWebhooks",
-        "recording",
-    ];
-
-    pub(super) fn check(v: &Value) -> Result<(), Finding> {
-        let root = object(v, "")?;
-        only(root, "", &ROOT_KEYS)?;
-        let name = string(required(v, "", "name")?, "/name")?;
-        let well_formed = name.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if !well_formed {
-            return Err(found(
-                "/name",
-                "must be letters, digits, '.', '_' or '-', starting with a letter or digit",
-            ));
-        }
-        if let Some(d) = v.get("description") {
-            string(d, "/description")?;
-        }
-        if let Some(vars) = v.get("variables") {
-            string_map(vars, "/variables")?;
-        }
-
-        let req = required(v, "", "request")?;
-        only(
-            object(req, "/request")?,
-            "/request",
-            &["method", "path", "headers", "body"],
-        )?;
-        let method = string(required(req, "/request", "method")?, "/request/method")?;
-        if method.is_empty() || !method.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(found(
-                "/request/method",
-                "must be an upper-case HTTP method",
-            ));
-        }
-        let path = string(required(req, "/request", "path")?, "/request/path")?;
-        if !path.starts_with('/') {
-            return Err(found("/request/path", "must start with '/'"));
-        }
-        if let Some(h) = req.get("headers") {
-            string_map(h, "/request/headers")?;
-        }
-
-        let resp = required(v, "", "response")?;
-        only(
-            object(resp, "/response")?,
-            "/response",
-            &["status", "headers", "body"],
-        )?;
-        let status = required(resp, "/response", "status")?;
-        if !status.as_u64().is_some_and(|s| (100..=599).contains(&s)) {
-            return Err(found(
-                "/response/status",
-                "must be an integer HTTP status from 100 to 599",
-            ));
-        }
-        if let Some(h) = resp.get("headers") {
-            string_map(h, "/response/headers")?;
-        }
-
-        if let Some(vol) = v.get("volatile") {
-            for (i, p) in array(vol, "/volatile")?.iter().enumerate() {
-                let at = format!("/volatile/{i}");
-                let p = string(p, &at)?;
-                if !p.is_empty() && !p.starts_with('/') {
-                    return Err((
-                        at,
-                        "must be a JSON pointer (empty or starting with '/')".into(),
-                    ));
-                }
-            }
-        }
-        if let Some(keys) = v.get("arrayKeys") {
-            string_map(keys, "/arrayKeys")?;
-            if let Some((k, _)) = object(keys, "/arrayKeys")?.iter().find(|(_, v)| v == &"") {
-                return Err((
-                    format!("/arrayKeys/{}", escape(k)),
-                    "must NOT have fewer than 1 characters".into(),
-                ));
-            }
-        }
-        if let Some(hooks) = v.get("expectedWebhooks") {
-            for (i, h) in array(hooks, "/expectedWebhooks")?.iter().enumerate() {
-                let at = format!("/expectedWebhooks/{i}");
-                only(object(h, &at)?, &at, &["body", "withinMs"])?;
-                required(h, &at, "body")?;
-                if h.get("withinMs").is_some_and(|w| !w.is_u64()) {
-                    return Err((
-                        format!("{at}/withinMs"),
-                        "must be a non-negative integer".into(),
-                    ));
-                }
-            }
-        }
-        if let Some(rec) = v.get("recording") {
-            only(
-                object(rec, "/recording")?,
-                "/recording",
-                &["source", "recordedAt", "note"],
-            )?;
-            if string(required(rec, "/recording", "source")?, "/recording/source")?.is_empty() {
-                return Err(found(
-                    "/recording/source",
-                    "must NOT have fewer than 1 characters",
-                ));
-            }
-            for key in ["recordedAt", "note"] {
-                if let Some(x) = rec.get(key) {
-                    string(x, &format!("/recording/{key}"))?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn found(at: &str, message: &str) -> Finding {
-        (at.to_string(), message.to_string())
-    }
-
-    fn object<'a>(v: &'a Value, at: &str) -> Result<&'a Map<String, Value>, Finding> {
-        v.as_object().ok_or_else(|| found(at, "must be object"))
-    }
-
-    fn array<'a>(v: &'a Value, at: &str) -> Result<&'a Vec<Value>, Finding> {
-        v.as_array().ok_or_else(|| found(at, "must be array"))
-    }
-
-    fn string<'a>(v: &'a Value, at: &str) -> Result<&'a str, Finding> {
-        v.as_str().ok_or_else(|| found(at, "must be string"))
-    }
-
-    fn required<'a>(v: &'a Value, at: &str, key: &str) -> Result<&'a Value, Finding> {
-        v.get(key).ok_or_else(|| {
-            (
-                at.to_string(),
-                format!("must have required property '{key}'"),
-            )
-        })
-    }
-
-    fn string_map(v: &Value, at: &str) -> Result<(), Finding> {
-        for (k, x) in object(v, at)? {
-            string(x, &format!("{at}/{}", escape(k)))?;
-        }
-        Ok(())
-    }
-
-    fn only(obj: &Map<String, Value>, at: &str, allowed: &[&str]) -> Result<(), Finding> {
-        match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
-            Some(k) => Err((
-                format!("{at}/{}", escape(k)),
-                "must NOT have additional properties".into(),
-            )),
-            None => Ok(()),
-        }
-    }
-
-    fn escape(segment: &str) -> String {
-        segment.replace('~', "~0").replace('/', "~1")
-    }
 }
