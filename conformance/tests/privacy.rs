@@ -1,9 +1,8 @@
-//! Privacy and live-run tests: fail-closed redaction, the cassette lint, the end-to-end
-//! proof that nothing planted leaks, and retries, rate, shards and Ctrl-C through the binary.
+//! Privacy tests: fail-closed redaction, the cassette lint, and the end-to-end proof that
+//! nothing planted leaks.
 
 mod privacy {
     mod lint;
-    mod live;
     mod proof;
     mod redact;
 }

@@ -1,0 +1,7 @@
+//! Live-run behaviour through the binary, against stand-in targets on 127.0.0.1: retries and
+//! the `flaky` outcome, the rate ceiling, shards, Ctrl-C still writing the report, record's
+//! exit codes, and webhook capture.
+
+mod live {
+    mod binary;
+}
