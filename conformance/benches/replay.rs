@@ -6,11 +6,10 @@
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use kyc_conformance::cassette::{self, Cassette};
 use kyc_conformance::runner::client::Answer;
-use kyc_conformance::runner::client::{Outgoing, Secret, Session};
+use kyc_conformance::runner::client::{Outgoing, Secret, Session, SessionConfig};
 use kyc_conformance::runner::embedded::SEED;
 use kyc_conformance::runner::{judge, prepare, replay_all};
 use kyc_mock::{self as mock, MockConfig, RunningMock};
@@ -43,7 +42,7 @@ fn fixture() -> &'static Fixture {
             .unwrap();
         let (mock, session) = runtime.block_on(async {
             let mock = mock::spawn(MockConfig::deterministic(SEED)).await.unwrap();
-            let mut session = Session::new(&mock.base_url(), Duration::from_secs(10)).unwrap();
+            let mut session = Session::new(SessionConfig::new(&mock.base_url())).unwrap();
             session
                 .login(
                     Secret::new(mock::DEFAULT_LOGIN),

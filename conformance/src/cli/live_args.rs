@@ -1,6 +1,6 @@
 //! The live-run flags shared by `replay` and `record`.
 
-use kyc_conformance::live::rate::{Limiter, Rate};
+use kyc_conformance::live::rate::Rate;
 use kyc_conformance::live::retry::Policy;
 use kyc_conformance::live::shard::Shard;
 
@@ -23,10 +23,5 @@ impl LiveArgs {
     /// The retry policy.
     pub fn policy(&self) -> Policy {
         Policy::with_retries(self.retries)
-    }
-
-    /// The rate limiter, when `--rate` is given.
-    pub fn limiter(&self) -> Option<Limiter> {
-        self.rate.map(Limiter::new)
     }
 }

@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 
 use kyc_conformance::cassette;
 use kyc_conformance::record::{RecordError, record_one};
+use kyc_conformance::runner::client::SessionConfig;
 use kyc_conformance::runner::target::Target;
 
 use super::live_args::LiveArgs;
@@ -75,8 +76,13 @@ async fn record(args: RecordArgs) -> anyhow::Result<usize> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let mut session = live_session(url, Duration::from_secs_f64(args.timeout)).await?;
-    session.set_live(args.live.policy(), args.live.limiter());
+    let session = live_session(SessionConfig {
+        base_url: url,
+        timeout: Duration::from_secs_f64(args.timeout),
+        retry: args.live.policy(),
+        rate: args.live.rate,
+    })
+    .await?;
     let recorded_at = kyc_mock::format_timestamp(kyc_mock::Clock::system().now());
     let mut failures = 0;
     for (path, old) in &selected {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use kyc_conformance::cassette::{self, Cassette};
-use kyc_conformance::runner::client::{Secret, Session};
+use kyc_conformance::runner::client::{Secret, Session, SessionConfig};
 use kyc_conformance::runner::embedded::EmbeddedMock;
 use kyc_conformance::runner::report::{CaseResult, Report};
 use kyc_conformance::runner::target::Target;
@@ -137,13 +137,20 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
     // Keep the embedded mock alive for the whole run.
     let mut _mock = None;
     let capture_webhooks = args.capture_webhooks || args.target == Target::Mock;
+    let configure = |base_url| SessionConfig {
+        base_url,
+        timeout,
+        retry: args.live.policy(),
+        rate: args.live.rate,
+    };
     let mut session = if let Target::Url(url) = &args.target {
-        live_session(url, timeout).await?
+        live_session(configure(url)).await?
     } else {
         let mock = EmbeddedMock::start()
             .await
             .context("starting the embedded mock")?;
-        let mut session = Session::new(&mock.base_url(), timeout)?;
+        let base_url = mock.base_url();
+        let mut session = Session::new(configure(&base_url))?;
         if let Some((login, password)) = mock.credentials() {
             session
                 .login(Secret::new(login), Secret::new(password))
@@ -153,7 +160,6 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
         _mock = Some(mock);
         session
     };
-    session.set_live(args.live.policy(), args.live.limiter());
     if capture_webhooks {
         let receiver = Receiver::start()
             .await

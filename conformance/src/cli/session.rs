@@ -1,14 +1,13 @@
 //! The session of a live target: its token from `CONNECTFI_TOKEN`, else a login with
 //! `CONNECTFI_LOGIN` and `CONNECTFI_PASSWORD`. Shared by `replay` and `record`.
 
-use std::time::Duration;
-
 use anyhow::{Context, bail};
-use kyc_conformance::runner::client::{Secret, Session};
+use kyc_conformance::runner::client::{Secret, Session, SessionConfig};
 
 /// A session for a live target: the token from `CONNECTFI_TOKEN`, else a login.
-pub async fn live_session(url: &str, timeout: Duration) -> anyhow::Result<Session> {
-    let mut session = Session::new(url, timeout)?;
+pub async fn live_session(config: SessionConfig<'_>) -> anyhow::Result<Session> {
+    let url = config.base_url;
+    let mut session = Session::new(config)?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let credentials = match (env("CONNECTFI_LOGIN"), env("CONNECTFI_PASSWORD")) {
         (Some(login), Some(password)) => Some((Secret::new(login), Secret::new(password))),

@@ -99,6 +99,38 @@ pub enum ClientError {
     Redact(#[from] RedactError),
 }
 
+/// Everything a session is built from, as one value: where requests go and how they go out.
+/// Credentials are not part of it; they arrive through [`Session::login`], [`Session::set_token`]
+/// or [`Session::set_credentials`], straight into the session's redactor.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionConfig<'a> {
+    /// `http://host:port` (no trailing path needed).
+    pub base_url: &'a str,
+    /// How long one answer may take.
+    pub timeout: Duration,
+    /// Retries on connection errors, 429 and 503.
+    pub retry: Policy,
+    /// At most this many requests per period, across the session's concurrent cases.
+    pub rate: Option<crate::live::rate::Rate>,
+}
+
+impl<'a> SessionConfig<'a> {
+    /// A target with a 10 s timeout, no retries and no rate ceiling.
+    pub fn new(base_url: &'a str) -> SessionConfig<'a> {
+        SessionConfig {
+            base_url,
+            timeout: Duration::from_secs(10),
+            retry: Policy::with_retries(0),
+            rate: None,
+        }
+    }
+
+    /// The same with another timeout.
+    pub fn timeout(self, timeout: Duration) -> SessionConfig<'a> {
+        SessionConfig { timeout, ..self }
+    }
+}
+
 /// A client bound to one target, with the token to send.
 #[derive(Debug)]
 pub struct Session {
@@ -120,13 +152,15 @@ pub fn is_loopback(base_url: &str) -> bool {
 }
 
 impl Session {
-    /// A session for `base_url` (`http://host:port`, no trailing path needed).
-    pub fn new(base_url: &str, timeout: Duration) -> Result<Session, ClientError> {
+    /// A session as `config` describes it, with a fresh redactor (keyed from the environment,
+    /// see [`Redactor::from_env`]) that will own every secret the session learns.
+    pub fn new(config: SessionConfig<'_>) -> Result<Session, ClientError> {
+        let base_url = config.base_url;
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(ClientError::BadTarget(base_url.to_string()));
         }
         let mut builder = reqwest::Client::builder()
-            .timeout(timeout)
+            .timeout(config.timeout)
             .pool_max_idle_per_host(64);
         if is_loopback(base_url) {
             // A proxy from the environment would carry traffic meant for this machine to
@@ -137,12 +171,12 @@ impl Session {
         Ok(Session {
             client,
             base_url: base_url.trim_end_matches('/').to_string(),
-            timeout,
+            timeout: config.timeout,
             token: None,
             credentials: None,
             redactor: Redactor::from_env()?,
-            retry: Policy::with_retries(0),
-            limiter: None,
+            retry: config.retry,
+            limiter: config.rate.map(Limiter::new),
             webhooks: None,
         })
     }
@@ -150,12 +184,6 @@ impl Session {
     /// The run's redactor: answers, deviations and messages go through it before display.
     pub fn redactor(&self) -> &Redactor {
         &self.redactor
-    }
-
-    /// Retries and a rate ceiling for every request of the session.
-    pub fn set_live(&mut self, retry: Policy, limiter: Option<Limiter>) {
-        self.retry = retry;
-        self.limiter = limiter;
     }
 
     /// A receiver for the callbacks of the cases replayed with this session.

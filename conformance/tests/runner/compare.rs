@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use kyc_conformance::runner::client::{Answer, Secret, Session};
+use kyc_conformance::runner::client::{Answer, Secret, Session, SessionConfig};
 use kyc_conformance::runner::deviation::{Kind, Severity};
 use kyc_conformance::runner::{judge, prepare, redact_result};
 use serde_json::Value;
@@ -43,7 +43,9 @@ fn remove(body: &mut Value, pointer: &str) {
 }
 
 fn session() -> Session {
-    let mut s = Session::new("http://127.0.0.1:9", Duration::from_secs(1)).unwrap();
+    let mut s =
+        Session::new(SessionConfig::new("http://127.0.0.1:9").timeout(Duration::from_secs(1)))
+            .unwrap();
     s.set_token(Secret::new(TOKEN));
     s
 }

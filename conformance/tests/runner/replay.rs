@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use kyc_conformance::runner::client::{Secret, Session};
+use kyc_conformance::runner::client::{Secret, Session, SessionConfig};
 use kyc_conformance::runner::deviation::Kind;
 use kyc_conformance::runner::replay_all;
 use kyc_conformance::runner::report::{Outcome, Report};
@@ -13,7 +13,7 @@ use kyc_conformance::runner::report::{Outcome, Report};
 use crate::playback::{self, Fault, TOKEN, seed_cassette};
 
 async fn run(url: &str, timeout: Duration, names: &[&str]) -> Report {
-    let mut session = Session::new(url, timeout).unwrap();
+    let mut session = Session::new(SessionConfig::new(url).timeout(timeout)).unwrap();
     session.set_token(Secret::new(TOKEN));
     let cassettes: Vec<_> = names.iter().map(|n| seed_cassette(n)).collect();
     let results = replay_all(Arc::new(session), Arc::new(cassettes), 4, Arc::new(|| {})).await;
@@ -107,7 +107,8 @@ async fn unfilled_placeholder_errors_the_case_with_its_location() {
     let server = playback::start(vec![seed_cassette("seed")], Fault::None).await;
     let mut cassette = seed_cassette("seed");
     cassette.variables.clear();
-    let mut session = Session::new(&server.url(), Duration::from_secs(5)).unwrap();
+    let mut session =
+        Session::new(SessionConfig::new(&server.url()).timeout(Duration::from_secs(5))).unwrap();
     session.set_token(Secret::new(TOKEN));
     let results = replay_all(
         Arc::new(session),

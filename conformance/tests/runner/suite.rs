@@ -8,11 +8,10 @@
 //! `cargo insta review`.
 
 use std::path::Path;
-use std::time::Duration;
 
 use insta::internals::Content;
 use kyc_conformance::cassette::Cassette;
-use kyc_conformance::runner::client::{Secret, Session};
+use kyc_conformance::runner::client::{Secret, Session, SessionConfig};
 use kyc_conformance::runner::compare::{Body, Rules};
 use kyc_conformance::runner::embedded::SEED;
 use kyc_conformance::runner::replay_one;
@@ -34,7 +33,7 @@ async fn check(path: &Path) {
     let cassette = Cassette::load(path).unwrap();
     let name = cassette.name.as_str();
     let mock = mock::spawn(MockConfig::deterministic(SEED)).await.unwrap();
-    let mut session = Session::new(&mock.base_url(), Duration::from_secs(10)).unwrap();
+    let mut session = Session::new(SessionConfig::new(&mock.base_url())).unwrap();
     session
         .login(
             Secret::new(mock::DEFAULT_LOGIN),
