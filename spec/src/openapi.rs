@@ -251,7 +251,7 @@ fn operation(contract: &Contract, op: &Operation, examples: &Examples) -> Result
                     json!({
                         "type": "object",
                         "required": [field],
-                        "properties": {field: {"type": "string", "contentMediaType": "application/octet-stream"}}
+                        "properties": {field: {"type": "string", "contentMediaType": "application/octet-stream", "minLength": 1}}
                     }),
                 );
             }
