@@ -5,7 +5,7 @@
 //! expectations (`volatile`, `arrayKeys`, `expectedWebhooks`); only `response` and
 //! `recording` are new. The response keeps `content-type` and the headers the old cassette
 //! listed (the ones its author cared about), and the body as answered. Then the whole
-//! cassette goes through [`Redactor::redact_cassette`]; every place whose value was replaced
+//! cassette goes through [`crate::redact::Redactor::redact_cassette`]; every place whose value was replaced
 //! is added to `volatile`, because a replay cannot expect a real value back from a
 //! pseudonym. Strings at described places that equal a variable's value become `{{name}}`
 //! again, so the recording replays against a target whose ids differ.

@@ -46,7 +46,7 @@ impl Clock {
     }
 
     /// Moves a manual clock forward; the wall clock cannot be moved and ignores this.
-    /// Prefer [`crate::mock::MockState::advance`], which also applies the transitions that
+    /// Prefer [`crate::MockState::advance`], which also applies the transitions that
     /// became due.
     pub fn advance(&self, by: Duration) {
         if let Some(at) = &self.manual {

@@ -59,7 +59,7 @@ impl Default for MockConfig {
 
 impl MockConfig {
     /// A reproducible mock: ids from `seed` and a manual clock standing at
-    /// 2024-01-01T00:00:00.000Z (move it with [`super::MockState::advance`]).
+    /// 2024-01-01T00:00:00.000Z (move it with [`crate::MockState::advance`]).
     pub fn deterministic(seed: u64) -> MockConfig {
         MockConfig {
             seed: Some(seed),

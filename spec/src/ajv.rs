@@ -10,8 +10,8 @@
 //! extensions are dropped) and runs the walker's own checks for `pattern`, `format` and the
 //! numeric keywords; property tests check it on our schemas and on generated general ones.
 //!
-//! Modules: [`compile`](self::compile) (schema → tree, Ajv's compile-time decisions),
-//! [`walker`](self::walker) (Ajv's evaluation order and early exits), `messages` (params and
+//! Modules: `compile` (schema → tree, Ajv's compile-time decisions),
+//! `walker` (Ajv's evaluation order and early exits), `messages` (params and
 //! messages), `crate_schema` (the rewrite for the crate), `ecma_regex`, `formats`,
 //! `equality`, `js_number`, `js_json`, `js_order`, `paths`.
 

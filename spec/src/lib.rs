@@ -6,7 +6,7 @@
 //! * [`ajv`]: validation whose error lists are byte-identical to Ajv 8's;
 //! * [`calendar`]: UTC calendar arithmetic for the contract's timestamps and HTTP dates;
 //! * [`openapi`]: the OpenAPI 3.1 document derived from the contract and the schema files;
-//! * [`pointer`]: JSON Pointer escaping, written once;
+//! * [`pointer`](mod@pointer): JSON Pointer escaping, written once;
 //! * [`generated`]: Rust types generated from the schema by `cargo xtask codegen`.
 
 pub mod ajv;

@@ -1,11 +1,12 @@
 //! The HTTP side of a replay: one reqwest client per run, the session token, and answers
 //! read into memory.
 //!
-//! The token is a [`Secret`]: its `Debug` is redacted, it is only ever written into the
-//! `x-connectfi-token` header, and [`Session::scrub`] removes it from anything a report shows.
-//! Each session also owns the run's [`Redactor`], which knows the secrets too and redacts
-//! answers before they are compared, so personal data never reaches a deviation; and the
-//! live-run settings (retries, rate ceiling, webhook receiver) its requests go out with.
+//! The token is a [`Secret`]: its `Debug` is redacted and it is only ever written into the
+//! `x-connectfi-token` header. Each session owns the run's [`Redactor`], the one holder of
+//! the run's secrets, which [`crate::runner::redact_result`] uses before a case's result
+//! leaves the runner, so neither secrets nor personal data reach a deviation; and the
+//! live-run settings (retries, rate ceiling, webhook receiver) its requests go out with, all
+//! from one [`SessionConfig`].
 
 use std::fmt;
 use std::time::Duration;
