@@ -1,8 +1,8 @@
 //! JSON Schema documents → Rust source text, as one pure function.
 //!
-//! The layers are one module each: [`schema`] reads a node's keywords, [`lower`] turns the
-//! documents into the [`ir`] (named types, fields, enums, newtypes, docs), [`emit`] turns the
-//! IR into tokens, and [`render`] prints them with prettyplease. The library does no I/O.
+//! The layers are one module each: `schema` reads a node's keywords, `lower` turns the
+//! documents into the [`ir`] (named types, fields, enums, newtypes, docs), `emit` turns the
+//! IR into tokens, and `render` prints them with prettyplease. The library does no I/O.
 
 mod emit;
 pub mod error;
