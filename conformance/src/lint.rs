@@ -199,7 +199,7 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
                 let at = format!("/expectedWebhooks/{i}/body");
                 walk_schema(
                     body,
-                    &Location::root(BodyKind::Webhook),
+                    &Location::root(BodyKind::Webhook { method, path }),
                     at,
                     known,
                     &mut report,

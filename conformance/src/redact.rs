@@ -425,7 +425,7 @@ impl Redactor {
             path,
             status: cassette.response.status,
         });
-        let webhook_at = Location::root(BodyKind::Webhook);
+        let webhook_at = Location::root(BodyKind::Webhook { method, path });
         let values: BTreeMap<&str, &str> = cassette
             .variables
             .iter()
@@ -639,7 +639,13 @@ mod tests {
             status: 200,
         };
         let (a, replaced) = r.redact_body(kind, &answer);
-        let (w, _) = r.redact_body(BodyKind::Webhook, &answer);
+        let (w, _) = r.redact_body(
+            BodyKind::Webhook {
+                method: "POST",
+                path: "/customer/kyc/init",
+            },
+            &answer,
+        );
         assert_eq!(a, w);
         assert_eq!(replaced, ["/data/customer/customer/lastName"]);
         let pseudonym = a

@@ -208,8 +208,9 @@ pub enum Finding {
     },
 }
 
-/// Checks what arrived against the number of expected callbacks and the webhook schema.
-pub fn check(captured: &[Captured], expected: usize) -> Vec<Finding> {
+/// Checks what arrived against the number of expected callbacks and `document`, the schema
+/// the contract gives the operation's callbacks.
+pub fn check(captured: &[Captured], expected: usize, document: Document) -> Vec<Finding> {
     let mut findings = Vec::new();
     if captured.len() < expected {
         findings.push(Finding::Missing {
@@ -222,7 +223,7 @@ pub fn check(captured: &[Captured], expected: usize) -> Vec<Finding> {
             findings.push(Finding::NotJson { index });
             continue;
         };
-        if let Err(errors) = validator().validate(&body, Mode::AllErrors) {
+        if let Err(errors) = Validator::embedded(document).validate(&body, Mode::AllErrors) {
             findings.extend(errors.into_iter().map(|e| Finding::SchemaViolation {
                 index,
                 instance_path: e.instance_path,
@@ -232,10 +233,6 @@ pub fn check(captured: &[Captured], expected: usize) -> Vec<Finding> {
         }
     }
     findings
-}
-
-fn validator() -> &'static Validator {
-    Validator::embedded(Document::Webhook)
 }
 
 #[cfg(test)]
@@ -279,7 +276,11 @@ mod tests {
             content_type: Some("application/json".into()),
             body: body.to_string().into_bytes(),
         };
-        let findings = check(&[call(serde_json::json!({"code": "0"}))], 1);
+        let findings = check(
+            &[call(serde_json::json!({"code": "0"}))],
+            1,
+            Document::Webhook,
+        );
         assert!(
             findings.iter().any(|f| matches!(f,
                 Finding::SchemaViolation { index: 0, keyword, .. } if keyword == "required")),
@@ -313,7 +314,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
         };
         assert_eq!(
-            check(&[call("not json")], 2),
+            check(&[call("not json")], 2, Document::Webhook),
             [
                 Finding::Missing {
                     expected: 2,

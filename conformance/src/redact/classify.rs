@@ -51,8 +51,13 @@ pub enum BodyKind<'a> {
         /// HTTP status of the answer.
         status: u16,
     },
-    /// A status-change callback.
-    Webhook,
+    /// A callback the request `method path` asked for (its `webhookURL`).
+    Webhook {
+        /// HTTP method of the request that set the callback up.
+        method: &'a str,
+        /// Path of that request.
+        path: &'a str,
+    },
 }
 
 impl BodyKind<'_> {
@@ -60,7 +65,9 @@ impl BodyKind<'_> {
     pub fn document(self) -> Option<Document> {
         let contract = Contract::embedded();
         match self {
-            BodyKind::Webhook => Some(Document::Webhook),
+            BodyKind::Webhook { method, path } => {
+                Some(contract.operation(method, path)?.webhook.as_ref()?.document)
+            }
             BodyKind::Request { method, path } => contract.request_document(method, path),
             BodyKind::Response {
                 method,
@@ -339,7 +346,13 @@ mod tests {
             }
         );
         assert!(matches!(
-            class_at(BodyKind::Webhook, "/data/customer/customer/email"),
+            class_at(
+                BodyKind::Webhook {
+                    method: "POST",
+                    path: "/customer/kyc/init"
+                },
+                "/data/customer/customer/email"
+            ),
             Class::Personal { .. }
         ));
         let card = BodyKind::Request {
