@@ -11,7 +11,9 @@ use std::time::Duration;
 use axum::http::HeaderMap;
 use kyc_spec::Document;
 use kyc_spec::ajv::{Mode, Validator};
-use serde_json::{Map, Value};
+use kyc_spec::generated::KycAddAttributesRequestAdditionalAttributes as AdditionalAttributes;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::builtin;
 use super::clock::{Clock, Millis};
@@ -19,7 +21,7 @@ use super::config::{Generate, MockConfig};
 use super::envelope::kyc_envelope;
 use super::error::ApiError;
 use super::ids::IdGenerator;
-use super::kyc::{AttributeCode, KycRecord, Template};
+use super::kyc::{KycRecord, Template};
 use super::webhook::Webhooks;
 
 /// Header carrying the session token.
@@ -84,20 +86,30 @@ type Outgoing = (url::Url, Vec<u8>);
 impl MockState {
     /// A fresh mock: no KYC started, no token handed out.
     pub fn new(config: MockConfig) -> MockState {
-        let mut templates = HashMap::new();
-        if config.scenarios.builtins {
-            for t in builtin::templates() {
-                templates.insert(t.customer_id.clone(), Arc::new(t));
-            }
-        }
-        for t in &config.scenarios.customers {
-            // spawn() and scenario files refuse these up front; a hand-built state skips them
-            // rather than panic on a customer without an outcome.
-            if let Err(reason) = t.check() {
+        // Every template kept is checked here, which also prepares its answer's customer JSON.
+        // spawn() and scenario files refuse bad customers up front; a hand-built state skips
+        // them rather than panic on a customer without an outcome.
+        let checked = |t: Template| match t.check() {
+            Ok(()) => Some(Arc::new(t)),
+            Err(reason) => {
                 tracing::error!(customer_id = %t.customer_id, %reason, "scenario customer ignored");
-                continue;
+                None
             }
-            templates.insert(t.customer_id.clone(), Arc::new(t.clone()));
+        };
+        let mut templates = HashMap::new();
+        let builtins = if config.scenarios.builtins {
+            builtin::templates()
+        } else {
+            vec![]
+        };
+        for t in builtins
+            .into_iter()
+            .chain(config.scenarios.customers.clone())
+        {
+            let id = t.customer_id.clone();
+            if let Some(t) = checked(t) {
+                templates.insert(id, t);
+            }
         }
         let generators = config
             .scenarios
@@ -109,7 +121,7 @@ impl MockState {
                 for doc in &mut like.documents {
                     doc.id = None;
                 }
-                Some((g.clone(), Arc::new(like)))
+                Some((g.clone(), checked(like)?))
             })
             .collect();
         let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
@@ -173,8 +185,13 @@ impl MockState {
         }
     }
 
-    /// Checks a body against a request schema, Ajv-style (first error only, like connectFi).
-    pub(crate) fn validate(&self, schema: RequestSchema, body: &Value) -> Result<(), ApiError> {
+    /// Checks a body against a request schema, Ajv-style (first error only, like connectFi),
+    /// then decodes it into the schema's generated type.
+    pub(crate) fn decode<T: DeserializeOwned>(
+        &self,
+        schema: RequestSchema,
+        body: Value,
+    ) -> Result<T, ApiError> {
         let v = &self.inner.validators;
         let validator = match schema {
             RequestSchema::Init => v.init,
@@ -182,8 +199,15 @@ impl MockState {
             RequestSchema::Auth => v.auth,
         };
         validator
-            .validate(body, Mode::FirstError)
-            .map_err(ApiError::Validation)
+            .validate(&body, Mode::FirstError)
+            .map_err(ApiError::Validation)?;
+        // Both come from the same schema, so a valid body always decodes. Should they ever
+        // disagree, the client gets a readable 400 naming the gap rather than a panic.
+        serde_json::from_value(body).map_err(|e| {
+            ApiError::InvalidBody(format!(
+                "the body passed the schema but not its generated type: {e}"
+            ))
+        })
     }
 
     /// Logs in: a new token and its expiry, or 401.
@@ -278,16 +302,15 @@ impl MockState {
     pub(crate) fn add_attributes(
         &self,
         customer_id: &str,
-        attributes: Map<String, Value>,
+        attributes: Option<AdditionalAttributes>,
     ) -> Result<Vec<u8>, ApiError> {
         self.with_customer(customer_id, |record, now| {
             if record.status.is_final() {
                 return Ok(());
             }
-            record
-                .attributes_wanted
-                .retain(|code: &AttributeCode| !attributes.contains_key(code.as_str()));
-            record.attributes.extend(attributes);
+            if let Some(attributes) = attributes {
+                record.receive(attributes);
+            }
             record.on_input(now);
             Ok(())
         })
