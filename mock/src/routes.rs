@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use kyc_spec::generated::{AuthTokenRequest, KycAddAttributesRequest, KycInitRequest, Tristate};
 
-use super::body::{self, UPLOAD_BODY_LIMIT};
+use super::body::{self, RequestBody, UPLOAD_BODY_LIMIT};
 use super::envelope::{json_response, token_answer};
 use super::error::ApiError;
 use super::state::{MockState, RequestSchema, WebhookChange};
@@ -23,7 +23,9 @@ pub fn app(state: MockState) -> Router {
         .route("/customer/kyc/status/{customer_id}", get(kyc_status))
         .route(
             "/customer/kyc/upload/{customer_id}/{document_id}",
-            post(kyc_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+            // The handler reads and limits the body itself (so that a refused one can be
+            // drained); axum's default 2 MB limit would then refuse uploads it accepted.
+            post(kyc_upload).layer(DefaultBodyLimit::disable()),
         )
         .route("/customer/kyc/add-attributes", post(kyc_add_attributes))
         .fallback(no_route)
@@ -51,21 +53,24 @@ fn respond(state: &MockState, what: &'static str, outcome: Result<Vec<u8>, ApiEr
 }
 
 async fn get_token(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+    let mut body = RequestBody::new(&headers, body);
     let outcome = async {
-        let value = body::read_json(&headers, body).await?;
+        let value = body::read_json(&headers, &mut body).await?;
         let request: AuthTokenRequest = state.decode(RequestSchema::Auth, value)?;
         let user = &request.user;
         let (token, expires) = state.login(user.login.as_str(), user.password.as_str())?;
         Ok(token_answer(&token, expires))
     }
     .await;
+    body.linger().await;
     respond(&state, "get-token", outcome)
 }
 
 async fn kyc_init(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+    let mut body = RequestBody::new(&headers, body);
     let outcome = async {
         state.authorize(&headers)?;
-        let value = body::read_json(&headers, body).await?;
+        let value = body::read_json(&headers, &mut body).await?;
         let request: KycInitRequest = state.decode(RequestSchema::Init, value)?;
         let webhook = match request.webhook_url {
             Tristate::Absent => WebhookChange::Keep,
@@ -77,6 +82,7 @@ async fn kyc_init(State(state): State<MockState>, headers: HeaderMap, body: Body
         state.init(request.customer_id.as_str(), webhook)
     }
     .await;
+    body.linger().await;
     respond(&state, "init", outcome)
 }
 
@@ -84,12 +90,15 @@ async fn kyc_status(
     State(state): State<MockState>,
     headers: HeaderMap,
     customer_id: Result<Path<String>, PathRejection>,
+    body: Body,
 ) -> Response {
     let outcome = (|| {
         state.authorize(&headers)?;
         let Path(customer_id) = customer_id.map_err(path_error)?;
         state.status(&customer_id)
     })();
+    // A GET should carry no body, but one that does must not cost the client its answer.
+    RequestBody::new(&headers, body).linger().await;
     respond(&state, "status", outcome)
 }
 
@@ -98,16 +107,22 @@ async fn kyc_upload(
     ids: Result<Path<(String, String)>, PathRejection>,
     request: Request,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    let mut body = RequestBody::new(&parts.headers, body);
     let outcome = async {
-        state.authorize(request.headers())?;
+        state.authorize(&parts.headers)?;
         let Path((customer_id, document_id)) = ids.map_err(path_error)?;
-        let media = body::media_type(request.headers()).unwrap_or_default();
+        let media = body::media_type(&parts.headers).unwrap_or_default();
         if !media.eq_ignore_ascii_case("multipart/form-data") {
             return Err(ApiError::UnsupportedMediaType(format!(
                 "expected Content-Type multipart/form-data, got {media:?}"
             )));
         }
-        body::check_declared_length(request.headers(), UPLOAD_BODY_LIMIT)?;
+        body.check_declared_length(UPLOAD_BODY_LIMIT)?;
+        // Read whole (as the file part would be anyway), so that parts after the file are
+        // not left unread and an oversized body is still in hand to drain.
+        let bytes = body.read(UPLOAD_BODY_LIMIT).await?;
+        let request = Request::from_parts(parts, Body::from(bytes));
         let multipart = Multipart::from_request(request, &())
             .await
             .map_err(|e| ApiError::InvalidBody(e.body_text()))?;
@@ -115,23 +130,19 @@ async fn kyc_upload(
         state.upload(&customer_id, &document_id, &extension)
     }
     .await;
+    body.linger().await;
     respond(&state, "upload", outcome)
 }
 
 /// Reads the multipart body and returns the extension of its file: the first part with a file
 /// name (or named `file`). The content itself is not kept.
 async fn read_upload(mut multipart: Multipart) -> Result<String, ApiError> {
+    // The body is in memory and within the limit already, so every error is malformation.
     let multipart_error = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge(format!(
-                "the upload is over the limit of {UPLOAD_BODY_LIMIT} bytes"
-            ))
-        } else {
-            ApiError::InvalidBody(format!(
-                "the multipart body is malformed: {}",
-                e.body_text()
-            ))
-        }
+        ApiError::InvalidBody(format!(
+            "the multipart body is malformed: {}",
+            e.body_text()
+        ))
     };
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         let is_file = field.file_name().is_some() || field.name() == Some("file");
@@ -176,23 +187,39 @@ async fn kyc_add_attributes(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let mut body = RequestBody::new(&headers, body);
     let outcome = async {
         state.authorize(&headers)?;
-        let value = body::read_json(&headers, body).await?;
+        let value = body::read_json(&headers, &mut body).await?;
         let request: KycAddAttributesRequest = state.decode(RequestSchema::AddAttributes, value)?;
         state.add_attributes(request.customer_id.as_str(), request.additional_attributes)
     }
     .await;
+    body.linger().await;
     respond(&state, "add-attributes", outcome)
 }
 
-async fn no_route(State(state): State<MockState>, method: Method, uri: Uri) -> Response {
+async fn no_route(
+    State(state): State<MockState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let reason = format!("no endpoint {method} {}", uri.path());
+    RequestBody::new(&headers, body).linger().await;
     respond(&state, "none", Err(ApiError::NoRoute(reason)))
 }
 
-async fn wrong_method(State(state): State<MockState>, method: Method, uri: Uri) -> Response {
+async fn wrong_method(
+    State(state): State<MockState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let reason = format!("{} does not accept {method}", uri.path());
+    RequestBody::new(&headers, body).linger().await;
     respond(&state, "none", Err(ApiError::WrongMethod(reason)))
 }
 
