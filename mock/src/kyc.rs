@@ -437,8 +437,9 @@ pub(crate) struct KycRecord {
     entered_at: Millis,
     /// Where status changes are POSTed (already passed the allowlist).
     pub webhook_url: Option<url::Url>,
-    /// Attributes received: the latest of each group.
-    pub attributes: AdditionalAttributes,
+    /// Attributes received: the latest of each group. Boxed, and only once some arrive: the
+    /// generated type is large, and a load test holds 100,000 records.
+    pub attributes: Option<Box<AdditionalAttributes>>,
 }
 
 impl KycRecord {
@@ -477,10 +478,7 @@ impl KycRecord {
             step: 0,
             entered_at: now,
             webhook_url: None,
-            attributes: AdditionalAttributes {
-                card_attributes: None,
-                additional_properties: Map::new(),
-            },
+            attributes: None,
         };
         if record.data_complete() {
             record.status = record.template.after_data[0];
@@ -497,14 +495,18 @@ impl KycRecord {
             card_attributes,
             additional_properties,
         } = sent;
+        let kept = self.attributes.get_or_insert_with(|| {
+            Box::new(AdditionalAttributes {
+                card_attributes: None,
+                additional_properties: Map::new(),
+            })
+        });
         if let Some(card) = card_attributes {
-            self.attributes.card_attributes = Some(card);
+            kept.card_attributes = Some(card);
             self.attributes_wanted
                 .retain(|code| *code != AttributeCode::CardAttributes);
         }
-        self.attributes
-            .additional_properties
-            .extend(additional_properties);
+        kept.additional_properties.extend(additional_properties);
     }
 
     /// Whether every document and attribute group is in.
