@@ -7,8 +7,10 @@ cd "$(dirname "$0")/../.."
 duration=${1:-60}; conns=${2:-32}; threads=${3:-2}
 cargo build --release -q -p kyc-conformance --bin kyc-conformance
 cargo build --release -q -p kyc-mock --example mock_bare_baseline
-bin=target/release/kyc-conformance
-bare=target/release/examples/mock_bare_baseline
+# Where cargo put the binaries: CARGO_TARGET_DIR when set (shared build directories), else target/.
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/kyc-conformance
+bare=$target/release/examples/mock_bare_baseline
 script=mock/bench/mock-load.lua
 export WRK_THREADS=$threads
 

@@ -1,5 +1,5 @@
 //! The built-in customers: a sandbox's "magic values". Each id always answers the same way,
-//! so cassettes and users' tests can name them. `conformance/MOCK.md` lists them for people.
+//! so cassettes and users' tests can name them. `mock/MOCK.md` lists them for people.
 
 use serde_json::{Map, Value, json};
 

@@ -4,7 +4,8 @@
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use serde::Serialize;
+use kyc_spec::generated::{AuthToken, AuthTokenResponse, AuthTokenToken, SuccessCode, Timestamp};
+use serde_json::Map;
 
 use super::clock::{Millis, format_timestamp};
 use super::kyc::KycRecord;
@@ -23,9 +24,11 @@ pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     response
 }
 
-/// The KYC envelope of a record, serialized by hand: the customer object is spliced in from
-/// its template's cached JSON, which is most of the body. Byte-identical to serializing the
-/// structure with serde (a test below holds it to that).
+/// The KYC envelope of a record (the answer of every KYC endpoint and the webhook body),
+/// serialized by hand for speed: the customer object is spliced in from its template's cached
+/// JSON, which is most of the body, and nothing is cloned. Byte-identical to serializing the
+/// generated `KycInitResponse` or `KycWebhook` (a test below holds it to that for every
+/// template, upload state and status).
 pub(crate) fn kyc_envelope(record: &KycRecord, request_id: &str) -> Vec<u8> {
     let t = &record.template;
     let customer = t.customer_json();
@@ -96,29 +99,19 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     serde_json::to_writer(out, s).expect("a string serializes");
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TokenAnswer<'a> {
-    code: &'static str,
-    data: TokenData<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TokenData<'a> {
-    token: &'a str,
-    dts_expire_at: String,
-}
-
 /// The answer of `POST /auth/get-token`, shaped like connectFi's published example (which
 /// carries no `requestId`).
 pub(crate) fn token_answer(token: &str, expires_at: Millis) -> Vec<u8> {
-    let answer = TokenAnswer {
-        code: "0",
-        data: TokenData {
-            token,
-            dts_expire_at: format_timestamp(expires_at),
+    let answer = AuthTokenResponse {
+        code: SuccessCode,
+        data: AuthToken {
+            token: AuthTokenToken::new(token).expect("the mock's tokens are 66 characters"),
+            dts_expire_at: Timestamp::new(format_timestamp(expires_at))
+                .expect("format_timestamp writes the schema's timestamp form"),
+            additional_properties: Map::new(),
         },
+        request_id: None,
+        additional_properties: Map::new(),
     };
     serde_json::to_vec(&answer).expect("the token answer serializes")
 }
@@ -127,133 +120,166 @@ pub(crate) fn token_answer(token: &str, expires_at: Millis) -> Vec<u8> {
 mod tests {
     use std::sync::Arc;
 
-    use serde::Serialize;
-    use serde_json::{Map, Value};
+    use kyc_spec::generated::{
+        CustomerId, CustomerRecord, CustomerRecordReference, CustomerType, DocumentId, KycDocument,
+        KycEnvelopeData, KycInitResponse, KycProcess, KycWebhook, RequestId, Tristate,
+    };
+    use serde_json::{Value, json};
 
     use super::super::builtin;
-    use super::super::kyc::{AttributeCode, KycRecord};
+    use super::super::kyc::{
+        AttributeCode, DocumentSide, DocumentSpec, DocumentType, KycRecord, KycStatus, Template,
+    };
     use super::*;
 
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Envelope<'a> {
-        code: &'static str,
-        data: Data<'a>,
-        request_id: &'a str,
-    }
-
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Data<'a> {
-        customer: CustomerRecord<'a>,
-        kyc: Kyc<'a>,
-        kyc_document_list: Vec<Document<'a>>,
-    }
-
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct CustomerRecord<'a> {
-        reference: &'a str,
-        customer_id: &'a str,
-        customer_type: &'a str,
-        customer: &'a Map<String, Value>,
-        kyc_status: &'static str,
-        boises: [(); 0],
-        dts_created_at: String,
-    }
-
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Kyc<'a> {
-        attribute_codes: Vec<&'static str>,
-        system: &'a str,
-        mode: &'a str,
-        status: &'static str,
-    }
-
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Document<'a> {
-        id: &'a str,
-        label: String,
-        #[serde(rename = "type")]
-        kind: &'static str,
-        // Single-sided documents carry no side at all (DECISIONS: absent rather than null).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        document_side: Option<&'static str>,
-        upload_status: bool,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        extension: Option<&'a str>,
-    }
-
-    /// The envelope by serde from structs in key order: the reference for [`kyc_envelope`].
-    fn by_serde(record: &KycRecord, request_id: &str) -> Vec<u8> {
+    /// The envelope's data as the generated types hold it: the reference for [`kyc_envelope`].
+    fn generated_data(record: &KycRecord) -> KycEnvelopeData {
         let t = &record.template;
-        let status = record.status.as_str();
-        let envelope = Envelope {
-            code: "0",
-            data: Data {
-                customer: CustomerRecord {
-                    reference: &record.reference,
-                    customer_id: &record.customer_id,
-                    customer_type: &t.customer_type,
-                    customer: &t.customer,
-                    kyc_status: status,
-                    boises: [],
-                    dts_created_at: format_timestamp(record.created_at),
-                },
-                kyc: Kyc {
-                    attribute_codes: record
-                        .attributes_wanted
-                        .iter()
-                        .map(|a| a.as_str())
-                        .collect(),
-                    system: &t.system,
-                    mode: &t.mode,
-                    status,
-                },
-                kyc_document_list: record
-                    .slots
-                    .iter()
-                    .map(|slot| {
-                        let spec = &t.documents[slot.spec];
-                        Document {
-                            id: &slot.id,
-                            label: spec.label(),
-                            kind: spec.kind.as_str(),
-                            document_side: spec.document_side.map(|s| s.as_str()),
-                            upload_status: slot.extension.is_some(),
-                            extension: slot.extension.as_deref(),
-                        }
-                    })
-                    .collect(),
+        let status = KycStatus::wire(record.status).clone();
+        KycEnvelopeData {
+            customer: CustomerRecord {
+                reference: CustomerRecordReference::new(record.reference.as_str()).expect("ref"),
+                customer_id: CustomerId::new(record.customer_id.as_str()).expect("id"),
+                customer_type: t.customer_type.parse::<CustomerType>().expect("infallible"),
+                customer: t.person().expect("a checked template holds a Person"),
+                kyc_status: status.clone(),
+                boises: vec![],
+                dts_created_at: Timestamp::new(format_timestamp(record.created_at))
+                    .expect("timestamp"),
+                additional_properties: Map::new(),
             },
-            request_id,
+            kyc: KycProcess {
+                attribute_codes: record
+                    .attributes_wanted
+                    .iter()
+                    .map(|a| a.wire().clone())
+                    .collect(),
+                system: t.system.clone(),
+                mode: t.mode.clone(),
+                status,
+                additional_properties: Map::new(),
+            },
+            kyc_document_list: record
+                .slots
+                .iter()
+                .map(|slot| {
+                    let spec = &t.documents[slot.spec];
+                    KycDocument {
+                        id: DocumentId::new(slot.id.as_str()).expect("document id"),
+                        label: spec.label(),
+                        r#type: spec.kind.wire().clone(),
+                        // Single-sided documents carry no side at all (DECISIONS: absent
+                        // rather than null).
+                        document_side: match spec.document_side {
+                            Some(side) => Tristate::Value(side.wire().clone()),
+                            None => Tristate::Absent,
+                        },
+                        upload_status: slot.extension.is_some(),
+                        extension: slot.extension.clone(),
+                        additional_properties: Map::new(),
+                    }
+                })
+                .collect(),
+            additional_properties: Map::new(),
+        }
+    }
+
+    /// Asserts that the fast path writes exactly what serializing the generated answer and
+    /// the generated webhook body writes.
+    #[track_caller]
+    fn check(record: &KycRecord, request_id: &str, case: &str) {
+        let fast = kyc_envelope(record, request_id);
+        let request_id = Some(RequestId::new(request_id).expect("request id"));
+        let answer = KycInitResponse {
+            code: SuccessCode,
+            data: generated_data(record),
+            request_id: request_id.clone(),
+            additional_properties: Map::new(),
         };
-        // Only strings, booleans and JSON maps: serializing cannot fail.
-        serde_json::to_vec(&envelope).expect("the KYC envelope serializes")
+        let webhook = KycWebhook {
+            code: SuccessCode,
+            data: generated_data(record),
+            request_id,
+            additional_properties: Map::new(),
+        };
+        let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).expect("UTF-8");
+        let by_type = serde_json::to_vec(&answer).expect("serializes");
+        assert_eq!(text(&fast), text(&by_type), "KycInitResponse, {case}");
+        let by_type = serde_json::to_vec(&webhook).expect("serializes");
+        assert_eq!(text(&fast), text(&by_type), "KycWebhook, {case}");
+    }
+
+    /// Every built-in customer, plus scenario customers that stress the cached customer JSON
+    /// (keys out of the Person's order, members it does not name) and string escaping.
+    fn templates() -> Vec<Template> {
+        let Value::Object(unordered) = json!({
+            "lastName": "Quote\"Back\\slash",
+            "nickname": {"b": 1, "a": [true, null]},
+            "firstName": "Zo\u{eb}\n\u{1F600}",
+            "phones": [{"phoneNumber": "5550100", "type": "MOBILE", "countryDialingCode": "1"}],
+        }) else {
+            unreachable!("an object literal")
+        };
+        let mut all = builtin::templates();
+        all.push(Template {
+            customer_type: "business".to_owned(),
+            system: "sys\"tem".to_owned(),
+            mode: "m\u{f6}de".to_owned(),
+            documents: vec![
+                DocumentSpec {
+                    id: None,
+                    kind: DocumentType::Utility,
+                    document_side: None,
+                    label: Some("Bill \"\u{e9}\"".to_owned()),
+                },
+                DocumentSpec {
+                    id: Some("doc_Fixed01".to_owned()),
+                    kind: DocumentType::License,
+                    document_side: Some(DocumentSide::Back),
+                    label: None,
+                },
+            ],
+            ..Template::new(
+                "csta-Scenario01",
+                "r\u{e9}f \"1\"",
+                unordered,
+                &[KycStatus::Approved],
+            )
+        });
+        all
     }
 
     #[test]
-    fn the_hand_written_envelope_is_byte_identical_to_serde() {
+    fn the_hand_written_envelope_is_byte_identical_to_the_generated_types() {
+        let request_id = "0123456789abcdef0123456789abcdef";
         let mut n = 0;
-        for template in builtin::templates() {
-            let template = Arc::new(template);
-            let mut record =
-                KycRecord::new(template, "csta_q\"x".into(), "r\u{e9}f".into(), 1, || {
+        for template in templates() {
+            template.check().expect("a usable template");
+            let id = template.customer_id.clone();
+            let mut record = KycRecord::new(
+                Arc::new(template),
+                id.clone(),
+                "r\u{e9}f\"".into(),
+                1,
+                || {
                     n += 1;
                     format!("doc-{n}")
-                });
-            assert_eq!(kyc_envelope(&record, "abc"), by_serde(&record, "abc"));
-            for slot in &mut record.slots {
-                slot.extension = Some("png".into());
+                },
+            );
+            // Nothing uploaded, then each slot in turn (a half-done list shows both forms).
+            check(&record, request_id, &format!("{id}, nothing uploaded"));
+            for i in 0..record.slots.len() {
+                record.slots[i].extension = Some(["png", "pdf", "j\"pg"][i % 3].into());
+                check(&record, request_id, &format!("{id}, {} uploaded", i + 1));
             }
-            record.attributes_wanted =
-                vec![AttributeCode::CardAttributes, AttributeCode::CardAttributes];
-            assert_eq!(kyc_envelope(&record, "abc"), by_serde(&record, "abc"));
-            let parsed: Value =
-                serde_json::from_slice(&kyc_envelope(&record, "abc")).expect("JSON");
-            assert!(parsed["data"]["customer"]["customer"].is_object());
+            // Every status, with no attribute group wanted and with some.
+            for wanted in [vec![], vec![AttributeCode::CardAttributes; 2]] {
+                record.attributes_wanted = wanted;
+                for status in KycStatus::ALL {
+                    record.status = *status;
+                    check(&record, request_id, &format!("{id}, {status:?}"));
+                }
+            }
         }
     }
 }

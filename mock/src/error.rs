@@ -3,7 +3,14 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 use kyc_spec::ajv::AjvError;
-use serde::Serialize;
+use kyc_spec::generated::{
+    self, CustomerNotFound, CustomerNotFoundCode, CustomerNotFoundContext, DocumentNotFound,
+    DocumentNotFoundCode, DocumentNotFoundContext, ErrorBody, InvalidBody, InvalidBodyCode,
+    NotFound, NotFoundCode, PayloadTooLarge, PayloadTooLargeCode, ReasonContext, RequestId,
+    RequestValidateError, RequestValidateErrorCode, RequestValidateErrorContext, Unauthorized,
+    UnauthorizedCode, UnsupportedMediaType, UnsupportedMediaTypeCode,
+};
+use serde_json::Map;
 
 use super::envelope::json_response;
 
@@ -37,46 +44,6 @@ pub(crate) enum ApiError {
     WrongMethod(String),
 }
 
-#[derive(Serialize)]
-struct Unauthorized {
-    code: &'static str,
-    message: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Validation<'a> {
-    request_id: &'a str,
-    code: &'static str,
-    context: &'a [AjvError],
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct WithContext<'a, C: Serialize> {
-    request_id: &'a str,
-    code: &'static str,
-    context: C,
-    message: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CustomerContext<'a> {
-    customer_id: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DocumentContext<'a> {
-    document_id: &'a str,
-}
-
-#[derive(Serialize)]
-struct ReasonContext<'a> {
-    reason: &'a str,
-}
-
 impl ApiError {
     /// The HTTP status.
     pub(crate) fn status(&self) -> StatusCode {
@@ -93,62 +60,165 @@ impl ApiError {
         }
     }
 
-    /// The `code` of the body.
+    /// The `code` of the body, as the generated types spell it.
     pub(crate) fn code(&self) -> &'static str {
         match self {
-            ApiError::Unauthorized => "unauthorized",
-            ApiError::Validation(_) => "requestValidateError",
-            ApiError::CustomerNotFound(_) => "customerNotFound",
-            ApiError::DocumentNotFound(_) => "documentNotFound",
-            ApiError::InvalidBody(_) => "invalidBody",
-            ApiError::PayloadTooLarge(_) => "payloadTooLarge",
-            ApiError::UnsupportedMediaType(_) => "unsupportedMediaType",
-            ApiError::NoRoute(_) | ApiError::WrongMethod(_) => "notFound",
+            ApiError::Unauthorized => UnauthorizedCode::VALUE,
+            ApiError::Validation(_) => RequestValidateErrorCode::VALUE,
+            ApiError::CustomerNotFound(_) => CustomerNotFoundCode::VALUE,
+            ApiError::DocumentNotFound(_) => DocumentNotFoundCode::VALUE,
+            ApiError::InvalidBody(_) => InvalidBodyCode::VALUE,
+            ApiError::PayloadTooLarge(_) => PayloadTooLargeCode::VALUE,
+            ApiError::UnsupportedMediaType(_) => UnsupportedMediaTypeCode::VALUE,
+            ApiError::NoRoute(_) | ApiError::WrongMethod(_) => NotFoundCode::VALUE,
         }
     }
 
-    /// The response, with `request_id` where connectFi's bodies carry one.
-    pub(crate) fn into_response(self, request_id: &str) -> Response {
-        let status = self.status();
-        let code = self.code();
-        let reason = |reason: &str, message: &str| {
-            serde_json::to_vec(&WithContext {
-                request_id,
-                code,
-                context: ReasonContext { reason },
-                message,
-            })
+    /// The body, as the contract's generated type, with `request_id` where connectFi's
+    /// bodies carry one.
+    pub(crate) fn body(&self, request_id: &str) -> ErrorBody {
+        let request_id = || {
+            RequestId::new(request_id)
+                .expect("the mock's request ids are 32 lower-case hex digits, the schema's pattern")
         };
-        let body = match &self {
-            ApiError::Unauthorized => serde_json::to_vec(&Unauthorized {
-                code,
-                message: AUTHENTICATION_ERROR,
+        let reason = |reason: &str| ReasonContext {
+            reason: reason.to_owned(),
+            additional_properties: Map::new(),
+        };
+        match self {
+            ApiError::Unauthorized => ErrorBody::Unauthorized(Unauthorized {
+                request_id: None,
+                code: UnauthorizedCode,
+                message: AUTHENTICATION_ERROR.to_owned(),
+                additional_properties: Map::new(),
             }),
-            ApiError::Validation(errors) => serde_json::to_vec(&Validation {
-                request_id,
-                code,
-                context: errors,
-            }),
-            ApiError::CustomerNotFound(id) => serde_json::to_vec(&WithContext {
-                request_id,
-                code,
-                context: CustomerContext { customer_id: id },
-                message: CUSTOMER_NOT_FOUND,
-            }),
-            ApiError::DocumentNotFound(id) => serde_json::to_vec(&WithContext {
-                request_id,
-                code,
-                context: DocumentContext { document_id: id },
-                message: DOCUMENT_NOT_FOUND,
-            }),
-            ApiError::InvalidBody(why) => reason(why, "The request body could not be read."),
-            ApiError::PayloadTooLarge(why) => reason(why, "The request body is too large."),
-            ApiError::UnsupportedMediaType(why) => {
-                reason(why, "The request body has an unsupported content type.")
+            ApiError::Validation(errors) => {
+                let context = errors.iter().map(wire_ajv_error).collect();
+                ErrorBody::RequestValidateError(RequestValidateError {
+                    request_id: request_id(),
+                    code: RequestValidateErrorCode,
+                    context: RequestValidateErrorContext::new(context)
+                        .expect("a refusing validator names at least one error"),
+                    additional_properties: Map::new(),
+                })
             }
-            ApiError::NoRoute(why) | ApiError::WrongMethod(why) => reason(why, "Not found."),
-        };
-        // These structs hold only strings and Ajv's maps of JSON values: serializing cannot fail.
-        json_response(status, body.expect("error bodies serialize"))
+            ApiError::CustomerNotFound(id) => ErrorBody::CustomerNotFound(CustomerNotFound {
+                request_id: request_id(),
+                code: CustomerNotFoundCode,
+                context: CustomerNotFoundContext {
+                    customer_id: id.clone(),
+                    additional_properties: Map::new(),
+                },
+                message: CUSTOMER_NOT_FOUND.to_owned(),
+                additional_properties: Map::new(),
+            }),
+            ApiError::DocumentNotFound(id) => ErrorBody::DocumentNotFound(DocumentNotFound {
+                request_id: request_id(),
+                code: DocumentNotFoundCode,
+                context: DocumentNotFoundContext {
+                    document_id: id.clone(),
+                    additional_properties: Map::new(),
+                },
+                message: DOCUMENT_NOT_FOUND.to_owned(),
+                additional_properties: Map::new(),
+            }),
+            ApiError::InvalidBody(why) => ErrorBody::InvalidBody(InvalidBody {
+                request_id: request_id(),
+                code: InvalidBodyCode,
+                context: reason(why),
+                message: "The request body could not be read.".to_owned(),
+                additional_properties: Map::new(),
+            }),
+            ApiError::PayloadTooLarge(why) => ErrorBody::PayloadTooLarge(PayloadTooLarge {
+                request_id: request_id(),
+                code: PayloadTooLargeCode,
+                context: reason(why),
+                message: "The request body is too large.".to_owned(),
+                additional_properties: Map::new(),
+            }),
+            ApiError::UnsupportedMediaType(why) => {
+                ErrorBody::UnsupportedMediaType(UnsupportedMediaType {
+                    request_id: request_id(),
+                    code: UnsupportedMediaTypeCode,
+                    context: reason(why),
+                    message: "The request body has an unsupported content type.".to_owned(),
+                    additional_properties: Map::new(),
+                })
+            }
+            ApiError::NoRoute(why) | ApiError::WrongMethod(why) => ErrorBody::NotFound(NotFound {
+                request_id: request_id(),
+                code: NotFoundCode,
+                context: reason(why),
+                message: "Not found.".to_owned(),
+                additional_properties: Map::new(),
+            }),
+        }
+    }
+
+    /// The response: the status and the serialized [`ApiError::body`].
+    pub(crate) fn into_response(self, request_id: &str) -> Response {
+        // Generated error types hold strings and maps of JSON values: serializing cannot fail.
+        let body = serde_json::to_vec(&self.body(request_id)).expect("error bodies serialize");
+        json_response(self.status(), body)
+    }
+}
+
+/// One validator error as the contract's type (the validator shares its fixed parts between
+/// errors; the wire type owns them).
+fn wire_ajv_error(e: &AjvError) -> generated::AjvError {
+    generated::AjvError {
+        instance_path: e.instance_path.clone(),
+        schema_path: e.schema_path.to_string(),
+        keyword: e.keyword.to_owned(),
+        params: Map::clone(&e.params),
+        message: e.message.to_string(),
+        property_name: e.property_name.clone(),
+        additional_properties: Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    /// Every kind of error: its status, and a body that reads back as the generated type of
+    /// its `code` and serializes again to the same bytes (no member the type does not name).
+    #[test]
+    fn every_error_body_is_its_generated_type() {
+        let request_id = "0123456789abcdef0123456789abcdef";
+        let validation = ApiError::Validation(
+            kyc_spec::ajv::Validator::embedded(kyc_spec::Document::Request)
+                .validate(&serde_json::json!({}), kyc_spec::ajv::Mode::FirstError)
+                .expect_err("customerId is required"),
+        );
+        let cases = [
+            (ApiError::Unauthorized, 401),
+            (validation, 400),
+            (ApiError::CustomerNotFound("csta_Nobody".into()), 400),
+            (ApiError::DocumentNotFound("doc_\"x\"".into()), 400),
+            (ApiError::InvalidBody("empty".into()), 400),
+            (ApiError::PayloadTooLarge("big".into()), 413),
+            (ApiError::UnsupportedMediaType("text/plain".into()), 415),
+            (ApiError::NoRoute("no endpoint GET /x".into()), 404),
+            (ApiError::WrongMethod("GET".into()), 405),
+        ];
+        for (error, status) in cases {
+            let bytes = serde_json::to_vec(&error.body(request_id)).expect("serializes");
+            let read: ErrorBody = serde_json::from_slice(&bytes).expect("reads back");
+            assert_eq!(read.tag(), error.code(), "{error:?}");
+            assert!(!matches!(read, ErrorBody::Unknown(_)), "{error:?}");
+            assert_eq!(
+                serde_json::to_vec(&read).expect("serializes"),
+                bytes,
+                "{error:?}"
+            );
+            assert_eq!(error.status().as_u16(), status, "{error:?}");
+            // connectFi's 401 carries no requestId; every other body does.
+            let value: Value = serde_json::from_slice(&bytes).expect("JSON");
+            let expected = (status != 401).then_some(request_id);
+            assert_eq!(value["requestId"].as_str(), expected, "{error:?}");
+        }
     }
 }

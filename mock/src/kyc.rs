@@ -7,108 +7,145 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use kyc_spec::generated as wire;
+use kyc_spec::generated::KycAddAttributesRequestAdditionalAttributes as AdditionalAttributes;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::clock::Millis;
 
-/// Where a customer's KYC process stands (the values `kyc.status` and `kycStatus` take).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum KycStatus {
-    /// Documents or attributes are still wanted from the client.
-    WaitingData,
-    /// The check runs; nothing more is wanted.
-    Pending,
-    /// A person reviews the customer.
-    Review,
-    /// Passed.
-    Approved,
-    /// Failed.
-    Declined,
+/// The mock's closed view of a generated wire enum: the states its machine models, each one a
+/// value the contract lists. Spellings live only in `kyc_spec::generated`; the mock maps
+/// variants, so a renamed wire value cannot drift between the contract and the mock.
+macro_rules! closed_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident => $wire:ident ($wire_path:literal), $what:literal {
+            $($(#[$vmeta:meta])* $variant:ident,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = $wire_path, into = $wire_path)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in the contract's order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The generated wire value (a constant: the reference lives forever).
+            pub fn wire(self) -> &'static wire::$wire {
+                match self {
+                    $($name::$variant => &wire::$wire::$variant,)+
+                }
+            }
+
+            /// The wire spelling, from the generated type.
+            pub fn as_str(self) -> &'static str {
+                self.wire().as_str()
+            }
+        }
+
+        impl From<$name> for wire::$wire {
+            fn from(value: $name) -> wire::$wire {
+                value.wire().clone()
+            }
+        }
+
+        impl TryFrom<wire::$wire> for $name {
+            type Error = Unmodelled;
+
+            fn try_from(value: wire::$wire) -> Result<$name, Unmodelled> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|known| *known.wire() == value)
+                    .ok_or_else(|| Unmodelled {
+                        what: $what,
+                        value: value.as_str().to_owned(),
+                        expected: $name::ALL.iter().map(|v| v.as_str()).collect(),
+                    })
+            }
+        }
+    };
+}
+
+/// A wire value (from a scenarios file) that the mock's state machine does not model, e.g. a
+/// KYC status the contract does not list.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{value}`, expected one of {}", quoted(.expected))]
+pub struct Unmodelled {
+    /// What kind of value, e.g. `KYC status`.
+    pub what: &'static str,
+    /// The value as written.
+    pub value: String,
+    /// The values the mock models.
+    pub expected: Vec<&'static str>,
+}
+
+/// `` `A`, `B` ``, the way serde lists the variants it expected.
+fn quoted(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    quoted.join(", ")
+}
+
+closed_enum! {
+    /// Where a customer's KYC process stands (the values `kyc.status` and `kycStatus` take).
+    pub enum KycStatus => KycStatus ("kyc_spec::generated::KycStatus"), "KYC status" {
+        /// Documents or attributes are still wanted from the client.
+        WaitingData,
+        /// The check runs; nothing more is wanted.
+        Pending,
+        /// A person reviews the customer.
+        Review,
+        /// Passed.
+        Approved,
+        /// Failed.
+        Declined,
+    }
 }
 
 impl KycStatus {
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KycStatus::WaitingData => "WAITING_DATA",
-            KycStatus::Pending => "PENDING",
-            KycStatus::Review => "REVIEW",
-            KycStatus::Approved => "APPROVED",
-            KycStatus::Declined => "DECLINED",
-        }
-    }
-
     /// Whether the process is over: uploads and attributes no longer change anything.
     pub fn is_final(self) -> bool {
         matches!(self, KycStatus::Approved | KycStatus::Declined)
     }
 }
 
-/// Kind of document a slot expects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum DocumentType {
-    /// Passport front page.
-    Passport,
-    /// Driver's licence; one slot per side.
-    License,
-    /// Tenancy contract (PDF).
-    Contract,
-    /// Utility bill.
-    Utility,
-    /// Government identity card.
-    IdCard,
-}
-
-impl DocumentType {
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentType::Passport => "PASSPORT",
-            DocumentType::License => "LICENSE",
-            DocumentType::Contract => "CONTRACT",
-            DocumentType::Utility => "UTILITY",
-            DocumentType::IdCard => "ID_CARD",
-        }
+closed_enum! {
+    /// Kind of document a slot expects.
+    pub enum DocumentType => DocumentType ("kyc_spec::generated::DocumentType"), "document type" {
+        /// Passport front page.
+        Passport,
+        /// Driver's licence; one slot per side.
+        License,
+        /// Tenancy contract (PDF).
+        Contract,
+        /// Utility bill.
+        Utility,
+        /// Government identity card.
+        IdCard,
     }
 }
 
-/// Face of a two-sided document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum DocumentSide {
-    /// Front.
-    Front,
-    /// Back.
-    Back,
-}
-
-impl DocumentSide {
-    /// The wire spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentSide::Front => "FRONT",
-            DocumentSide::Back => "BACK",
-        }
+closed_enum! {
+    /// Face of a two-sided document.
+    pub enum DocumentSide => DocumentSide ("kyc_spec::generated::DocumentSide"), "document side" {
+        /// Front.
+        Front,
+        /// Back.
+        Back,
     }
 }
 
-/// A group of extra attributes the process asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum AttributeCode {
-    /// The card to open with the KYC (`additionalAttributes.cardAttributes`).
-    #[serde(rename = "cardAttributes")]
-    CardAttributes,
-}
-
-impl AttributeCode {
-    /// The wire spelling, also the key under `additionalAttributes`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttributeCode::CardAttributes => "cardAttributes",
-        }
+closed_enum! {
+    /// A group of extra attributes the process asks for; its spelling is also the key under
+    /// `additionalAttributes`.
+    pub enum AttributeCode => AttributeCode ("kyc_spec::generated::AttributeCode"), "attribute code" {
+        /// The card to open with the KYC (`additionalAttributes.cardAttributes`).
+        CardAttributes,
     }
 }
 
@@ -178,8 +215,9 @@ pub struct Template {
     pub(crate) customer_json: JsonCache,
 }
 
-/// A lazily filled copy of serialized JSON. It is derived data, so it takes no part in
-/// equality, and a clone starts empty.
+/// `customer` as the generated `Person` serializes it, filled by [`Template::check`]. It is
+/// derived data, so it takes no part in equality, and a clone starts empty: the fields are
+/// public, so a clone may have been given another `customer` before it is checked again.
 #[derive(Default)]
 pub(crate) struct JsonCache(std::sync::OnceLock<String>);
 
@@ -234,15 +272,24 @@ impl Template {
         }
     }
 
-    /// `customer` as compact JSON, serialized on first use.
-    pub fn customer_json(&self) -> &str {
-        self.customer_json.0.get_or_init(|| {
-            // A map of JSON values always serializes.
-            serde_json::to_string(&self.customer).expect("a JSON map serializes")
-        })
+    /// `customer` decoded into the contract's type: what every answer about this customer
+    /// carries as `data.customer.customer`.
+    pub(crate) fn person(&self) -> Result<wire::Person, serde_json::Error> {
+        serde_json::from_value(Value::Object(self.customer.clone()))
     }
 
-    /// Checks what serde cannot: a usable outcome path and ids the schema accepts.
+    /// `customer` as compact JSON, in the generated `Person`'s key order (members it does not
+    /// name follow, in the order given).
+    pub(crate) fn customer_json(&self) -> &str {
+        // MockState::new checks every template it keeps, and check fills this.
+        self.customer_json
+            .0
+            .get()
+            .expect("the template was checked before use")
+    }
+
+    /// Checks what serde cannot: a usable outcome path, ids the schema accepts and a customer
+    /// object the response schema's `Person` describes.
     pub fn check(&self) -> Result<(), String> {
         if !is_id(&self.customer_id) {
             return Err(format!(
@@ -291,6 +338,13 @@ impl Template {
                 "dtsCreatedAt {at:?} is not an ISO 8601 UTC timestamp"
             ));
         }
+        let person = self
+            .person()
+            .map_err(|e| format!("customer is not a person the contract describes: {e}"))?;
+        // A Person holds only strings, booleans and JSON maps: serializing cannot fail.
+        let json = serde_json::to_string(&person).expect("a Person serializes");
+        // A second check of the same template computes the same JSON; the first one stays.
+        let _ = self.customer_json.0.set(json);
         Ok(())
     }
 }
@@ -383,8 +437,9 @@ pub(crate) struct KycRecord {
     entered_at: Millis,
     /// Where status changes are POSTed (already passed the allowlist).
     pub webhook_url: Option<url::Url>,
-    /// Attributes received, kept as sent.
-    pub attributes: Map<String, Value>,
+    /// Attributes received: the latest of each group. Boxed, and only once some arrive: the
+    /// generated type is large, and a load test holds 100,000 records.
+    pub attributes: Option<Box<AdditionalAttributes>>,
 }
 
 impl KycRecord {
@@ -423,12 +478,35 @@ impl KycRecord {
             step: 0,
             entered_at: now,
             webhook_url: None,
-            attributes: Map::new(),
+            attributes: None,
         };
         if record.data_complete() {
             record.status = record.template.after_data[0];
         }
         record
+    }
+
+    /// Keeps the groups an add-attributes request carries (a group sent again replaces the
+    /// earlier one) and stops asking for them.
+    pub(crate) fn receive(&mut self, sent: AdditionalAttributes) {
+        // The groups the contract names are fields of the generated type; each maps to the
+        // code `kyc.attributeCodes` asks for it by. Groups it does not name ask for nothing.
+        let AdditionalAttributes {
+            card_attributes,
+            additional_properties,
+        } = sent;
+        let kept = self.attributes.get_or_insert_with(|| {
+            Box::new(AdditionalAttributes {
+                card_attributes: None,
+                additional_properties: Map::new(),
+            })
+        });
+        if let Some(card) = card_attributes {
+            kept.card_attributes = Some(card);
+            self.attributes_wanted
+                .retain(|code| *code != AttributeCode::CardAttributes);
+        }
+        kept.additional_properties.extend(additional_properties);
     }
 
     /// Whether every document and attribute group is in.
@@ -475,6 +553,13 @@ impl KycRecord {
 mod tests {
     use super::*;
 
+    fn person() -> Map<String, Value> {
+        let Value::Object(map) = serde_json::json!({"firstName": "A", "lastName": "B"}) else {
+            unreachable!("an object literal")
+        };
+        map
+    }
+
     fn template(docs: usize, after: &[KycStatus]) -> Arc<Template> {
         Arc::new(Template {
             documents: (0..docs)
@@ -485,7 +570,7 @@ mod tests {
                     label: None,
                 })
                 .collect(),
-            ..Template::new("csta_x", "r1", Map::new(), after)
+            ..Template::new("csta_x", "r1", person(), after)
         })
     }
 
@@ -516,6 +601,44 @@ mod tests {
         assert!(!r.step_if_due(u64::MAX, &delays));
     }
 
+    /// The closed enums model exactly the values the contract lists: each generated value maps
+    /// to one of the mock's and back, and nothing else is accepted.
+    #[test]
+    fn the_closed_enums_cover_the_contracts_values_exactly() {
+        #[track_caller]
+        fn check<M, W>(known: &[W], all: &[M])
+        where
+            M: Copy + std::fmt::Debug + PartialEq + TryFrom<W, Error = Unmodelled>,
+            W: Clone + std::fmt::Debug + PartialEq + From<M> + std::str::FromStr,
+            <W as std::str::FromStr>::Err: std::fmt::Debug,
+        {
+            assert_eq!(known.len(), all.len(), "{known:?} against {all:?}");
+            for wire in known {
+                let mine = M::try_from(wire.clone()).expect("a listed value is modelled");
+                assert_eq!(W::from(mine), *wire);
+            }
+            let unlisted: W = "NOT_A_VALUE".parse().expect("forward-compatible");
+            let refused = M::try_from(unlisted).expect_err("an unlisted value is refused");
+            assert_eq!(refused.value, "NOT_A_VALUE");
+        }
+        check(wire::KycStatus::KNOWN, KycStatus::ALL);
+        check(wire::DocumentType::KNOWN, DocumentType::ALL);
+        check(wire::DocumentSide::KNOWN, DocumentSide::ALL);
+        check(wire::AttributeCode::KNOWN, AttributeCode::ALL);
+        // Scenario files name them in the wire spelling, and refuse others the way serde
+        // refuses an unknown variant.
+        let parsed: Vec<KycStatus> =
+            serde_json::from_str(r#"["WAITING_DATA","DECLINED"]"#).expect("known statuses");
+        assert_eq!(parsed, [KycStatus::WaitingData, KycStatus::Declined]);
+        let err = serde_json::from_str::<KycStatus>(r#""DONE""#).expect_err("unknown");
+        assert!(
+            err.to_string().starts_with(
+                "unknown KYC status `DONE`, expected one of `WAITING_DATA`, `PENDING`"
+            ),
+            "{err}"
+        );
+    }
+
     #[test]
     fn templates_with_unusable_paths_are_refused() {
         use KycStatus::*;
@@ -523,5 +646,12 @@ mod tests {
         assert!(template(0, &[]).check().is_err());
         assert!(template(0, &[WaitingData]).check().is_err());
         assert!(template(0, &[Approved, Pending]).check().is_err());
+        // The customer object must be a Person the response schema describes.
+        let nameless = Template {
+            customer: Map::new(),
+            ..Template::clone(&template(0, &[Approved]))
+        };
+        let err = nameless.check().expect_err("no firstName");
+        assert!(err.contains("customer is not a person"), "{err}");
     }
 }

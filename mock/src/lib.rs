@@ -53,6 +53,7 @@ pub use envelope::JSON_CONTENT_TYPE;
 pub use error::{AUTHENTICATION_ERROR, CUSTOMER_NOT_FOUND, DOCUMENT_NOT_FOUND};
 pub use kyc::{
     AttributeCode, Delays, DocumentSide, DocumentSpec, DocumentType, KycStatus, Template,
+    Unmodelled,
 };
 pub use routes::app;
 pub use server::{MockError, RunningMock, serve, spawn};

@@ -9,9 +9,11 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use axum::http::HeaderMap;
-use kyc_spec::Document;
+use kyc_spec::Contract;
 use kyc_spec::ajv::{Mode, Validator};
-use serde_json::{Map, Value};
+use kyc_spec::generated::KycAddAttributesRequestAdditionalAttributes as AdditionalAttributes;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::builtin;
 use super::clock::{Clock, Millis};
@@ -19,7 +21,7 @@ use super::config::{Generate, MockConfig};
 use super::envelope::kyc_envelope;
 use super::error::ApiError;
 use super::ids::IdGenerator;
-use super::kyc::{AttributeCode, KycRecord, Template};
+use super::kyc::{KycRecord, Template};
 use super::webhook::Webhooks;
 
 /// Header carrying the session token.
@@ -49,22 +51,33 @@ struct Inner {
     webhooks: Webhooks,
 }
 
+/// The request validator of every contract operation that takes a JSON body, by operation
+/// id: which document describes which request is the contract's fact, looked up once here.
 #[derive(Debug)]
 struct Validators {
-    init: &'static Validator,
-    add_attributes: &'static Validator,
-    auth: &'static Validator,
+    by_operation: Vec<(&'static str, &'static Validator)>,
 }
 
-/// Which request schema a body is checked against.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum RequestSchema {
-    /// `POST /customer/kyc/init`.
-    Init,
-    /// `POST /customer/kyc/add-attributes`.
-    AddAttributes,
-    /// `POST /auth/get-token`.
-    Auth,
+impl Validators {
+    fn from_contract() -> Validators {
+        let by_operation = Contract::embedded()
+            .operations()
+            .iter()
+            .filter_map(|op| {
+                let doc = op.request.as_ref()?.document?;
+                // Compiled once per process; kyc-spec's tests compile every embedded schema.
+                Some((op.id.as_str(), Validator::embedded(doc)))
+            })
+            .collect();
+        Validators { by_operation }
+    }
+
+    fn of(&self, operation: &str) -> Option<&'static Validator> {
+        self.by_operation
+            .iter()
+            .find(|(id, _)| *id == operation)
+            .map(|(_, v)| *v)
+    }
 }
 
 /// What an init does to the stored webhook destination.
@@ -84,20 +97,30 @@ type Outgoing = (url::Url, Vec<u8>);
 impl MockState {
     /// A fresh mock: no KYC started, no token handed out.
     pub fn new(config: MockConfig) -> MockState {
-        let mut templates = HashMap::new();
-        if config.scenarios.builtins {
-            for t in builtin::templates() {
-                templates.insert(t.customer_id.clone(), Arc::new(t));
-            }
-        }
-        for t in &config.scenarios.customers {
-            // spawn() and scenario files refuse these up front; a hand-built state skips them
-            // rather than panic on a customer without an outcome.
-            if let Err(reason) = t.check() {
+        // Every template kept is checked here, which also prepares its answer's customer JSON.
+        // spawn() and scenario files refuse bad customers up front; a hand-built state skips
+        // them rather than panic on a customer without an outcome.
+        let checked = |t: Template| match t.check() {
+            Ok(()) => Some(Arc::new(t)),
+            Err(reason) => {
                 tracing::error!(customer_id = %t.customer_id, %reason, "scenario customer ignored");
-                continue;
+                None
             }
-            templates.insert(t.customer_id.clone(), Arc::new(t.clone()));
+        };
+        let mut templates = HashMap::new();
+        let builtins = if config.scenarios.builtins {
+            builtin::templates()
+        } else {
+            vec![]
+        };
+        for t in builtins
+            .into_iter()
+            .chain(config.scenarios.customers.clone())
+        {
+            let id = t.customer_id.clone();
+            if let Some(t) = checked(t) {
+                templates.insert(id, t);
+            }
         }
         let generators = config
             .scenarios
@@ -109,7 +132,7 @@ impl MockState {
                 for doc in &mut like.documents {
                     doc.id = None;
                 }
-                Some((g.clone(), Arc::new(like)))
+                Some((g.clone(), checked(like)?))
             })
             .collect();
         let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
@@ -123,12 +146,7 @@ impl MockState {
                 shards,
                 schedule: Mutex::new(BTreeSet::new()),
                 tokens: RwLock::new(HashMap::new()),
-                validators: Validators {
-                    // Compiled once per process; kyc-spec's tests compile every embedded schema.
-                    init: Validator::embedded(Document::Request),
-                    add_attributes: Validator::embedded(Document::AddAttributesRequest),
-                    auth: Validator::embedded(Document::AuthTokenRequest),
-                },
+                validators: Validators::from_contract(),
                 webhooks: Webhooks::default(),
             }),
         }
@@ -173,17 +191,28 @@ impl MockState {
         }
     }
 
-    /// Checks a body against a request schema, Ajv-style (first error only, like connectFi).
-    pub(crate) fn validate(&self, schema: RequestSchema, body: &Value) -> Result<(), ApiError> {
-        let v = &self.inner.validators;
-        let validator = match schema {
-            RequestSchema::Init => v.init,
-            RequestSchema::AddAttributes => v.add_attributes,
-            RequestSchema::Auth => v.auth,
-        };
+    /// Checks a body against a request schema, Ajv-style (first error only, like connectFi),
+    /// then decodes it into the schema's generated type.
+    pub(crate) fn decode<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        body: Value,
+    ) -> Result<T, ApiError> {
+        // Only a handler bound to an operation without a JSON body could miss here: the
+        // routes test fails on that, and the client gets a readable 400 rather than a panic.
+        let validator = self.inner.validators.of(operation).ok_or_else(|| {
+            ApiError::InvalidBody(format!("operation {operation} takes no JSON body"))
+        })?;
         validator
-            .validate(body, Mode::FirstError)
-            .map_err(ApiError::Validation)
+            .validate(&body, Mode::FirstError)
+            .map_err(ApiError::Validation)?;
+        // Both come from the same schema, so a valid body always decodes. Should they ever
+        // disagree, the client gets a readable 400 naming the gap rather than a panic.
+        serde_json::from_value(body).map_err(|e| {
+            ApiError::InvalidBody(format!(
+                "the body passed the schema but not its generated type: {e}"
+            ))
+        })
     }
 
     /// Logs in: a new token and its expiry, or 401.
@@ -278,16 +307,15 @@ impl MockState {
     pub(crate) fn add_attributes(
         &self,
         customer_id: &str,
-        attributes: Map<String, Value>,
+        attributes: Option<AdditionalAttributes>,
     ) -> Result<Vec<u8>, ApiError> {
         self.with_customer(customer_id, |record, now| {
             if record.status.is_final() {
                 return Ok(());
             }
-            record
-                .attributes_wanted
-                .retain(|code: &AttributeCode| !attributes.contains_key(code.as_str()));
-            record.attributes.extend(attributes);
+            if let Some(attributes) = attributes {
+                record.receive(attributes);
+            }
             record.on_input(now);
             Ok(())
         })

@@ -5,6 +5,7 @@
 mod mock {
     pub mod cases;
     pub mod harness;
+    pub mod linger;
     pub mod routes;
     pub mod seed;
     pub mod socket;
