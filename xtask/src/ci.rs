@@ -10,7 +10,7 @@ use anyhow::Context;
 
 use crate::conformance;
 use crate::report;
-use crate::workspace::root;
+use crate::workspace::{self, root};
 
 /// Arguments of `cargo xtask ci`.
 #[derive(Debug, clap::Args)]
@@ -102,13 +102,12 @@ const STEPS: &[Step] = &[
 ];
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut failed = Vec::new();
     for step in STEPS {
         let ok = match step.program {
             Program::Cargo => {
                 report::step(&format!("{}: cargo {}", step.name, step.args.join(" ")));
-                Command::new(&cargo)
+                workspace::cargo()
                     .args(step.args)
                     .envs(step.env.iter().copied())
                     .current_dir(root())
@@ -192,8 +191,7 @@ fn artifact_files(args: &[&str]) -> anyhow::Result<std::collections::HashSet<Str
 
 /// `(package id, first target kind, output files)` of every artifact `cargo <args>` reports.
 fn artifacts(args: &[&str]) -> anyhow::Result<Vec<(String, String, Vec<String>)>> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
+    let out = workspace::cargo()
         .args(args)
         .args(["--quiet", "--message-format=json-render-diagnostics"])
         .current_dir(root())

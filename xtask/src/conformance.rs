@@ -9,7 +9,8 @@
 //! built for the target, …) only when test targets are part of it. A `-p kyc-conformance`
 //! build therefore hashed most of the dependency graph differently and recompiled it for
 //! minutes after the tests had built it. With the tests' selection the binary is the very
-//! one the tests ran, and after `cargo test --workspace` nothing is compiled again.
+//! one the tests ran, and after `cargo test --workspace` nothing is compiled again (the nested
+//! cargo also runs with the shell's environment: see [`workspace::cargo`]).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -68,7 +69,7 @@ fn has_flag(args: &[String], flag: &str) -> bool {
 /// `<target dir>/conformance`, relative to `root` when the target directory is inside it
 /// (so the runner prints `target/conformance/report.json`).
 fn report_dir(root: &Path) -> anyhow::Result<PathBuf> {
-    let out = Command::new(cargo())
+    let out = workspace::cargo()
         .current_dir(root)
         .args(["metadata", "--no-deps", "--format-version", "1"])
         .stderr(Stdio::inherit())
@@ -90,7 +91,7 @@ fn report_dir(root: &Path) -> anyhow::Result<PathBuf> {
 /// Builds (or finds fresh) the `kyc-conformance` binary exactly as `cargo test --workspace`
 /// does, and returns its path.
 pub fn runner_binary(root: &Path) -> anyhow::Result<PathBuf> {
-    let out = Command::new(cargo())
+    let out = workspace::cargo()
         .current_dir(root)
         .args([
             "test",
@@ -126,10 +127,6 @@ fn executable(messages: &str, name: &str) -> Option<PathBuf> {
                 .is_some_and(|kinds| kinds.iter().any(|k| k == "bin"))
         })
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-}
-
-fn cargo() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
 #[cfg(test)]
