@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use anyhow::Context;
 
@@ -27,8 +27,7 @@ pub struct SnapshotArgs {
 }
 
 pub fn mock_deps() -> anyhow::Result<ExitCode> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
+    let output = crate::workspace::cargo()
         .current_dir(root())
         .args([
             "tree", "-p", "kyc-mock", "-e", "normal", "--prefix", "none", "--locked",

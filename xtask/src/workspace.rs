@@ -12,6 +12,33 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// A `cargo` command (the one running us, else `cargo` on the PATH) run at the workspace root
+/// with the environment of the shell that started `cargo xtask`.
+///
+/// `cargo xtask` is `cargo run`, which gives xtask `CARGO_MANIFEST_DIR`, `CARGO_PKG_*` and
+/// the like. A nested cargo would hand them on to build scripts, and a build script that
+/// declares `rerun-if-env-changed` for one of them (ring's does, for `CARGO_MANIFEST_DIR`)
+/// is then dirty against what `cargo test --workspace` from the shell built: ring, rustls,
+/// reqwest and the runner were recompiled on every switch between the two.
+pub fn cargo() -> std::process::Command {
+    let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = std::process::Command::new(program);
+    command.current_dir(root());
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        let set_by_cargo_run = name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_MANIFEST_")
+            || matches!(
+                name,
+                "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE" | "OUT_DIR"
+            );
+        if set_by_cargo_run {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
 /// Whether a generated file is written or only compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {

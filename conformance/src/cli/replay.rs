@@ -69,9 +69,19 @@ pub const INTERRUPTED: u8 = 130;
 
 /// Runs `replay` and maps every failure to run to exit code 2.
 pub async fn run(args: ReplayArgs) -> ExitCode {
+    let written = [
+        ("JSON report", args.report_json.clone()),
+        ("JUnit report", args.junit.clone()),
+    ];
     match replay(args).await {
         Ok(report) => {
             output::result(&report.to_text(output::stdout_color()));
+            // Where the files went, after the summary (stderr: stdout stays the report).
+            for (what, path) in written {
+                if let Some(path) = path {
+                    output::diagnostic(&format!("{what}: {}", path.display()));
+                }
+            }
             if report.interrupted {
                 output::diagnostic(&format!(
                     "interrupted: the report holds the {} case(s) that finished",

@@ -205,8 +205,10 @@ impl Report {
         out
     }
 
-    /// The text report: one line per case that did not pass, its deviations with expected
-    /// (`-`) and actual (`+`) values, then the summary. `color` adds ANSI colors.
+    /// The text report, for people: one line per case (outcome, name, the kinds of its
+    /// deviations or why it errored), then each deviation of the cases that have any with
+    /// expected (`-`) and actual (`+`) values, then the summary. `color` adds ANSI colors
+    /// (the caller decides: only on a terminal).
     pub fn to_text(&self, color: bool) -> String {
         let paint = |code: &str, text: &str| {
             if color {
@@ -215,34 +217,39 @@ impl Report {
                 text.to_string()
             }
         };
+        let tag = |outcome: Outcome| match outcome {
+            Outcome::Passed => ("32", "PASS"),
+            Outcome::Failed => ("31;1", "FAIL"),
+            Outcome::Errored => ("33;1", "ERROR"),
+            Outcome::Flaky => ("33", "FLAKY"),
+        };
+        // The third column starts at the same place on every line.
+        let width = self
+            .cases
+            .iter()
+            .map(|c| tag(c.outcome).1.len() + 1 + c.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(72);
         let mut out = String::new();
         for case in &self.cases {
-            match case.outcome {
-                Outcome::Passed if case.deviations.is_empty() => continue,
-                Outcome::Passed => {
-                    let _ = writeln!(out, "{} {}", paint("32", "PASS"), case.name);
-                }
-                Outcome::Failed => {
-                    let _ = writeln!(out, "{} {}", paint("31;1", "FAIL"), case.name);
-                }
-                Outcome::Flaky => {
-                    let _ = writeln!(
-                        out,
-                        "{} {} (passed after a retry)",
-                        paint("33", "FLAKY"),
-                        case.name
-                    );
-                }
-                Outcome::Errored => {
-                    let _ = writeln!(
-                        out,
-                        "{} {}: {}",
-                        paint("33;1", "ERROR"),
-                        case.name,
-                        case.error.as_deref().unwrap_or("")
-                    );
-                }
+            let (code, label) = tag(case.outcome);
+            let detail = match case.outcome {
+                Outcome::Errored => case.error.clone().unwrap_or_default(),
+                Outcome::Flaky if case.deviations.is_empty() => "passed after a retry".into(),
+                Outcome::Flaky => format!("passed after a retry; {}", kinds(&case.deviations)),
+                Outcome::Passed | Outcome::Failed => kinds(&case.deviations),
+            };
+            let head = label.len() + 1 + case.name.chars().count();
+            let _ = write!(out, "{} {}", paint(code, label), case.name);
+            if !detail.is_empty() {
+                let pad = width.saturating_sub(head) + 2;
+                let _ = write!(out, "{:pad$}{detail}", "");
             }
+            out.push('\n');
+        }
+        for case in self.cases.iter().filter(|c| !c.deviations.is_empty()) {
+            let _ = writeln!(out, "\n{}:", case.name);
             for d in &case.deviations {
                 let path = if d.path.is_empty() { "(root)" } else { &d.path };
                 let _ = writeln!(
@@ -275,6 +282,9 @@ impl Report {
         } else {
             paint("31;1", "FAILED")
         };
+        if !self.cases.is_empty() {
+            out.push('\n');
+        }
         let _ = writeln!(
             out,
             "replay {verdict}: {} total, {} passed, {} failed, {} errored",
@@ -285,6 +295,34 @@ impl Report {
         }
         out
     }
+}
+
+/// The kinds of `deviations`, each once in first-seen order, with a count when repeated and
+/// `(info)` when none of that kind fails the case: `value_mismatch ×2, header_mismatch (info)`.
+fn kinds(deviations: &[Deviation]) -> String {
+    let mut seen: Vec<(&str, usize, bool)> = Vec::new();
+    for d in deviations {
+        let kind = d.kind.as_str();
+        match seen.iter_mut().find(|(k, _, _)| *k == kind) {
+            Some((_, n, fails)) => {
+                *n += 1;
+                *fails |= d.severity.fails();
+            }
+            None => seen.push((kind, 1, d.severity.fails())),
+        }
+    }
+    seen.iter()
+        .map(|&(kind, n, fails)| {
+            let count = if n > 1 {
+                format!(" ×{n}")
+            } else {
+                String::new()
+            };
+            let info = if fails { "" } else { " (info)" };
+            format!("{kind}{count}{info}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn one_line(d: &Deviation) -> String {
