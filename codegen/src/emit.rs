@@ -14,6 +14,7 @@ use crate::ir::{
     TypeDef, Union, UnknownFields, ValueEnum, Variant,
 };
 use crate::naming;
+use crate::{Options, typed};
 
 /// Which helpers the module needs; each is emitted only when some type uses it.
 #[derive(Default)]
@@ -34,14 +35,15 @@ struct Needs {
     format_date: bool,
     format_time: bool,
     format_regex: bool,
+    typed: typed::Needs,
 }
 
 /// The items of the generated module (without the header).
-pub fn emit(module: &Module) -> TokenStream {
+pub fn emit(module: &Module, options: &Options) -> TokenStream {
     let mut needs = Needs::default();
     let mut items = TokenStream::new();
     for def in &module.types {
-        items.extend(emit_type(module, def, &mut needs));
+        items.extend(emit_type(module, def, options, &mut needs));
     }
     let mut out = TokenStream::new();
     if module.types.iter().any(|t| t.deprecated) {
@@ -61,6 +63,7 @@ pub fn emit(module: &Module) -> TokenStream {
     }
     out.extend(items);
     out.extend(helpers(&needs));
+    out.extend(typed::helpers(&needs.typed, options));
     out
 }
 
@@ -166,7 +169,7 @@ fn number(n: &serde_json::Number) -> TokenStream {
     quote!(#literal)
 }
 
-fn emit_type(module: &Module, def: &TypeDef, needs: &mut Needs) -> TokenStream {
+fn emit_type(module: &Module, def: &TypeDef, options: &Options, needs: &mut Needs) -> TokenStream {
     let doc = docs(&def.docs);
     let dep = deprecated(def.deprecated);
     let name = ident(&def.name);
@@ -183,7 +186,14 @@ fn emit_type(module: &Module, def: &TypeDef, needs: &mut Needs) -> TokenStream {
         Kind::Const(value) => emit_const(def, value),
         Kind::Newtype(n) => {
             needs.constraint_error = true;
-            emit_newtype(module, def, n, needs)
+            let typed = match (&n.inner, n.checks.format.as_deref()) {
+                (Ty::String, Some(format)) => {
+                    typed::accessors(&name, format, options, &mut needs.typed)
+                }
+                _ => TokenStream::new(),
+            };
+            let newtype = emit_newtype(module, def, n, needs);
+            quote!(#newtype #typed)
         }
         Kind::Tagged(t) => {
             needs.unknown_object = true;

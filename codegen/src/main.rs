@@ -1,5 +1,6 @@
-//! `kyc-codegen <SCHEMA.json>... --out FILE [--check]`: generates one Rust module from any set
-//! of JSON Schema documents, or checks that FILE is up to date.
+//! `kyc-codegen <SCHEMA.json>... --out FILE [--check] [--typed-access CRATES
+//! [--typed-access-features]]`: generates one Rust module from any set of JSON Schema documents,
+//! or checks that FILE is up to date.
 //!
 //! Exit codes: 0 written or fresh, 1 stale (with `--check`), 2 unsupported schema or I/O error.
 
@@ -24,6 +25,22 @@ struct Cli {
     /// Only compare: exit 1 if FILE differs from what would be generated.
     #[arg(long)]
     check: bool,
+    /// Typed accessors on `format` newtypes for these crates (comma-separated): `std` (ipv4,
+    /// ipv6), `jiff` (dates, times, durations), `uuid`, `url` (uri, url). The text is still kept
+    /// as received; the accessors parse it on each call.
+    #[arg(long, value_name = "CRATES", value_delimiter = ',', value_parser = parse_crate)]
+    typed_access: Vec<kyc_codegen::Crate>,
+    /// Gate each dependency's accessors behind `#[cfg(feature = "<crate>")]`, the feature an
+    /// optional dependency of that name defines in the crate that includes FILE.
+    #[arg(long, requires = "typed_access")]
+    typed_access_features: bool,
+}
+
+fn parse_crate(name: &str) -> Result<kyc_codegen::Crate, String> {
+    kyc_codegen::Crate::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = kyc_codegen::Crate::ALL.iter().map(|c| c.name()).collect();
+        format!("expected one of {}", known.join(", "))
+    })
 }
 
 fn main() -> ExitCode {
@@ -51,7 +68,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let command = command_line(cli);
-    let code = kyc_codegen::generate(&documents, &command).context("generating Rust types")?;
+    let options = kyc_codegen::Options {
+        typed_access: cli.typed_access.clone(),
+        feature_gates: cli.typed_access_features,
+    };
+    let code = kyc_codegen::generate_with(&documents, &command, &options)
+        .context("generating Rust types")?;
     let current = match std::fs::read_to_string(&cli.out) {
         Ok(text) => Some(text.replace("\r\n", "\n")),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -83,5 +105,13 @@ fn command_line(cli: &Cli) -> String {
     parts.extend(cli.schemas.iter().map(|p| p.display().to_string()));
     parts.push("--out".to_owned());
     parts.push(cli.out.display().to_string());
+    if !cli.typed_access.is_empty() {
+        let crates: Vec<&str> = cli.typed_access.iter().map(|c| c.name()).collect();
+        parts.push("--typed-access".to_owned());
+        parts.push(crates.join(","));
+    }
+    if cli.typed_access_features {
+        parts.push("--typed-access-features".to_owned());
+    }
     parts.join(" ")
 }

@@ -40,7 +40,10 @@ fn space_items(text: &str) -> String {
         if let Some(prev) = prev {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let (p, l) = (prev.trim_start(), line.trim_start());
-            let after_item = (p == "}" || p.ends_with(';')) && indent(prev) == indent(line);
+            // A doc line ending in `;` is prose, not the end of an item.
+            let after_item = (p == "}" || p.ends_with(';'))
+                && !p.starts_with("//")
+                && indent(prev) == indent(line);
             let starts_item = ITEM_STARTS.iter().any(|s| l.starts_with(s));
             let use_group = p.starts_with("use ") && l.starts_with("use ");
             let after_header = p.starts_with("//!") && !l.starts_with("//!");

@@ -387,6 +387,213 @@ mod output {
     }
 }
 
+/// The accessors of `formats-typed` (`formats.schema.json` with every crate's typed access):
+/// they parse the kept text on each call and never change what is written back.
+mod typed_access {
+    use super::*;
+    use fixtures::formats_typed::{
+        Formats, FormatsDate, FormatsDateTime, FormatsDuration, FormatsIpv4, FormatsIpv6,
+        FormatsIsoDateTime, FormatsIsoTime, FormatsTime, FormatsUri, FormatsUrl, FormatsUuid,
+        Timestamp,
+    };
+    use jiff::civil;
+    use jiff::tz::Offset;
+
+    fn hours(n: i32) -> Offset {
+        Offset::from_seconds(n * 3600).expect("a small offset")
+    }
+
+    #[test]
+    fn a_date_time_reads_as_its_instant_and_writes_back_its_text() {
+        let text = "2022-10-07T17:18:56.424000Z";
+        let v: Formats = round_trip(&format!(r#"{{"dateTime":"{text}"}}"#));
+        let date_time = v.date_time.expect("present");
+        let instant = date_time.to_jiff().expect("jiff reads it");
+        assert_eq!(instant.as_millisecond(), 1_665_163_136_424);
+        assert_eq!(
+            instant.to_string(),
+            "2022-10-07T17:18:56.424Z",
+            "jiff's own text"
+        );
+        assert_eq!(date_time.as_str(), text, "the kept text is untouched");
+        assert_eq!(
+            serde_json::to_string(&date_time).expect("serializes"),
+            format!("\"{text}\"")
+        );
+
+        let t: Timestamp = round_trip(&format!("\"{text}\""));
+        assert_eq!(t.to_jiff().expect("reads"), instant);
+    }
+
+    #[test]
+    fn a_date_time_keeps_its_offset_in_the_zoned_value() {
+        let v = FormatsDateTime::new("2022-10-07T19:18:56.424+02:00").expect("valid");
+        assert_eq!(
+            v.to_jiff().expect("reads").as_millisecond(),
+            1_665_163_136_424
+        );
+        let zoned = v.to_jiff_zoned().expect("reads");
+        assert_eq!(zoned.offset(), hours(2));
+        assert_eq!(
+            zoned.datetime(),
+            civil::date(2022, 10, 7).at(19, 18, 56, 424_000_000)
+        );
+        assert_eq!(v.as_str(), "2022-10-07T19:18:56.424+02:00");
+        // Whatever separator and offset spelling ajv-formats allows, jiff reads the same.
+        for text in [
+            "2022-10-07 19:18:56.424+0200",
+            "2022-10-07\t19:18:56.424+02",
+            "2022-10-07\u{3000}17:18:56.424z",
+            "2022-10-07t17:18:56.424-00:00",
+        ] {
+            let v = FormatsDateTime::new(text).expect("ajv-formats accepts it");
+            let instant = v.to_jiff().unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(instant.as_millisecond(), 1_665_163_136_424, "{text}");
+        }
+        let leap = FormatsDateTime::new("2016-12-31T23:59:60Z").expect("a leap second");
+        assert_eq!(
+            leap.to_jiff().expect("clamped").to_string(),
+            "2016-12-31T23:59:59Z"
+        );
+    }
+
+    #[test]
+    fn a_date_time_jiff_cannot_hold_is_an_error_and_is_still_kept() {
+        for text in [
+            "2022-10-07T17:18:56.1234567891Z", // ten fractional digits: ajv's `\d+` allows it
+            "9999-12-31T23:59:59Z",            // past jiff::Timestamp::MAX
+        ] {
+            let v = FormatsDateTime::new(text).expect("ajv-formats accepts it");
+            assert!(v.to_jiff().is_err(), "{text}");
+            assert!(v.to_jiff_zoned().is_err(), "{text}");
+            assert_eq!(v.as_str(), text);
+        }
+    }
+
+    #[test]
+    fn civil_formats_read_as_written_with_the_offset_apart() {
+        let v = FormatsIsoDateTime::new("2022-10-07T17:18:56").expect("no offset needed");
+        assert_eq!(
+            v.to_jiff().expect("reads"),
+            civil::date(2022, 10, 7).at(17, 18, 56, 0)
+        );
+        assert_eq!(v.to_jiff_offset().expect("reads"), None);
+        let v = FormatsIsoDateTime::new("2022-10-07T17:18:56-05:30").expect("valid");
+        assert_eq!(
+            v.to_jiff_offset().expect("reads"),
+            Some(Offset::from_seconds(-(5 * 3600 + 30 * 60)).expect("small"))
+        );
+
+        let v = FormatsTime::new("17:18:56.5+02:00").expect("valid");
+        assert_eq!(
+            v.to_jiff().expect("reads"),
+            civil::time(17, 18, 56, 500_000_000)
+        );
+        assert_eq!(v.to_jiff_offset().expect("reads"), hours(2));
+        let v = FormatsIsoTime::new("17:18:56").expect("no offset needed");
+        assert_eq!(v.to_jiff().expect("reads"), civil::time(17, 18, 56, 0));
+        assert_eq!(v.to_jiff_offset().expect("reads"), None);
+        assert_eq!(
+            FormatsIsoTime::new("01:59:60+02:00")
+                .expect("a leap second at 23:59 UTC")
+                .to_jiff()
+                .expect("clamped"),
+            civil::time(1, 59, 59, 0)
+        );
+
+        let v = FormatsDate::new("2024-02-29").expect("a leap day");
+        assert_eq!(v.to_jiff(), civil::date(2024, 2, 29));
+        assert_eq!(
+            FormatsDate::new("0000-01-01").expect("valid").to_jiff(),
+            civil::date(0, 1, 1)
+        );
+    }
+
+    #[test]
+    fn durations_keep_their_units() {
+        let span = FormatsDuration::new("P1Y2M3DT4H5M6S")
+            .expect("valid")
+            .to_jiff()
+            .expect("reads");
+        assert_eq!(
+            (span.get_years(), span.get_months(), span.get_days()),
+            (1, 2, 3)
+        );
+        assert_eq!(
+            (span.get_hours(), span.get_minutes(), span.get_seconds()),
+            (4, 5, 6)
+        );
+        let span = FormatsDuration::new("PT36H")
+            .expect("valid")
+            .to_jiff()
+            .expect("reads");
+        assert_eq!((span.get_days(), span.get_hours()), (0, 36), "not balanced");
+        assert_eq!(
+            FormatsDuration::new("P2W")
+                .expect("valid")
+                .to_jiff()
+                .expect("reads")
+                .get_weeks(),
+            2
+        );
+        let huge = FormatsDuration::new("P99999Y").expect("ajv-formats accepts it");
+        assert!(huge.to_jiff().is_err(), "beyond jiff's span range");
+    }
+
+    #[test]
+    fn a_uuid_reads_from_any_spelling_ajv_formats_accepts() {
+        let expected = uuid::Uuid::from_u128(0x6ba7b810_9dad_11d1_80b4_00c04fd430c8);
+        for text in [
+            "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+            "6BA7B810-9DAD-11D1-80B4-00C04FD430C8",
+            "urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+            "URN:UUID:6BA7B810-9DAD-11D1-80B4-00C04FD430C8",
+        ] {
+            let v: FormatsUuid = round_trip(&format!("\"{text}\""));
+            assert_eq!(v.to_uuid(), expected, "{text}");
+            assert_eq!(v.as_str(), text);
+        }
+    }
+
+    #[test]
+    fn ip_addresses_read_with_std_and_keep_their_text() {
+        let v: FormatsIpv6 = round_trip(r#""::0:1""#);
+        assert_eq!(v.to_ipv6(), std::net::Ipv6Addr::LOCALHOST);
+        assert_eq!(v.to_ipv6().to_string(), "::1", "std's canonical text");
+        assert_eq!(v.as_str(), "::0:1", "ours is the received text");
+        // The corners of ajv-formats' expression (trailing `::`, embedded IPv4, upper case).
+        for text in [
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "1:2:3:4:5:6::8",
+            "::",
+            "::FFFF:192.0.2.1",
+            "1:2:3:4:5::192.0.2.1",
+            "1:2:3:4:5:6:192.0.2.1",
+            "0001:0DB8::",
+        ] {
+            let v = FormatsIpv6::new(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                v.to_ipv6(),
+                text.parse::<std::net::Ipv6Addr>().expect("std reads it")
+            );
+        }
+        let v = FormatsIpv4::new("192.0.2.255").expect("valid");
+        assert_eq!(v.to_ipv4(), std::net::Ipv4Addr::new(192, 0, 2, 255));
+    }
+
+    #[test]
+    fn urls_parse_with_whatwg_rules_and_keep_their_text() {
+        let v = FormatsUrl::new("HTTP://Example.COM").expect("valid");
+        assert_eq!(v.to_url().expect("parses").as_str(), "http://example.com/");
+        assert_eq!(v.as_str(), "HTTP://Example.COM");
+        let v = FormatsUri::new("urn:isbn:0451450523").expect("valid");
+        assert_eq!(v.to_url().expect("parses").scheme(), "urn");
+        let v = FormatsUri::new("http://example.com:99999/").expect("ajv-formats allows any port");
+        assert_eq!(v.to_url(), Err(url::ParseError::InvalidPort));
+    }
+}
+
 mod formats {
     use super::*;
     use fixtures::formats::{
