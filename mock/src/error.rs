@@ -189,7 +189,7 @@ mod tests {
     fn every_error_body_is_its_generated_type() {
         let request_id = "0123456789abcdef0123456789abcdef";
         let validation = ApiError::Validation(
-            kyc_spec::ajv::Validator::embedded(kyc_spec::Document::Request)
+            kyc_spec::ajv::Validator::embedded(kyc_spec::Document::KycInitRequest)
                 .validate(&serde_json::json!({}), kyc_spec::ajv::Mode::FirstError)
                 .expect_err("customerId is required"),
         );

@@ -17,42 +17,42 @@ fn input(text: &str) -> Value {
 
 #[divan::bench]
 fn valid_request(bencher: Bencher) {
-    let v = Validator::embedded(Document::Request);
+    let v = Validator::embedded(Document::KycInitRequest);
     let body = input(include_str!("data/valid-request.jsonl"));
     bencher.bench(|| black_box(v.validate(black_box(&body), Mode::FirstError)).is_ok());
 }
 
 #[divan::bench]
 fn invalid_request_error_list(bencher: Bencher) {
-    let v = Validator::embedded(Document::Request);
+    let v = Validator::embedded(Document::KycInitRequest);
     let body = input(include_str!("data/invalid-request.jsonl"));
     bencher.bench(|| black_box(v.validate(black_box(&body), Mode::FirstError)).is_err());
 }
 
 #[divan::bench]
 fn invalid_request_all_errors(bencher: Bencher) {
-    let v = Validator::embedded(Document::Request);
+    let v = Validator::embedded(Document::KycInitRequest);
     let body = input(include_str!("data/invalid-request.jsonl"));
     bencher.bench(|| black_box(v.validate(black_box(&body), Mode::AllErrors)).is_err());
 }
 
 #[divan::bench]
 fn valid_response(bencher: Bencher) {
-    let v = Validator::embedded(Document::Response);
+    let v = Validator::embedded(Document::KycInitResponse);
     let body = input(include_str!("data/valid-response.jsonl"));
     bencher.bench(|| black_box(v.validate(black_box(&body), Mode::FirstError)).is_ok());
 }
 
 #[divan::bench]
 fn invalid_request_is_valid_only(bencher: Bencher) {
-    let v = Validator::embedded(Document::Request);
+    let v = Validator::embedded(Document::KycInitRequest);
     let body = input(include_str!("data/invalid-request.jsonl"));
     bencher.bench(|| black_box(v.is_valid(black_box(&body))));
 }
 
 #[divan::bench]
 fn invalid_request_walker_only(bencher: Bencher) {
-    let v = Validator::embedded(Document::Request);
+    let v = Validator::embedded(Document::KycInitRequest);
     let body = input(include_str!("data/invalid-request.jsonl"));
     bencher.bench(|| black_box(v.ajv_errors(black_box(&body), Mode::FirstError)));
 }

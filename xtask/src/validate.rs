@@ -48,8 +48,8 @@ impl Schema {
     /// The embedded document.
     pub fn document(self) -> Document {
         match self {
-            Schema::Request => Document::Request,
-            Schema::Response => Document::Response,
+            Schema::Request => Document::KycInitRequest,
+            Schema::Response => Document::KycInitResponse,
             Schema::Error => Document::Error,
             Schema::Webhook => Document::Webhook,
         }

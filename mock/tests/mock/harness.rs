@@ -148,7 +148,7 @@ impl Answer {
         } else if self.body["data"].get("token").is_some() {
             Document::AuthTokenResponse
         } else {
-            Document::Response
+            Document::KycInitResponse
         };
         assert_schema(doc, &self.body);
     }

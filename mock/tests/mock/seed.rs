@@ -44,7 +44,7 @@ async fn the_seed_init_answers_exactly_the_seed_200() {
 #[test]
 fn the_answer_check_rejects_a_doctored_envelope() {
     let mut doctored = example("response/valid/seed-200.json");
-    let validator = kyc_spec::ajv::Validator::embedded(kyc_spec::Document::Response);
+    let validator = kyc_spec::ajv::Validator::embedded(kyc_spec::Document::KycInitResponse);
     assert!(validator.is_valid(&doctored));
     doctored["data"]["kyc"]["status"] = Value::from("MAYBE");
     assert!(!validator.is_valid(&doctored));

@@ -134,12 +134,12 @@ proptest! {
 
     #[test]
     fn request_engines_agree(instance in json()) {
-        agree(Document::Request, &instance)?;
+        agree(Document::KycInitRequest, &instance)?;
     }
 
     #[test]
     fn response_engines_agree(instance in json()) {
-        agree(Document::Response, &instance)?;
+        agree(Document::KycInitResponse, &instance)?;
         agree(Document::Error, &instance)?;
     }
 
@@ -163,7 +163,7 @@ proptest! {
         if let Some((k, v)) = extra {
             body.insert(k.to_owned(), v);
         }
-        agree(Document::Request, &Value::Object(body))?;
+        agree(Document::KycInitRequest, &Value::Object(body))?;
     }
 }
 

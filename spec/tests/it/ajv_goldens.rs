@@ -8,8 +8,8 @@ use kyc_spec::Document;
 use kyc_spec::ajv::{Mode, Validator, render_line};
 
 const CORPORA: [(&str, Document); 4] = [
-    ("request", Document::Request),
-    ("response", Document::Response),
+    ("request", Document::KycInitRequest),
+    ("response", Document::KycInitResponse),
     ("error", Document::Error),
     ("webhook", Document::Webhook),
 ];
@@ -146,7 +146,7 @@ fn request_corpus_has_at_least_100_bodies() {
 fn the_seed_400_context_is_reproduced() {
     // The seed's 400 answer for a body without customerId, verbatim.
     let seed = r##"[{"instancePath":"","schemaPath":"#/required","keyword":"required","params":{"missingProperty":"customerId"},"message":"must have required property 'customerId'"}]"##;
-    let errors = Validator::embedded(Document::Request)
+    let errors = Validator::embedded(Document::KycInitRequest)
         .validate(&serde_json::json!({}), Mode::FirstError)
         .expect_err("an empty body lacks customerId");
     assert_eq!(kyc_spec::ajv::render_errors(&errors), seed);

@@ -8,9 +8,9 @@ use kyc_spec::ajv::{Mode, Validator};
 
 /// Folder name under `spec/examples/` → the schema that judges it.
 const FOLDERS: &[(&str, Document)] = &[
-    ("request", Document::Request),
-    ("headers", Document::Headers),
-    ("response", Document::Response),
+    ("request", Document::KycInitRequest),
+    ("headers", Document::KycInitHeaders),
+    ("response", Document::KycInitResponse),
     ("error", Document::Error),
     ("webhook", Document::Webhook),
 ];
@@ -86,7 +86,7 @@ fn every_example_is_judged_as_its_folder_says() {
 #[test]
 fn the_seed_400_is_reproduced_byte_for_byte() {
     let body = serde_json::json!({"webhookURL": ""});
-    let errors = Validator::embedded(Document::Request)
+    let errors = Validator::embedded(Document::KycInitRequest)
         .validate(&body, Mode::FirstError)
         .expect_err("a body without customerId is invalid");
     let seed: serde_json::Value = serde_json::from_str(
