@@ -112,11 +112,7 @@ impl Validator {
             .position(|d| *d == doc)
             .expect("Document::ALL lists every document");
         CELLS[index].get_or_init(|| {
-            let others: Vec<Value> = Document::ALL
-                .iter()
-                .filter(|d| **d != doc)
-                .map(|d| d.json())
-                .collect();
+            let others: Vec<Value> = doc.referenced().into_iter().map(Document::json).collect();
             Validator::new(&doc.json(), &others).unwrap_or_else(|e| {
                 panic!("embedded schema {} does not compile: {e}", doc.file_name())
             })

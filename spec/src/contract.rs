@@ -227,7 +227,11 @@ impl ErrorCode {
             let root = serde_json::json!({
                 "$ref": format!("{}#/$defs/{}", Document::Error.id(), self.definition)
             });
-            let others: Vec<Value> = Document::ALL.iter().map(|d| d.parsed().clone()).collect();
+            let error = Document::Error;
+            let others: Vec<Value> = std::iter::once(error)
+                .chain(error.referenced())
+                .map(Document::json)
+                .collect();
             Validator::new(&root, &others).unwrap_or_else(|e| {
                 panic!("error.schema.json#/$defs/{} compiles: {e}", self.definition)
             })

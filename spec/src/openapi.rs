@@ -67,35 +67,17 @@ fn component_documents(contract: &Contract) -> Vec<Document> {
         wanted.extend(op.webhook.as_ref().map(|w| w.document));
         wanted.extend(op.parameters.iter().map(|p| p.document));
     }
-    let mut i = 0;
-    while i < wanted.len() {
-        let mut refs = Vec::new();
-        referenced_documents(wanted[i].parsed(), &mut refs);
-        for d in refs {
-            if !wanted.contains(&d) {
-                wanted.push(d);
+    for d in wanted.clone() {
+        for r in d.referenced() {
+            if !wanted.contains(&r) {
+                wanted.push(r);
             }
         }
-        i += 1;
     }
     Document::ALL
         .into_iter()
         .filter(|d| wanted.contains(d))
         .collect()
-}
-
-fn referenced_documents(schema: &Value, out: &mut Vec<Document>) {
-    match schema {
-        Value::Object(obj) => {
-            if let Some(Value::String(r)) = obj.get("$ref") {
-                let file = r.split('#').next().unwrap_or_default();
-                out.extend(Document::from_name(file));
-            }
-            obj.values().for_each(|v| referenced_documents(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| referenced_documents(v, out)),
-        _ => {}
-    }
 }
 
 /// Whether a document's root is a schema of its own (and not only a holder of `$defs`).

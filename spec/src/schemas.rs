@@ -18,6 +18,29 @@ impl Document {
         format!("{ID_BASE}{}", self.file_name())
     }
 
+    /// The documents this one `$ref`s into, directly or through them, in the order they are
+    /// first referenced (itself excluded). A validator is built with exactly these: the
+    /// `jsonschema` crate's reference resolution costs more with every unrelated document it
+    /// is handed, and depends on their order (a replay of 10k cases took 0.58 s instead of
+    /// 0.38 s when all files were passed in file-name order).
+    pub fn referenced(self) -> Vec<Document> {
+        let mut out: Vec<Document> = Vec::new();
+        let mut i = 0;
+        let mut next = Some(self);
+        while let Some(doc) = next {
+            let mut found = Vec::new();
+            collect_refs(doc.parsed(), &mut found);
+            for d in found {
+                if d != self && !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+            next = out.get(i).copied();
+            i += 1;
+        }
+        out
+    }
+
     /// The document parsed, as an owned copy (for callers that rewrite it).
     pub fn json(self) -> serde_json::Value {
         self.parsed().clone()
@@ -43,5 +66,20 @@ impl Document {
     pub fn from_name(name: &str) -> Option<Document> {
         let file = name.strip_prefix(ID_BASE).unwrap_or(name);
         Document::ALL.into_iter().find(|d| d.file_name() == file)
+    }
+}
+
+/// Every embedded document a `$ref` in `schema` names by file, in document order.
+fn collect_refs(schema: &serde_json::Value, out: &mut Vec<Document>) {
+    match schema {
+        serde_json::Value::Object(obj) => {
+            if let Some(serde_json::Value::String(r)) = obj.get("$ref") {
+                let file = r.split('#').next().unwrap_or_default();
+                out.extend(Document::from_name(file));
+            }
+            obj.values().for_each(|v| collect_refs(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
     }
 }
