@@ -369,26 +369,37 @@ impl Operation {
             .map(|r| r.document)
     }
 
-    /// Whether the concrete `path` (no query) fits this operation's template.
+    /// Whether the concrete `path` (no query) fits this operation's template. Called for every
+    /// answer the runner checks, so it allocates nothing.
     pub fn matches(&self, path: &str) -> bool {
-        self.bind(path).is_some()
+        self.walk(path, |_, _| {})
     }
 
     /// The path parameters' values when `path` fits the template.
     pub fn bind<'p>(&self, path: &'p str) -> Option<Vec<(&str, &'p str)>> {
-        let path = route(path);
-        let mut parts = path.strip_prefix('/')?.split('/');
         let mut bound = Vec::new();
+        self.walk(path, |name, value| bound.push((name, value)))
+            .then_some(bound)
+    }
+
+    /// Walks `path` along the template, handing each parameter's value to `param`.
+    fn walk<'s, 'p>(&'s self, path: &'p str, mut param: impl FnMut(&'s str, &'p str)) -> bool {
+        let Some(rest) = route(path).strip_prefix('/') else {
+            return false;
+        };
+        let mut parts = rest.split('/');
         for segment in &self.segments {
-            let part = parts.next()?;
+            let Some(part) = parts.next() else {
+                return false;
+            };
             match segment {
                 Segment::Literal(literal) if literal == part => {}
-                Segment::Literal(_) => return None,
-                Segment::Param(_) if part.is_empty() => return None,
-                Segment::Param(name) => bound.push((name.as_str(), part)),
+                Segment::Literal(_) => return false,
+                Segment::Param(_) if part.is_empty() => return false,
+                Segment::Param(name) => param(name.as_str(), part),
             }
         }
-        parts.next().is_none().then_some(bound)
+        parts.next().is_none()
     }
 
     /// The path template in axum's syntax, which is also OpenAPI's (`{name}`).
