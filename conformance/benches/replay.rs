@@ -131,7 +131,12 @@ fn compare_only_10k_one_thread() -> usize {
     let mut failing = 0;
     for (cassette, answer) in f.answers.iter().cycle().take(CASES) {
         let prepared = prepare(cassette, &f.session).unwrap();
-        let result = judge(cassette, &prepared, answer.clone());
+        let result = judge(
+            &cassette.name,
+            &cassette.steps[0],
+            &prepared,
+            answer.clone(),
+        );
         failing += result.deviations.len();
     }
     failing
@@ -157,8 +162,8 @@ fn part_parse_and_spec_check_10k() -> usize {
             Err(_) => continue,
         };
         n += kyc_conformance::runner::spec_check::check(
-            &cassette.request.method,
-            &cassette.request.path,
+            &cassette.steps[0].request.method,
+            &cassette.steps[0].request.path,
             answer.status,
             &body,
         )

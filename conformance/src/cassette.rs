@@ -1,4 +1,5 @@
-//! The cassette: one recorded exchange, as read from (and written back to) one JSON file.
+//! The cassette: one recorded exchange or a multi-step scenario, as read from (and written
+//! back to) one JSON file.
 //!
 //! The format is described by `spec/schema/cassette.schema.json`. Loading checks a file
 //! against that schema (Ajv-exact errors, so a bad cassette is reported with its file, a JSON
@@ -10,24 +11,56 @@ use std::path::{Path, PathBuf};
 
 use kyc_spec::Document;
 use kyc_spec::ajv::{Mode, Validator};
+
+use crate::runner::placeholder;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// One recorded exchange.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// A cassette: one recorded exchange, or a scenario of named steps run in order.
+///
+/// Both forms load into this one model: an exchange is a cassette with a single step named
+/// after the cassette, so replay, record, redaction and lint have one shape to walk. `form`
+/// remembers which file shape it came from, so writing it back gives the same shape.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Cassette {
     /// Unique case name, shown in reports.
     pub name: String,
-    /// What the exchange shows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What the cassette shows.
     pub description: Option<String>,
     /// Values for `{{name}}` placeholders.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub variables: BTreeMap<String, String>,
+    /// Placeholders filled with a value generated once per run (references, SSNs, e-mails
+    /// a sandbox requires to be unique), by the kind of value each needs.
+    pub unique: BTreeMap<String, UniqueKind>,
+    /// The steps, in order; an exchange has exactly one.
+    pub steps: Vec<Step>,
+    /// Which file shape this is.
+    pub form: Form,
+    /// Provenance.
+    pub recording: Option<Recording>,
+}
+
+/// The two file shapes of a cassette.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `request` and `response` at the top: one exchange.
+    Exchange,
+    /// `steps`: a scenario.
+    Scenario,
+}
+
+/// One step: a request, its recorded answer, and what the runner does around it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// Name, unique within its scenario; an exchange's only step carries the cassette's name.
+    pub name: String,
+    /// What the step does, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// What was sent.
     pub request: RecordedRequest,
-    /// What came back.
+    /// What came back (for a wait: the answer that ended it).
     pub response: RecordedResponse,
     /// Extra volatile pointers into the response body (`*` = any segment).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -35,15 +68,47 @@ pub struct Cassette {
     /// Arrays matched by a key property rather than by position.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub array_keys: BTreeMap<String, String>,
-    /// Callbacks expected after the answer (kept for webhook capture; not checked yet).
+    /// Callbacks expected after this step's answer, checked against the webhook schema.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expected_webhooks: Vec<ExpectedWebhook>,
-    /// Provenance.
+    /// Variables taken from the answer body: variable name to JSON pointer. A captured place
+    /// is volatile in this step, and later steps use the value as `{{name}}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub capture: BTreeMap<String, String>,
+    /// Repeat the request until a value in the answer is one of a set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recording: Option<Recording>,
+    pub wait: Option<Wait>,
 }
 
-/// The request half of a cassette.
+/// A poll: the step's request is sent again every `interval_ms` until the answer body's value
+/// at `pointer` is one of `until`, for at most `timeout_ms`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Wait {
+    /// JSON pointer into the answer body.
+    pub pointer: String,
+    /// Values that end the wait.
+    #[serde(rename = "in")]
+    pub until: Vec<Value>,
+    /// Time between two polls, in milliseconds.
+    pub interval_ms: u64,
+    /// How long to poll before giving up, in milliseconds.
+    pub timeout_ms: u64,
+}
+
+/// The kind of a value generated once per run for a `unique` placeholder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UniqueKind {
+    /// A customer reference: `ref` and 16 lower-case hex digits.
+    Reference,
+    /// Nine digits starting with 9 (a range the SSA never issues), passing `^[0-9]{9}$`.
+    Ssn,
+    /// An address at `example.com`.
+    Email,
+}
+
+/// The request half of a step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecordedRequest {
     /// HTTP method, upper case.
@@ -58,7 +123,7 @@ pub struct RecordedRequest {
     pub body: Option<Value>,
 }
 
-/// The response half of a cassette.
+/// The response half of a step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecordedResponse {
     /// HTTP status.
@@ -94,6 +159,141 @@ pub struct Recording {
     /// Anything a reviewer should know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// The exchange file shape (today's single-exchange cassette, unchanged).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExchangeFile {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    variables: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    unique: BTreeMap<String, UniqueKind>,
+    request: RecordedRequest,
+    response: RecordedResponse,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    volatile: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    array_keys: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    expected_webhooks: Vec<ExpectedWebhook>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recording: Option<Recording>,
+}
+
+/// The scenario file shape.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ScenarioFile {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    variables: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    unique: BTreeMap<String, UniqueKind>,
+    steps: Vec<Step>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recording: Option<Recording>,
+}
+
+impl From<ExchangeFile> for Cassette {
+    fn from(f: ExchangeFile) -> Cassette {
+        Cassette {
+            steps: vec![Step {
+                name: f.name.clone(),
+                description: None,
+                request: f.request,
+                response: f.response,
+                volatile: f.volatile,
+                array_keys: f.array_keys,
+                expected_webhooks: f.expected_webhooks,
+                capture: BTreeMap::new(),
+                wait: None,
+            }],
+            name: f.name,
+            description: f.description,
+            variables: f.variables,
+            unique: f.unique,
+            form: Form::Exchange,
+            recording: f.recording,
+        }
+    }
+}
+
+impl From<ScenarioFile> for Cassette {
+    fn from(f: ScenarioFile) -> Cassette {
+        Cassette {
+            name: f.name,
+            description: f.description,
+            variables: f.variables,
+            unique: f.unique,
+            steps: f.steps,
+            form: Form::Scenario,
+            recording: f.recording,
+        }
+    }
+}
+
+impl Serialize for Cassette {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match (self.form, self.steps.as_slice()) {
+            (Form::Exchange, [step]) => ExchangeFile {
+                name: self.name.clone(),
+                description: self.description.clone(),
+                variables: self.variables.clone(),
+                unique: self.unique.clone(),
+                request: step.request.clone(),
+                response: step.response.clone(),
+                volatile: step.volatile.clone(),
+                array_keys: step.array_keys.clone(),
+                expected_webhooks: step.expected_webhooks.clone(),
+                recording: self.recording.clone(),
+            }
+            .serialize(serializer),
+            // A scenario, or an exchange grown to several steps: only `steps` holds them all.
+            _ => ScenarioFile {
+                name: self.name.clone(),
+                description: self.description.clone(),
+                variables: self.variables.clone(),
+                unique: self.unique.clone(),
+                steps: self.steps.clone(),
+                recording: self.recording.clone(),
+            }
+            .serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Cassette {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Cassette, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let scenario = value.get("steps").is_some();
+        let parsed = if scenario {
+            serde_json::from_value::<ScenarioFile>(value).map(Cassette::from)
+        } else {
+            serde_json::from_value::<ExchangeFile>(value).map(Cassette::from)
+        };
+        parsed.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Cassette {
+    /// Whether this is a scenario (reports then name the step of each deviation).
+    pub fn is_scenario(&self) -> bool {
+        self.form == Form::Scenario
+    }
+
+    /// Every variable a step may use before any capture: `variables` and `unique` names.
+    fn declared(&self) -> impl Iterator<Item = &str> {
+        self.variables
+            .keys()
+            .chain(self.unique.keys())
+            .map(String::as_str)
+    }
 }
 
 /// A cassette that cannot be used, located by file and JSON pointer.
@@ -176,7 +376,83 @@ impl Cassette {
             };
             return Err(invalid(pointer, first.message.to_string()));
         }
-        serde_json::from_value(value.clone()).map_err(|e| invalid(String::new(), e.to_string()))
+        let cassette: Cassette = serde_json::from_value(value.clone())
+            .map_err(|e| invalid(String::new(), e.to_string()))?;
+        cassette
+            .check_steps()
+            .map_err(|(pointer, message)| invalid(pointer, message))?;
+        Ok(cassette)
+    }
+
+    /// What the schema cannot say: step names are distinct, and every placeholder has a value
+    /// by the time its step runs (a variable, a unique value, the target's `token`, `login`
+    /// or `password`, or a capture of an earlier step; a response may also use its own
+    /// step's captures, which are taken before it is compared).
+    fn check_steps(&self) -> Result<(), Problem> {
+        let prefix = |i: usize| match self.form {
+            Form::Exchange => String::new(),
+            Form::Scenario => format!("/steps/{i}"),
+        };
+        let mut known: Vec<&str> = self.declared().chain(RESERVED).collect();
+        for (i, step) in self.steps.iter().enumerate() {
+            if let Some(first) = self.steps[..i].iter().position(|s| s.name == step.name) {
+                return Err((
+                    format!("{}/name", prefix(i)),
+                    format!(
+                        "step name \"{}\" is already used by step {first}",
+                        step.name
+                    ),
+                ));
+            }
+            let at = prefix(i);
+            let unknown = |known: &[&str], text: &str, pointer: String| {
+                placeholder::names(text)
+                    .find(|name| !known.contains(name))
+                    .map(|name| (pointer, format!("placeholder {{{{{name}}}}} has no value here: it is not a variable, a unique value or captured by an earlier step")))
+            };
+            let request = &step.request;
+            let mut problems = vec![];
+            problems.push(unknown(&known, &request.path, format!("{at}/request/path")));
+            for (name, value) in &request.headers {
+                let pointer = format!("{at}/request/headers/{}", kyc_spec::pointer::escape(name));
+                problems.push(unknown(&known, value.as_str().unwrap_or_default(), pointer));
+            }
+            if let Some(body) = &request.body {
+                problems.push(first_unknown(
+                    body,
+                    &format!("{at}/request/body"),
+                    &|t, p| unknown(&known, t, p),
+                ));
+            }
+            if let Some(problem) = problems.into_iter().flatten().next() {
+                return Err(problem);
+            }
+            known.extend(step.capture.keys().map(String::as_str));
+            let response = &step.response;
+            let mut problems = vec![];
+            for (name, value) in &response.headers {
+                let pointer = format!("{at}/response/headers/{}", kyc_spec::pointer::escape(name));
+                problems.push(unknown(&known, value.as_str().unwrap_or_default(), pointer));
+            }
+            if let Some(body) = &response.body {
+                problems.push(first_unknown(
+                    body,
+                    &format!("{at}/response/body"),
+                    &|t, p| unknown(&known, t, p),
+                ));
+            }
+            for (w, hook) in step.expected_webhooks.iter().enumerate() {
+                problems.push(first_unknown(
+                    &hook.body,
+                    &format!("{at}/expectedWebhooks/{w}/body"),
+                    &|t, p| unknown(&known, t, p),
+                ));
+            }
+            if let Some(problem) = problems.into_iter().flatten().next() {
+                return Err(problem);
+            }
+        }
+        Ok(())
     }
 
     /// Reads one cassette file.
@@ -193,6 +469,35 @@ impl Cassette {
         let mut text = serde_json::to_string_pretty(self).expect("a cassette is plain JSON data");
         text.push('\n');
         text
+    }
+}
+
+/// A problem found in a cassette: the JSON pointer to it and what is wrong.
+type Problem = (String, String);
+
+/// Placeholder names the target fills: its session token and the credentials it logged in with.
+pub const RESERVED: [&str; 3] = ["token", "login", "password"];
+
+/// The first string in `value` for which `check` reports a problem, walking in document order.
+fn first_unknown(
+    value: &Value,
+    pointer: &str,
+    check: &dyn Fn(&str, String) -> Option<Problem>,
+) -> Option<Problem> {
+    match value {
+        Value::String(s) => check(s, pointer.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| first_unknown(v, &format!("{pointer}/{i}"), check)),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            first_unknown(
+                v,
+                &format!("{pointer}/{}", kyc_spec::pointer::escape(k)),
+                check,
+            )
+        }),
+        _ => None,
     }
 }
 

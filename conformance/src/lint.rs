@@ -2,8 +2,8 @@
 //! personal data before it is committed.
 //!
 //! Every `*.json` under the directory is read. In a cassette (an object with `request` and
-//! `response`), headers are checked by name and shape ([`crate::redact::headers`]) and the
-//! bodies are walked with the schema: a value at an `x-personal` place must be a pseudonym,
+//! `response`, or each of a scenario's `steps`), headers are checked by name and shape
+//! ([`crate::redact::headers`]) and the bodies are walked with the schema: a value at an `x-personal` place must be a pseudonym,
 //! a value the spec documents for that place (connectFi's own invented examples) or one of
 //! the [`Known`] invented values; a value at an `x-secret` place must be a placeholder. In
 //! every file, every string is also run through the pattern detectors
@@ -154,12 +154,15 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LintError> {
 pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
     let mut found = Vec::new();
     let mut report = |pointer: String, kind: Kind| found.push((pointer, kind));
-    if let Some((request, response)) = cassette_parts(value) {
+    for (prefix, step) in cassette_steps(value) {
+        let Some((request, response)) = cassette_parts(step) else {
+            continue;
+        };
         let (method, path, status) = crate::redact::endpoint(request, response);
         for (part, obj) in [("request", request), ("response", response)] {
             if let Some(Value::Object(map)) = obj.get("headers") {
                 for (name, v) in map {
-                    let at = format!("/{part}/headers/{}", escape(name));
+                    let at = format!("{prefix}/{part}/headers/{}", escape(name));
                     if let Some(kind) = v.as_str().and_then(|v| header_finding(name, v)) {
                         report(at, kind);
                     }
@@ -168,12 +171,12 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
         }
         let bodies = [
             (
-                "/request/body",
+                "request",
                 request.get("body"),
                 BodyKind::Request { method, path },
             ),
             (
-                "/response/body",
+                "response",
                 response.get("body"),
                 BodyKind::Response {
                     method,
@@ -182,21 +185,21 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
                 },
             ),
         ];
-        for (at, body, kind) in bodies {
+        for (part, body, kind) in bodies {
             if let Some(body) = body {
                 walk_schema(
                     body,
                     &Location::root(kind),
-                    at.to_string(),
+                    format!("{prefix}/{part}/body"),
                     known,
                     &mut report,
                 );
             }
         }
-        let hooks = value.get("expectedWebhooks").and_then(Value::as_array);
+        let hooks = step.get("expectedWebhooks").and_then(Value::as_array);
         for (i, hook) in hooks.into_iter().flatten().enumerate() {
             if let Some(body) = hook.get("body") {
-                let at = format!("/expectedWebhooks/{i}/body");
+                let at = format!("{prefix}/expectedWebhooks/{i}/body");
                 walk_schema(
                     body,
                     &Location::root(BodyKind::Webhook { method, path }),
@@ -226,7 +229,20 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
 
 type Object = serde_json::Map<String, Value>;
 
-/// The request and response objects, when `value` is shaped like a cassette.
+/// The exchanges of a cassette-shaped file with the pointer each sits at: the file itself for
+/// a single exchange, each of `steps` for a scenario.
+fn cassette_steps(value: &Value) -> Vec<(String, &Value)> {
+    match value.get("steps").and_then(Value::as_array) {
+        Some(steps) => steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| (format!("/steps/{i}"), step))
+            .collect(),
+        None => vec![(String::new(), value)],
+    }
+}
+
+/// The request and response objects, when `value` is shaped like an exchange.
 fn cassette_parts(value: &Value) -> Option<(&Object, &Object)> {
     Some((
         value.get("request")?.as_object()?,

@@ -1,27 +1,34 @@
 //! `kyc-conformance record`: sends the requests of existing cassettes to a live target and
 //! writes fresh cassettes with what came back, redacted before anything touches the disk.
 //!
-//! A fresh cassette keeps the old one's name, description, variables, request template and
-//! expectations (`volatile`, `arrayKeys`, `expectedWebhooks`); only `response` and
-//! `recording` are new. The response keeps `content-type` and the headers the old cassette
-//! listed (the ones its author cared about), and the body as answered. Then the whole
-//! cassette goes through [`crate::redact::Redactor::redact_cassette`]; every place whose value was replaced
-//! is added to `volatile`, because a replay cannot expect a real value back from a
-//! pseudonym. Strings at described places that equal a variable's value become `{{name}}`
-//! again, so the recording replays against a target whose ids differ.
+//! A fresh cassette keeps the old one's name, description, variables, unique values, steps'
+//! request templates and expectations (`volatile`, `arrayKeys`, `expectedWebhooks`,
+//! `capture`, `wait`); only each step's `response` and the cassette's `recording` are new.
+//! Steps run in order as in a replay: captures feed the later steps, waits poll. A step the
+//! contract marks mock-only is kept as it was (a live target cannot answer it).
 //!
-//! Only the redacted cassette is ever serialized; the raw answer lives in memory.
+//! A response keeps `content-type` and the headers the old step listed (the ones its author
+//! cared about), and the body as answered. Then the whole cassette goes through
+//! [`crate::redact::Redactor::redact_cassette`]; every place whose value was replaced is added
+//! to its step's `volatile`, because a replay cannot expect a real value back from a pseudonym,
+//! and so is every place a value was captured from. Strings in responses that equal a
+//! captured value, a unique value or a kept variable become `{{name}}` again, so the real ids
+//! a sandbox handed out are never written and the recording replays against a target whose
+//! ids differ.
+//!
+//! Only the redacted cassette is ever serialized; the raw answers live in memory.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::cassette::{Cassette, CassetteError, RecordedResponse, Recording};
+use crate::cassette::{Cassette, CassetteError, RecordedResponse, Recording, Step};
 use crate::redact::RedactError;
 use crate::runner::client::{Answer, ClientError, Session};
 use crate::runner::compare::{Body, DEFAULT_VOLATILE};
 use crate::runner::placeholder::Unfilled;
 use crate::runner::pointer::Pattern;
+use crate::runner::scenario::{self, Bindings};
 
 /// Why one cassette could not be recorded.
 #[derive(Debug, thiserror::Error)]
@@ -65,25 +72,66 @@ pub async fn record_one(
     recorded_at: &str,
 ) -> Result<Recorded, RecordError> {
     let redactor = session.redactor();
-    let prepared = crate::runner::prepare(cassette, session)?;
-    let attempted = session.send_retrying(&prepared.outgoing).await;
-    let answer = attempted.result?;
-    let fresh = fresh_cassette(cassette, &answer, recorded_at);
+    let mut bindings = Bindings::new(cassette, session);
+    let mut fresh = cassette.clone();
+    let mut attempts = 1;
+    // Values the target chose or the run generated, and the placeholder each came from.
+    let mut generated: Vec<(String, String)> = cassette
+        .unique
+        .keys()
+        .filter_map(|name| Some((bindings.get(name)?.to_owned(), placeholder(name))))
+        .collect();
+    for (i, step) in cassette.steps.iter().enumerate() {
+        if scenario::is_mock_only(step) {
+            continue;
+        }
+        let at = scenario::step_pointer(cassette, i);
+        let outgoing = crate::runner::fill_request(step, &bindings.values(), &at)?;
+        let sent = scenario::send(session, &outgoing, step.wait.as_ref()).await?;
+        attempts = attempts.max(sent.attempts);
+        let body: Option<Value> = serde_json::from_slice(&sent.answer.body).ok();
+        for (name, pointer) in &step.capture {
+            let value = match body.as_ref().and_then(|b| b.pointer(pointer)) {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Null) | None => continue,
+                Some(other) => other.to_string(),
+            };
+            bindings.capture(name, value.clone());
+            generated.push((value, placeholder(name)));
+        }
+        fresh.steps[i].response = fresh_response(step, &sent.answer);
+    }
+    fresh.recording = Some(Recording {
+        source: "sandbox".into(),
+        recorded_at: Some(recorded_at.to_string()),
+        note: Some("recorded by kyc-conformance record; personal data pseudonymised".into()),
+    });
     let redacted = redactor.redact_cassette(&fresh);
     let mut recorded = redacted.cassette;
-    add_volatile(&mut recorded, &redacted.replaced_in_response);
-    retemplate(&mut recorded, &cassette.variables);
+    for (step, replaced) in recorded
+        .steps
+        .iter_mut()
+        .zip(&redacted.replaced_in_response)
+    {
+        let captured: Vec<String> = step.capture.values().cloned().collect();
+        add_volatile(step, replaced.iter().chain(&captured));
+    }
+    retemplate(&mut recorded, &cassette.variables, &generated);
     // What is written must load again: checked against the format like any cassette file.
     let value = serde_json::to_value(&recorded).expect("a cassette is plain JSON data");
     let checked = Cassette::from_value(Path::new(&cassette.name), &value)?;
     Ok(Recorded {
         cassette: checked,
-        attempts: attempted.attempts,
+        attempts,
     })
 }
 
-/// The old cassette with the answer in place of its response.
-fn fresh_cassette(old: &Cassette, answer: &Answer, recorded_at: &str) -> Cassette {
+fn placeholder(name: &str) -> String {
+    format!("{{{{{name}}}}}")
+}
+
+/// The answer as a step's recorded response.
+fn fresh_response(old: &Step, answer: &Answer) -> RecordedResponse {
     let mut headers = Map::new();
     for (name, value) in &answer.headers {
         let listed = name.eq_ignore_ascii_case("content-type")
@@ -101,45 +149,49 @@ fn fresh_cassette(old: &Cassette, answer: &Answer, recorded_at: &str) -> Cassett
         Body::Json(v) => Some(v),
         Body::Text(t) => Some(Value::String(t)),
     };
-    let mut fresh = old.clone();
-    fresh.response = RecordedResponse {
+    RecordedResponse {
         status: answer.status,
         headers,
         body,
-    };
-    fresh.recording = Some(Recording {
-        source: "sandbox".into(),
-        recorded_at: Some(recorded_at.to_string()),
-        note: Some("recorded by kyc-conformance record; personal data pseudonymised".into()),
-    });
-    fresh
+    }
 }
 
-/// Adds each replaced response pointer to `volatile` unless a pattern there (or a default
-/// one) already covers it.
-fn add_volatile(cassette: &mut Cassette, replaced: &[String]) {
+/// Adds each pointer to the step's `volatile` unless a pattern there (or a default one)
+/// already covers it.
+fn add_volatile<'a>(step: &mut Step, pointers: impl Iterator<Item = &'a String>) {
     let patterns: Vec<Pattern> = DEFAULT_VOLATILE
         .iter()
         .map(|p| p.to_string())
-        .chain(cassette.volatile.iter().cloned())
+        .chain(step.volatile.iter().cloned())
         .map(|p| Pattern::parse(&p))
         .collect();
-    for pointer in replaced {
+    for pointer in pointers {
         let segments = kyc_spec::pointer::split(pointer);
-        if !patterns.iter().any(|p| p.matches(&segments)) && !cassette.volatile.contains(pointer) {
-            cassette.volatile.push(pointer.clone());
+        if !patterns.iter().any(|p| p.matches(&segments)) && !step.volatile.contains(pointer) {
+            step.volatile.push(pointer.clone());
         }
     }
 }
 
-/// Turns response strings that equal a kept variable's value back into `{{name}}`.
-fn retemplate(cassette: &mut Cassette, original: &std::collections::BTreeMap<String, String>) {
-    let kept: Vec<(String, String)> = cassette
+/// Turns response strings that equal a generated value (a capture, a unique value) or a kept
+/// variable's value back into `{{name}}`.
+fn retemplate(
+    cassette: &mut Cassette,
+    original: &std::collections::BTreeMap<String, String>,
+    generated: &[(String, String)],
+) {
+    let mut kept: Vec<(String, String)> = cassette
         .variables
         .iter()
         .filter(|(name, value)| original.get(*name) == Some(*value) && value.len() >= 3)
-        .map(|(name, value)| (value.clone(), format!("{{{{{name}}}}}")))
+        .map(|(name, value)| (value.clone(), placeholder(name)))
         .collect();
+    kept.extend(
+        generated
+            .iter()
+            .filter(|(value, _)| value.len() >= 3)
+            .cloned(),
+    );
     fn walk(v: &mut Value, kept: &[(String, String)]) {
         match v {
             Value::String(s) => {
@@ -152,7 +204,12 @@ fn retemplate(cassette: &mut Cassette, original: &std::collections::BTreeMap<Str
             _ => {}
         }
     }
-    if let Some(body) = cassette.response.body.as_mut() {
-        walk(body, &kept);
+    for step in &mut cassette.steps {
+        if let Some(body) = step.response.body.as_mut() {
+            walk(body, &kept);
+        }
+        for hook in &mut step.expected_webhooks {
+            walk(&mut hook.body, &kept);
+        }
     }
 }

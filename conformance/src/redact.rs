@@ -28,7 +28,7 @@ use std::sync::{PoisonError, RwLock};
 
 use serde_json::{Map, Value};
 
-use crate::cassette::Cassette;
+use crate::cassette::{Cassette, Step};
 
 pub use classify::{BodyKind, Class, Location};
 pub use pseudonym::{KeyError, PseudonymKey, REDACTED, Role};
@@ -50,9 +50,9 @@ pub enum RedactError {
 pub struct RedactedCassette {
     /// The cassette, safe to write.
     pub cassette: Cassette,
-    /// JSON pointers into the response body whose values were replaced; a replay cannot
-    /// expect the real values back, so the recorder marks them volatile.
-    pub replaced_in_response: Vec<String>,
+    /// Per step, the JSON pointers into its response body whose values were replaced; a
+    /// replay cannot expect the real values back, so the recorder marks them volatile.
+    pub replaced_in_response: Vec<Vec<String>>,
 }
 
 /// Replaces secrets and personal data; see the module documentation.
@@ -415,49 +415,39 @@ impl Redactor {
     /// and `arrayKeys` are structure and kept. Works on the typed model, so there is no key
     /// it does not know of.
     pub fn redact_cassette(&self, cassette: &Cassette) -> RedactedCassette {
-        let (method, path) = (
-            cassette.request.method.as_str(),
-            cassette.request.path.as_str(),
-        );
-        let request_at = Location::root(BodyKind::Request { method, path });
-        let response_at = Location::root(BodyKind::Response {
-            method,
-            path,
-            status: cassette.response.status,
-        });
-        let webhook_at = Location::root(BodyKind::Webhook { method, path });
+        let places: Vec<Places> = cassette.steps.iter().map(Places::of).collect();
         let values: BTreeMap<&str, &str> = cassette
             .variables
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let variables = variable_classes(
-            cassette.request.body.as_ref(),
-            &request_at,
-            cassette.response.body.as_ref(),
-            &response_at,
-            &values,
-        );
+        let bodies = cassette.steps.iter().zip(&places).flat_map(|(step, at)| {
+            [
+                (step.request.body.as_ref(), &at.request),
+                (step.response.body.as_ref(), &at.response),
+            ]
+        });
+        let variables = variable_classes(bodies, &values);
         let mut out = cassette.clone();
 
-        // Pass 1 over every part first, so that the scrub of pass 2 knows every real value
-        // replaced anywhere in the cassette.
-        out.request.headers = self.redact_headers(&cassette.request.headers);
-        out.response.headers = self.redact_headers(&cassette.response.headers);
-        let mut replaced_in_response = Vec::new();
-        if let Some(body) = out.request.body.as_mut().filter(|b| !b.is_string()) {
-            *body = self.replace(body, &request_at, &mut String::new(), &mut Vec::new());
-        }
-        if let Some(body) = out.response.body.as_mut().filter(|b| !b.is_string()) {
-            *body = self.replace(
-                body,
-                &response_at,
-                &mut String::new(),
-                &mut replaced_in_response,
-            );
-        }
-        for hook in &mut out.expected_webhooks {
-            hook.body = self.replace(&hook.body, &webhook_at, &mut String::new(), &mut Vec::new());
+        // Pass 1 over every part of every step first, so that the scrub of pass 2 knows
+        // every real value replaced anywhere in the cassette.
+        let mut replaced_in_response = Vec::with_capacity(out.steps.len());
+        for (step, at) in out.steps.iter_mut().zip(&places) {
+            step.request.headers = self.redact_headers(&step.request.headers);
+            step.response.headers = self.redact_headers(&step.response.headers);
+            let mut replaced = Vec::new();
+            if let Some(body) = step.request.body.as_mut().filter(|b| !b.is_string()) {
+                *body = self.replace(body, &at.request, &mut String::new(), &mut Vec::new());
+            }
+            if let Some(body) = step.response.body.as_mut().filter(|b| !b.is_string()) {
+                *body = self.replace(body, &at.response, &mut String::new(), &mut replaced);
+            }
+            for hook in &mut step.expected_webhooks {
+                hook.body =
+                    self.replace(&hook.body, &at.webhook, &mut String::new(), &mut Vec::new());
+            }
+            replaced_in_response.push(replaced);
         }
         for (name, v) in &mut out.variables {
             let class = variables.get(name).cloned().unwrap_or(Class::Unclassified);
@@ -467,19 +457,24 @@ impl Redactor {
         }
 
         // Pass 2: scrub what pass 1 kept.
-        for (body, at) in [
-            (out.request.body.as_mut(), &request_at),
-            (out.response.body.as_mut(), &response_at),
-        ] {
-            match body {
-                Some(Value::String(text)) => *text = self.redact_text_body(text, at),
-                Some(body) => self.scrub_kept(body, at),
-                None => {}
+        for (step, at) in out.steps.iter_mut().zip(&places) {
+            for (body, at) in [
+                (step.request.body.as_mut(), &at.request),
+                (step.response.body.as_mut(), &at.response),
+            ] {
+                match body {
+                    Some(Value::String(text)) => *text = self.redact_text_body(text, at),
+                    Some(body) => self.scrub_kept(body, at),
+                    None => {}
+                }
             }
-        }
-        out.request.path = self.scrub_text(&out.request.path);
-        for hook in &mut out.expected_webhooks {
-            self.scrub_kept(&mut hook.body, &webhook_at);
+            step.request.path = self.scrub_text(&step.request.path);
+            for hook in &mut step.expected_webhooks {
+                self.scrub_kept(&mut hook.body, &at.webhook);
+            }
+            if let Some(description) = &mut step.description {
+                *description = self.scrub_text(description);
+            }
         }
         if let Some(description) = &mut out.description {
             *description = self.scrub_text(description);
@@ -514,11 +509,8 @@ impl Redactor {
 /// in the request body, and where its value turns up in the response body (a customer id
 /// used only in the path is still recognised as one by the answer that echoes it). A name
 /// found at several places takes the strictest class; one found nowhere is unclassified.
-fn variable_classes(
-    request: Option<&Value>,
-    request_at: &Location,
-    response: Option<&Value>,
-    response_at: &Location,
+fn variable_classes<'a>(
+    bodies: impl Iterator<Item = (Option<&'a Value>, &'a Location)>,
     values: &BTreeMap<&str, &str>,
 ) -> BTreeMap<String, Class> {
     fn strictness(c: &Class) -> u8 {
@@ -559,13 +551,35 @@ fn variable_classes(
         }
     }
     let mut out = BTreeMap::new();
-    if let Some(body) = request {
-        walk(body, request_at, values, &mut out);
-    }
-    if let Some(body) = response {
-        walk(body, response_at, values, &mut out);
+    for (body, at) in bodies {
+        if let Some(body) = body {
+            walk(body, at, values, &mut out);
+        }
     }
     out
+}
+
+/// Where the bodies of one step sit in the contract: its request, its recorded response and
+/// its callbacks, each decided by the step's method, path and status.
+struct Places {
+    request: Location,
+    response: Location,
+    webhook: Location,
+}
+
+impl Places {
+    fn of(step: &Step) -> Places {
+        let (method, path) = (step.request.method.as_str(), step.request.path.as_str());
+        Places {
+            request: Location::root(BodyKind::Request { method, path }),
+            response: Location::root(BodyKind::Response {
+                method,
+                path,
+                status: step.response.status,
+            }),
+            webhook: Location::root(BodyKind::Webhook { method, path }),
+        }
+    }
 }
 
 /// Replaces `needle` where it is not glued to letters or digits on either side, so that

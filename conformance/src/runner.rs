@@ -2,6 +2,8 @@
 //! reports, case by case, a typed list of deviations from the recording and from the spec.
 //!
 //! * [`placeholder`]: `{{name}}` values filled at replay time;
+//! * [`scenario`]: the steps of a cassette run in order (captures, unique values, waits,
+//!   mock-only steps, webhooks between steps);
 //! * [`client`]: the HTTP session (token, timeouts, secrets kept out of output);
 //! * [`compare`] and [`spec_check`]: answer vs recording and answer vs spec;
 //! * [`deviation`]: the closed set of deviation kinds and severities;
@@ -15,6 +17,7 @@ pub mod embedded;
 pub mod placeholder;
 pub mod pointer;
 pub mod report;
+pub mod scenario;
 pub mod spec_check;
 pub mod target;
 
@@ -23,17 +26,18 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use crate::cassette::Cassette;
+use crate::cassette::{Cassette, Step};
 use client::{Answer, Outgoing, Session};
 use compare::{Expected, Rules};
 use placeholder::{Unfilled, Values};
 use report::{CaseResult, Outcome};
+use scenario::Bindings;
 
 use crate::redact::BodyKind;
 use crate::webhook_capture;
 
-/// The request of `cassette` with every placeholder filled, and its recorded response filled
-/// the same way (the recording may echo a variable such as the customer id).
+/// A step's request with every placeholder filled, and its recorded response filled the
+/// same way (the recording may echo a variable such as the customer id).
 #[derive(Clone, Debug)]
 pub struct Prepared {
     /// What to send.
@@ -46,121 +50,86 @@ pub struct Prepared {
     pub body: Option<Value>,
 }
 
-/// Fills a cassette's placeholders for `session`.
+/// Fills the first step of a cassette with the cassette's own values (its variables, unique
+/// values and the session's token and credentials), as a replay's first request goes out.
 pub fn prepare(cassette: &Cassette, session: &Session) -> Result<Prepared, Unfilled> {
-    let mut values = Values::default();
-    for (k, v) in &cassette.variables {
-        values.set(k, v);
-    }
-    if let Some(token) = session.token() {
-        values.set("token", token.expose());
-    }
-    if let Some((login, password)) = session.credentials() {
-        values.set("login", login.expose());
-        values.set("password", password.expose());
-    }
-    let req = &cassette.request;
-    let path = values.fill_str(&req.path, "/request/path")?;
+    let bindings = Bindings::new(cassette, session);
+    let at = scenario::step_pointer(cassette, 0);
+    let step = &cassette.steps[0];
+    let outgoing = fill_request(step, &bindings.values(), &at)?;
+    fill_expected(step, &bindings.values(), outgoing, &at)
+}
+
+/// The request of `step` with its placeholders filled; `at` locates the step in its file.
+pub fn fill_request(step: &Step, values: &Values<'_>, at: &str) -> Result<Outgoing, Unfilled> {
+    let req = &step.request;
+    let path = values.fill_str(&req.path, &format!("{at}/request/path"))?;
     let mut headers = Vec::with_capacity(req.headers.len());
     for (name, value) in &req.headers {
-        let at = format!("/request/headers/{name}");
+        let pointer = format!("{at}/request/headers/{}", kyc_spec::pointer::escape(name));
         headers.push((
             name.clone(),
-            values.fill_str(value.as_str().unwrap_or_default(), &at)?,
+            values.fill_str(value.as_str().unwrap_or_default(), &pointer)?,
         ));
     }
     let body = match &req.body {
         None => None,
         // A string body goes out byte for byte: that is how malformed JSON is recorded.
-        Some(Value::String(s)) => Some(values.fill_str(s, "/request/body")?.into_bytes()),
+        Some(Value::String(s)) => Some(
+            values
+                .fill_str(s, &format!("{at}/request/body"))?
+                .into_bytes(),
+        ),
         Some(v) => Some(
             values
-                .fill_json(v, "/request/body")?
+                .fill_json(v, &format!("{at}/request/body"))?
                 .to_string()
                 .into_bytes(),
         ),
     };
-    let resp = &cassette.response;
-    let headers_expected =
-        match values.fill_json(&Value::Object(resp.headers.clone()), "/response/headers")? {
-            Value::Object(m) => m,
-            _ => serde_json::Map::new(),
-        };
-    let body_expected = resp
-        .body
-        .as_ref()
-        .map(|b| values.fill_json(b, "/response/body"))
-        .transpose()?;
-    Ok(Prepared {
-        outgoing: Outgoing {
-            method: req.method.clone(),
-            path,
-            headers,
-            body,
-        },
-        status: resp.status,
-        headers: headers_expected,
-        body: body_expected,
+    Ok(Outgoing {
+        method: req.method.clone(),
+        path,
+        headers,
+        body,
     })
 }
 
-/// Replays one cassette. Never fails: a request that cannot be completed makes the case
-/// `errored`. With the session's retries, a case that passes only after a retry is `flaky`;
-/// with its webhook receiver, the request's `webhookURL` points at the case's own slot and
-/// the callbacks that arrive are checked too.
+/// `outgoing` with the recorded response of `step` filled by `values`.
+pub fn fill_expected(
+    step: &Step,
+    values: &Values<'_>,
+    outgoing: Outgoing,
+    at: &str,
+) -> Result<Prepared, Unfilled> {
+    let resp = &step.response;
+    let headers = match values.fill_json(
+        &Value::Object(resp.headers.clone()),
+        &format!("{at}/response/headers"),
+    )? {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    let body = resp
+        .body
+        .as_ref()
+        .map(|b| values.fill_json(b, &format!("{at}/response/body")))
+        .transpose()?;
+    Ok(Prepared {
+        outgoing,
+        status: resp.status,
+        headers,
+        body,
+    })
+}
+
+/// Replays one cassette: every step in order against one session. Never fails: a request
+/// that cannot be completed makes the case `errored`, and a failed or errored step stops the
+/// scenario (the steps after it are reported `skipped`). With the session's retries, a case
+/// that passes only after a retry is `flaky`; with its webhook receiver, each request's
+/// `webhookURL` points at the case's own slot and the callbacks that arrive are checked too.
 pub async fn replay_one(session: &Session, cassette: &Cassette) -> CaseResult {
-    let name = cassette.name.clone();
-    let mut prepared = match prepare(cassette, session) {
-        Ok(p) => p,
-        Err(e) => return CaseResult::errored(name, session.redactor().scrub_text(&e.to_string())),
-    };
-    let slot = webhook_capture::slot(&cassette.name);
-    let receiver = session.webhook_receiver();
-    if let Some(r) = receiver {
-        let pointed = (prepared.outgoing.body.as_deref())
-            .and_then(|body| webhook_capture::point_at(body, &r.url(&slot)));
-        if pointed.is_some() {
-            prepared.outgoing.body = pointed;
-        }
-    }
-    let attempted = session.send_retrying(&prepared.outgoing).await;
-    let answer = match attempted.result {
-        Ok(a) => a,
-        Err(e) => return CaseResult::errored(name, session.redactor().scrub_text(&e.to_string())),
-    };
-    let mut result = judge(cassette, &prepared, answer);
-    if let Some(r) = receiver {
-        let expected = cassette.expected_webhooks.len();
-        let wait = match expected {
-            0 => std::time::Duration::ZERO,
-            _ => cassette
-                .expected_webhooks
-                .iter()
-                .filter_map(|w| w.within_ms)
-                .max()
-                .map_or(
-                    webhook_capture::DEFAULT_WAIT,
-                    std::time::Duration::from_millis,
-                ),
-        };
-        let captured = r.wait(&slot, expected, wait).await;
-        // The callbacks' schema is the contract's for the operation; an operation without
-        // one has no callbacks to expect, so any that arrive are checked as the KYC webhook.
-        let document = kyc_spec::Contract::embedded()
-            .operation(&prepared.outgoing.method, &prepared.outgoing.path)
-            .and_then(|op| op.webhook.as_ref())
-            .map_or(kyc_spec::Document::Webhook, |w| w.document);
-        let findings = webhook_capture::check(&captured, expected, document);
-        result
-            .deviations
-            .extend(findings.iter().map(webhook_deviation));
-        result.outcome = outcome_of(&result.deviations);
-    }
-    if attempted.attempts > 1 && result.outcome == Outcome::Passed {
-        result.outcome = Outcome::Flaky;
-    }
-    redact_result(session, &prepared, &mut result);
-    result
+    scenario::run(session, cassette).await
 }
 
 fn outcome_of(deviations: &[deviation::Deviation]) -> Outcome {
@@ -182,6 +151,7 @@ fn webhook_deviation(finding: &webhook_capture::Finding) -> deviation::Deviation
             expected: (*expected).into(),
             actual: (*arrived).into(),
             message: format!("{expected} webhook(s) expected, {arrived} arrived in time"),
+            step: None,
         },
         Finding::NotJson { index } => Deviation {
             kind: Kind::InvalidWebhook,
@@ -190,6 +160,7 @@ fn webhook_deviation(finding: &webhook_capture::Finding) -> deviation::Deviation
             expected: "JSON".into(),
             actual: Value::Null,
             message: format!("webhook #{index} is not JSON"),
+            step: None,
         },
         Finding::SchemaViolation {
             index,
@@ -203,14 +174,15 @@ fn webhook_deviation(finding: &webhook_capture::Finding) -> deviation::Deviation
             expected: Value::String(keyword.clone()),
             actual: Value::Null,
             message: format!("webhook #{index}: {message}"),
+            step: None,
         },
     }
 }
 
-/// Compares an answer with the recording and the spec and builds the case result, with the
-/// real values: [`redact_result`] is what makes it fit to leave the runner.
-pub fn judge(cassette: &Cassette, prepared: &Prepared, answer: Answer) -> CaseResult {
-    let rules = Rules::for_cassette(cassette);
+/// Compares an answer with the step's recording and the spec and builds the case result,
+/// with the real values: [`redact_result`] is what makes it fit to leave the runner.
+pub fn judge(name: &str, step: &Step, prepared: &Prepared, answer: Answer) -> CaseResult {
+    let rules = Rules::for_step(step);
     let expected = Expected {
         request_method: prepared.outgoing.method.as_str(),
         request_path: prepared.outgoing.path.as_str(),
@@ -220,10 +192,11 @@ pub fn judge(cassette: &Cassette, prepared: &Prepared, answer: Answer) -> CaseRe
     };
     let deviations = compare::compare(&expected, &answer, &rules);
     CaseResult {
-        name: cassette.name.clone(),
+        name: name.to_owned(),
         outcome: outcome_of(&deviations),
         deviations,
         error: None,
+        steps: Vec::new(),
         answer: Some(answer),
     }
 }

@@ -17,11 +17,44 @@ pub struct LiveArgs {
     /// Run only shard I of N (1-based), chosen by a stable hash of the cassette name.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<Shard>,
+    /// Override a variable or a unique value of every cassette (repeatable), e.g. a
+    /// customer the live target already has: `--var customerId=cstap_…`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+/// `NAME=VALUE`, NAME a placeholder name other than the target's own (`token`, `login`,
+/// `password`, which come from the environment).
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, got {text:?}"))?;
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(format!(
+            "{name:?} is not a placeholder name (letters, digits and _, not starting with a digit)"
+        ));
+    }
+    if kyc_conformance::cassette::RESERVED.contains(&name) {
+        return Err(format!(
+            "{{{{{name}}}}} is the target's own; set it through the environment"
+        ));
+    }
+    Ok((name.to_owned(), value.to_owned()))
 }
 
 impl LiveArgs {
     /// The retry policy.
     pub fn policy(&self) -> Policy {
         Policy::with_retries(self.retries)
+    }
+
+    /// The `--var` overrides (a later one wins).
+    pub fn overrides(&self) -> std::collections::BTreeMap<String, String> {
+        self.vars.iter().cloned().collect()
     }
 }

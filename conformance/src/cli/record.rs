@@ -83,6 +83,8 @@ async fn record(args: RecordArgs) -> anyhow::Result<usize> {
         rate: args.live.rate,
     })
     .await?;
+    let mut session = session;
+    session.set_overrides(args.live.overrides());
     let recorded_at = kyc_mock::format_timestamp(kyc_mock::Clock::system().now());
     let mut failures = 0;
     for (path, old) in &selected {
@@ -102,10 +104,17 @@ async fn record(args: RecordArgs) -> anyhow::Result<usize> {
                     1 => String::new(),
                     n => format!(" after {n} attempts"),
                 };
-                output::result(&format!(
-                    "recorded {}: status {}{retried}\n",
-                    old.name, recorded.cassette.response.status
-                ));
+                let statuses: Vec<String> = recorded
+                    .cassette
+                    .steps
+                    .iter()
+                    .map(|s| s.response.status.to_string())
+                    .collect();
+                let what = match statuses.as_slice() {
+                    [one] => format!("status {one}"),
+                    all => format!("{} steps, statuses {}", all.len(), all.join(" ")),
+                };
+                output::result(&format!("recorded {}: {what}{retried}\n", old.name));
             }
             Err(e) => {
                 failures += 1;

@@ -35,7 +35,7 @@ pub struct ReplayArgs {
     /// Directory of cassettes (`*.json`). Default: the bundled suite.
     #[arg(long)]
     pub cassettes: Option<PathBuf>,
-    /// Requests in flight at once.
+    /// Cassettes replayed at once (a scenario's steps always run one after another).
     #[arg(long, default_value_t = 8)]
     pub jobs: usize,
     /// Only cassettes whose name contains this text.
@@ -168,8 +168,13 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
                 .context("logging in to the embedded mock")?;
         }
         _mock = Some(mock);
+        // The mock starts fresh every run, so fixed unique values cannot collide, and they
+        // keep its answers the same from run to run.
+        session.set_unique_seed(runner::embedded::SEED);
+        session.set_mock_control(true);
         session
     };
+    session.set_overrides(args.live.overrides());
     if capture_webhooks {
         let receiver = Receiver::start()
             .await

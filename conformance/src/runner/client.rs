@@ -8,6 +8,7 @@
 //! live-run settings (retries, rate ceiling, webhook receiver) its requests go out with, all
 //! from one [`SessionConfig`].
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
@@ -144,6 +145,9 @@ pub struct Session {
     retry: Policy,
     limiter: Option<Limiter>,
     webhooks: Option<Receiver>,
+    overrides: BTreeMap<String, String>,
+    unique_seed: u64,
+    mock_control: bool,
 }
 
 /// True when `base_url` names this machine (`localhost`, 127.0.0.0/8, `[::1]`): the mock's
@@ -179,7 +183,43 @@ impl Session {
             retry: config.retry,
             limiter: config.rate.map(Limiter::new),
             webhooks: None,
+            overrides: BTreeMap::new(),
+            unique_seed: fresh_seed(),
+            mock_control: false,
         })
+    }
+
+    /// Values (`--var NAME=VALUE`) that override every cassette's variables and unique values.
+    pub fn set_overrides(&mut self, overrides: BTreeMap<String, String>) {
+        self.overrides = overrides;
+    }
+
+    /// See [`Session::set_overrides`].
+    pub fn overrides(&self) -> &BTreeMap<String, String> {
+        &self.overrides
+    }
+
+    /// Fixes the seed the run's unique values come from. A fresh session has a seed of its
+    /// own, so two live runs never send the same references, SSNs or e-mails; the embedded
+    /// mock's runs use a fixed one, so their answers are the same every time.
+    pub fn set_unique_seed(&mut self, seed: u64) {
+        self.unique_seed = seed;
+    }
+
+    /// See [`Session::set_unique_seed`].
+    pub fn unique_seed(&self) -> u64 {
+        self.unique_seed
+    }
+
+    /// Declares that the target serves the contract's mock-only operations (it is the mock):
+    /// mock-only steps run, and waits advance the mock's clock instead of sleeping.
+    pub fn set_mock_control(&mut self, on: bool) {
+        self.mock_control = on;
+    }
+
+    /// See [`Session::set_mock_control`].
+    pub fn mock_control(&self) -> bool {
+        self.mock_control
     }
 
     /// The run's redactor: answers, deviations and messages go through it before display.
@@ -330,6 +370,15 @@ impl Session {
     pub fn scrub_str(&self, text: &str) -> String {
         self.redactor.scrub_text(text)
     }
+}
+
+/// A seed no other run is likely to share: the time and the process id, mixed.
+fn fresh_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    // Truncation is fine: only the bits' variety matters.
+    (nanos as u64) ^ (u64::from(std::process::id()) << 32)
 }
 
 /// What is worth retrying: connection errors (nothing reached the server), 429 and 503.

@@ -10,7 +10,7 @@ use super::client::Answer;
 use super::deviation::{Deviation, Kind, Severity};
 use super::pointer::{self, Pattern, Seg};
 use super::spec_check;
-use crate::cassette::Cassette;
+use crate::cassette::Step;
 
 /// Body pointers that are volatile in every cassette.
 pub const DEFAULT_VOLATILE: [&str; 5] = [
@@ -32,7 +32,7 @@ const TRANSPORT_HEADERS: [&str; 7] = [
     "x-request-id",
 ];
 
-/// How one cassette's answers are compared.
+/// How one step's answer is compared.
 #[derive(Clone, Debug)]
 pub struct Rules {
     /// The cassette's own volatile pointers (the defaults are shared, see `defaults`).
@@ -47,14 +47,16 @@ fn defaults() -> &'static [Pattern] {
 }
 
 impl Rules {
-    /// The default volatile pointers plus the cassette's own.
-    pub fn for_cassette(cassette: &Cassette) -> Rules {
-        let volatile = cassette
+    /// The default volatile pointers plus the step's own and the places it captures from (a
+    /// captured value is volatile by construction: it is whatever the target chose).
+    pub fn for_step(step: &Step) -> Rules {
+        let volatile = step
             .volatile
             .iter()
+            .chain(step.capture.values())
             .map(|p| Pattern::parse(p))
             .collect();
-        let array_keys = cassette
+        let array_keys = step
             .array_keys
             .iter()
             .map(|(p, k)| (Pattern::parse(p), k.clone()))
@@ -153,6 +155,7 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
                 "status {} where {} was recorded",
                 answer.status, expected.status
             ),
+            step: None,
         });
     }
     compare_headers(expected.headers, answer, &mut out);
@@ -181,6 +184,7 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
             expected: "JSON".into(),
             actual: Value::String(preview(text)),
             message: "the body is not JSON".into(),
+            step: None,
         }),
         (Body::Empty, true) => out.push(Deviation {
             kind: Kind::BodyNotJson,
@@ -189,6 +193,7 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
             expected: "JSON".into(),
             actual: Value::Null,
             message: "the body is empty".into(),
+            step: None,
         }),
     }
     out.extend(spec_findings);
@@ -213,6 +218,7 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
                         expected: Value::String(preview(want)),
                         actual: Value::String(preview(&got_text)),
                         message: "the body differs from the recording".into(),
+                        step: None,
                     });
                 }
             }
@@ -298,6 +304,7 @@ fn compare_headers(recorded: &Map<String, Value>, answer: &Answer, out: &mut Vec
             expected: Value::String(want.to_string()),
             actual: got.map_or(Value::Null, |g| Value::String(g.to_string())),
             message,
+            step: None,
         });
     }
 }
@@ -368,6 +375,7 @@ fn diff<'a>(
                         expected: wv.clone(),
                         actual: Value::Null,
                         message: "recorded field is missing".into(),
+                        step: None,
                     }),
                 }
                 path.pop();
@@ -382,6 +390,7 @@ fn diff<'a>(
                         expected: Value::Null,
                         actual: gv.clone(),
                         message: "field not in the recording".into(),
+                        step: None,
                     });
                     path.pop();
                 }
@@ -398,6 +407,7 @@ fn diff<'a>(
             expected: w.clone(),
             actual: g.clone(),
             message: format!("{} where {} was recorded", type_name(g), type_name(w)),
+            step: None,
         }),
         (w, g) if w != g => out.push(Deviation {
             kind: Kind::ValueMismatch,
@@ -406,6 +416,7 @@ fn diff<'a>(
             expected: w.clone(),
             actual: g.clone(),
             message: "value differs from the recording".into(),
+            step: None,
         }),
         _ => {}
     }
@@ -480,6 +491,7 @@ fn missing_item(wv: &Value, path: &[Seg<'_>]) -> Deviation {
         expected: wv.clone(),
         actual: Value::Null,
         message: "recorded array element is missing".into(),
+        step: None,
     }
 }
 
@@ -491,5 +503,6 @@ fn extra_item(gv: &Value, path: &[Seg<'_>]) -> Deviation {
         expected: Value::Null,
         actual: gv.clone(),
         message: "array element not in the recording".into(),
+        step: None,
     }
 }

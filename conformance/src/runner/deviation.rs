@@ -100,4 +100,16 @@ pub struct Deviation {
     pub actual: Value,
     /// One line for people.
     pub message: String,
+    /// The scenario step it was found in; absent for a single exchange.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<StepRef>,
+}
+
+/// A step of a scenario, as reports name it: its index (from 0) and its name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepRef {
+    /// Position in the scenario, from 0.
+    pub index: usize,
+    /// The step's name.
+    pub name: String,
 }

@@ -17,6 +17,18 @@ pub struct Unfilled {
     pub pointer: String,
 }
 
+/// The names of the placeholders in `text`, in order (`{{ name }}` reads as `name`).
+pub fn names(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let start = rest.find("{{")?;
+        let len = rest[start + 2..].find("}}")?;
+        let name = rest[start + 2..start + 2 + len].trim();
+        rest = &rest[start + 2 + len + 2..];
+        Some(name)
+    })
+}
+
 /// Placeholder values for one replay.
 #[derive(Clone, Debug, Default)]
 pub struct Values<'a> {

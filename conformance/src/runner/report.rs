@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::client::Answer;
-use super::deviation::Deviation;
+use super::deviation::{Deviation, StepRef};
 
 /// How a case ended. New outcomes (e.g. `flaky`) may be added; consumers should treat an
 /// unknown one as not passed.
@@ -39,6 +39,59 @@ impl Outcome {
     }
 }
 
+/// How one step of a scenario ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepOutcome {
+    /// The answer matched the recording and the spec.
+    Passed,
+    /// At least one deviation that fails; the scenario stops here.
+    Failed,
+    /// The request could not be completed; the scenario stops here.
+    Errored,
+    /// Not run: an earlier step failed, or the step is mock-only and the target is not the mock.
+    Skipped,
+}
+
+impl StepOutcome {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepOutcome::Passed => "passed",
+            StepOutcome::Failed => "failed",
+            StepOutcome::Errored => "errored",
+            StepOutcome::Skipped => "skipped",
+        }
+    }
+}
+
+/// The result of one step of a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepResult {
+    /// Position in the scenario, from 0.
+    pub index: usize,
+    /// The step's name.
+    pub name: String,
+    /// How it ended.
+    pub outcome: StepOutcome,
+    /// Why it was skipped or errored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Requests sent for a step that waits (1 when the first answer already ended the wait).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub polls: Option<u32>,
+}
+
+impl StepResult {
+    /// The step as deviations name it.
+    pub fn step_ref(&self) -> StepRef {
+        StepRef {
+            index: self.index,
+            name: self.name.clone(),
+        }
+    }
+}
+
 /// The result of one cassette.
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseResult {
@@ -50,7 +103,10 @@ pub struct CaseResult {
     pub deviations: Vec<Deviation>,
     /// Why the case errored.
     pub error: Option<String>,
-    /// The answer, when there was one (kept for snapshots; not part of the JSON report).
+    /// A scenario's steps in order, each with its outcome (absent for a single exchange).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepResult>,
+    /// The last answer, when there was one (kept for snapshots; not part of the JSON report).
     #[serde(skip)]
     pub answer: Option<Answer>,
 }
@@ -63,8 +119,16 @@ impl CaseResult {
             outcome: Outcome::Errored,
             deviations: Vec::new(),
             error: Some(error),
+            steps: Vec::new(),
             answer: None,
         }
+    }
+
+    /// The step that stopped the scenario (failed or errored), if any.
+    pub fn stopped_at(&self) -> Option<&StepResult> {
+        self.steps
+            .iter()
+            .find(|s| matches!(s.outcome, StepOutcome::Failed | StepOutcome::Errored))
     }
 }
 
@@ -166,8 +230,11 @@ impl Report {
                         .count();
                     let first = case.deviations.iter().find(|d| d.severity.fails());
                     let kind = first.map_or("deviation", |d| d.kind.as_str());
+                    let at = case.stopped_at().map_or(String::new(), |s| {
+                        format!("step {} ({}): ", s.index, s.name)
+                    });
                     let message = format!(
-                        "{failing} deviation(s); first: {}",
+                        "{at}{failing} deviation(s); first: {}",
                         first.map_or(String::new(), one_line)
                     );
                     let _ = writeln!(
@@ -252,9 +319,12 @@ impl Report {
             let _ = writeln!(out, "\n{}:", case.name);
             for d in &case.deviations {
                 let path = if d.path.is_empty() { "(root)" } else { &d.path };
+                let at = d.step.as_ref().map_or(String::new(), |s| {
+                    format!("step {} ({}): ", s.index, s.name)
+                });
                 let _ = writeln!(
                     out,
-                    "  {} {} {}: {}",
+                    "  {at}{} {} {}: {}",
                     d.severity.as_str(),
                     d.kind.as_str(),
                     path,
@@ -326,8 +396,11 @@ fn kinds(deviations: &[Deviation]) -> String {
 }
 
 fn one_line(d: &Deviation) -> String {
+    let at = d.step.as_ref().map_or(String::new(), |s| {
+        format!("step {} ({}): ", s.index, s.name)
+    });
     format!(
-        "{} {} {}: {} (expected {}, actual {})",
+        "{at}{} {} {}: {} (expected {}, actual {})",
         d.severity.as_str(),
         d.kind.as_str(),
         if d.path.is_empty() { "(root)" } else { &d.path },

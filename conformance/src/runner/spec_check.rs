@@ -55,6 +55,7 @@ fn unknown_error_code(contract: &Contract, body: &Value) -> Deviation {
             "the error code is none of those {} lists (#/oneOf)",
             contract.error_document().file_name()
         ),
+        step: None,
     }
 }
 
@@ -88,6 +89,7 @@ fn to_deviations(errors: &[AjvError], body: &Value) -> Vec<Deviation> {
                     .unwrap_or(Value::Null),
                 actual: shown,
                 message: format!("value not in the spec's enum ({})", e.schema_path),
+                step: None,
             }
         } else {
             Deviation {
@@ -97,6 +99,7 @@ fn to_deviations(errors: &[AjvError], body: &Value) -> Vec<Deviation> {
                 expected: Value::Object((*e.params).clone()),
                 actual: shown,
                 message: format!("{} ({})", e.message, e.schema_path),
+                step: None,
             }
         });
     }

@@ -11,8 +11,8 @@ fn minimal_form_loads() {
                    "response": {"status": 400, "headers": {}, "body": {"code": "x"}}}"#;
     let c = Cassette::from_json_str(Path::new("m.json"), text).unwrap();
     assert_eq!(c.name, "m");
-    assert_eq!(c.request.body, Some(serde_json::json!("not json")));
-    assert_eq!(c.response.status, 400);
+    assert_eq!(c.steps[0].request.body, Some(serde_json::json!("not json")));
+    assert_eq!(c.steps[0].response.status, 400);
 }
 
 #[test]

@@ -95,7 +95,7 @@ fn check(spec: &Value) -> kyc_conformance::runner::report::CaseResult {
         headers,
         body: bytes,
     };
-    let mut result = judge(&cassette, &prepared, answer);
+    let mut result = judge(&cassette.name, &cassette.steps[0], &prepared, answer);
     redact_result(&session, &prepared, &mut result);
     result
 }

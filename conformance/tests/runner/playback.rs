@@ -73,11 +73,11 @@ async fn answer(cassettes: &[Cassette], fault: Fault, req: Request<Body>) -> Res
         .unwrap_or("")
         .to_string();
     let found = cassettes.iter().find(|c| {
-        let path = c.request.path.replace(
+        let path = c.steps[0].request.path.replace(
             "{{customerId}}",
             c.variables.get("customerId").map_or("", |s| s),
         );
-        c.request.method == req.method().as_str() && path == req.uri().path()
+        c.steps[0].request.method == req.method().as_str() && path == req.uri().path()
     });
     let Some(c) = found else {
         return Response::builder()
@@ -85,7 +85,7 @@ async fn answer(cassettes: &[Cassette], fault: Fault, req: Request<Body>) -> Res
             .body(Body::empty())
             .unwrap();
     };
-    let mut body = c.response.body.clone().map(|b| fill(b, c));
+    let mut body = c.steps[0].response.body.clone().map(|b| fill(b, c));
     if let Some(Value::Object(map)) = body.as_mut() {
         if map.contains_key("requestId") {
             // A fresh id, as a real server would send: the runner must treat it as volatile.
@@ -111,8 +111,8 @@ async fn answer(cassettes: &[Cassette], fault: Fault, req: Request<Body>) -> Res
             Fault::None | Fault::Slow(_) => {}
         }
     }
-    let mut builder = Response::builder().status(c.response.status);
-    for (k, v) in &c.response.headers {
+    let mut builder = Response::builder().status(c.steps[0].response.status);
+    for (k, v) in &c.steps[0].response.headers {
         builder = builder.header(k, v.as_str().unwrap_or_default());
     }
     let bytes = match body {

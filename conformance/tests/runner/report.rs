@@ -17,6 +17,7 @@ fn report() -> Report {
                 expected: json!("WAITING_DATA"),
                 actual: json!("PENDING"),
                 message: "value differs from the recording".into(),
+                step: None,
             },
             Deviation {
                 kind: Kind::UnexpectedField,
@@ -25,6 +26,7 @@ fn report() -> Report {
                 expected: json!(null),
                 actual: json!(7),
                 message: "field not in the recording".into(),
+                step: None,
             },
             Deviation {
                 kind: Kind::HeaderMismatch,
@@ -34,9 +36,11 @@ fn report() -> Report {
                 actual: json!("max-age=0"),
                 message: "header cache-control is \"max-age=0\" where \"no-cache\" was recorded"
                     .into(),
+                step: None,
             },
         ],
         error: None,
+        steps: vec![],
         answer: None,
     };
     let passed = CaseResult {
@@ -44,6 +48,7 @@ fn report() -> Report {
         outcome: Outcome::Passed,
         deviations: vec![],
         error: None,
+        steps: vec![],
         answer: None,
     };
     let errored = CaseResult::errored(

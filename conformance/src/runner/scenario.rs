@@ -1,0 +1,471 @@
+//! Running a cassette's steps in order against one session.
+//!
+//! A single exchange is a cassette with one step, so both forms go through here. Per step:
+//!
+//! 1. a step whose operation the contract marks mock-only (the clock control) is skipped on a
+//!    target that is not the mock, and reported as such;
+//! 2. the request is filled from the run's [`Bindings`] (variables, unique values, the
+//!    target's token and credentials, `--var` overrides, earlier captures) and sent; a step
+//!    with `wait` is sent again until the value it waits for arrives or the time is up, and
+//!    on the mock the clock is advanced between polls instead of sleeping;
+//! 3. `capture` takes values from the answer; the recorded response is then filled (it may
+//!    use the captures of its own step) and compared, captured places being volatile;
+//! 4. the callbacks the step expects are awaited on the run's receiver and checked against
+//!    the operation's webhook schema;
+//! 5. a step that fails or errors stops the scenario; the rest are reported `skipped`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use kyc_spec::Contract;
+use serde_json::{Value, json};
+
+use super::client::{Answer, ClientError, Outgoing, Session};
+use super::deviation::{Deviation, Kind, Severity, StepRef};
+use super::placeholder::Values;
+use super::report::{CaseResult, Outcome, StepOutcome, StepResult};
+use super::{fill_expected, fill_request, judge, outcome_of, redact_result, webhook_deviation};
+use crate::cassette::{Cassette, Form, Step, UniqueKind, Wait};
+use crate::webhook_capture;
+
+/// The contract's id of the mock-only operation that moves the mock's clock.
+pub const ADVANCE_CLOCK: &str = "mockAdvanceClock";
+
+/// The placeholder values of one run of one cassette; captures are added as steps run.
+#[derive(Clone, Debug, Default)]
+pub struct Bindings {
+    map: BTreeMap<String, String>,
+}
+
+impl Bindings {
+    /// The cassette's variables, its unique values (generated from the session's seed), the
+    /// session's `--var` overrides, and the target's `token`, `login` and `password`.
+    pub fn new(cassette: &Cassette, session: &Session) -> Bindings {
+        let mut map = cassette.variables.clone();
+        for (name, kind) in &cassette.unique {
+            let value = unique_value(session.unique_seed(), &cassette.name, name, *kind);
+            map.insert(name.clone(), value);
+        }
+        for (name, value) in session.overrides() {
+            map.insert(name.clone(), value.clone());
+        }
+        if let Some(token) = session.token() {
+            map.insert("token".into(), token.expose().to_owned());
+        }
+        if let Some((login, password)) = session.credentials() {
+            map.insert("login".into(), login.expose().to_owned());
+            map.insert("password".into(), password.expose().to_owned());
+        }
+        Bindings { map }
+    }
+
+    /// The values as the placeholder filler reads them.
+    pub fn values(&self) -> Values<'_> {
+        let mut values = Values::default();
+        for (k, v) in &self.map {
+            values.set(k, v);
+        }
+        values
+    }
+
+    /// Adds (or replaces) a captured value.
+    pub fn capture(&mut self, name: &str, value: String) {
+        self.map.insert(name.to_owned(), value);
+    }
+
+    /// A value, if bound.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.map.get(name).map(String::as_str)
+    }
+}
+
+/// The value of a `unique` placeholder: a function of the run's seed, the scenario and the
+/// placeholder's name, so it is stable within a run (every step sees the same one) and two
+/// scenarios, or two runs with different seeds, get different ones.
+pub fn unique_value(seed: u64, scenario: &str, name: &str, kind: UniqueKind) -> String {
+    let mut h = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
+    for byte in scenario.bytes().chain([0]).chain(name.bytes()) {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    // splitmix64's finaliser spreads FNV's weak low bits over the whole word.
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    match kind {
+        UniqueKind::Reference => format!("ref{h:016x}"),
+        UniqueKind::Ssn => format!("9{:08}", h % 100_000_000),
+        UniqueKind::Email => format!("kyc-{:012x}@example.com", h & 0xffff_ffff_ffff),
+    }
+}
+
+/// Where step `i` sits in its file, for error pointers: `/steps/i`, or the root for an
+/// exchange.
+pub fn step_pointer(cassette: &Cassette, i: usize) -> String {
+    match cassette.form {
+        Form::Exchange => String::new(),
+        Form::Scenario => format!("/steps/{i}"),
+    }
+}
+
+/// Whether the step's operation exists only on the mock (the contract says so).
+pub fn is_mock_only(step: &Step) -> bool {
+    Contract::embedded()
+        .operation(&step.request.method, path_only(&step.request.path))
+        .is_some_and(|op| op.path.starts_with("/_mock/"))
+}
+
+fn path_only(path: &str) -> &str {
+    path.split_once('?').map_or(path, |(p, _)| p)
+}
+
+/// Runs every step of `cassette` and gathers one case result.
+pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
+    let mut run = Run {
+        session,
+        cassette,
+        bindings: Bindings::new(cassette, session),
+        slot: webhook_capture::slot(&cassette.name),
+        hooks_seen: 0,
+    };
+    let mut result = CaseResult {
+        name: cassette.name.clone(),
+        outcome: Outcome::Passed,
+        deviations: Vec::new(),
+        error: None,
+        steps: Vec::with_capacity(cassette.steps.len()),
+        answer: None,
+    };
+    let mut retried = false;
+    let mut stopped: Option<StepRef> = None;
+    for (index, step) in cassette.steps.iter().enumerate() {
+        let at = StepRef {
+            index,
+            name: step.name.clone(),
+        };
+        let mut report = StepResult {
+            index,
+            name: step.name.clone(),
+            outcome: StepOutcome::Passed,
+            reason: None,
+            polls: None,
+        };
+        if let Some(failed) = &stopped {
+            report.outcome = StepOutcome::Skipped;
+            report.reason = Some(format!(
+                "step {} ({}) did not pass",
+                failed.index, failed.name
+            ));
+            result.steps.push(report);
+            continue;
+        }
+        match run.step(index, step).await {
+            StepRun::Skipped(reason) => {
+                report.outcome = StepOutcome::Skipped;
+                report.reason = Some(reason);
+            }
+            StepRun::Errored(message) => {
+                let message = session.redactor().scrub_text(&message);
+                report.outcome = StepOutcome::Errored;
+                report.reason = Some(message.clone());
+                result.error = Some(match cassette.form {
+                    Form::Exchange => message,
+                    Form::Scenario => format!("step {index} ({}): {message}", step.name),
+                });
+                stopped = Some(at);
+            }
+            StepRun::Done(done) => {
+                retried |= done.attempts > 1;
+                report.polls = done.polls;
+                let mut judged = done.judged;
+                if cassette.form == Form::Scenario {
+                    for d in &mut judged.deviations {
+                        d.step = Some(at.clone());
+                    }
+                }
+                if outcome_of(&judged.deviations) == Outcome::Failed {
+                    report.outcome = StepOutcome::Failed;
+                    stopped = Some(at);
+                }
+                result.deviations.extend(judged.deviations);
+                result.answer = judged.answer;
+            }
+        }
+        result.steps.push(report);
+    }
+    result.outcome = if result.error.is_some() {
+        Outcome::Errored
+    } else {
+        outcome_of(&result.deviations)
+    };
+    if retried && result.outcome == Outcome::Passed {
+        result.outcome = Outcome::Flaky;
+    }
+    if cassette.form == Form::Exchange {
+        // An exchange is reported as it always was: no step list.
+        result.steps.clear();
+    }
+    result
+}
+
+/// What running one step gave.
+enum StepRun {
+    /// Not run, and why.
+    Skipped(String),
+    /// The exchange could not be completed.
+    Errored(String),
+    /// Judged (and redacted).
+    Done(Done),
+}
+
+struct Done {
+    judged: CaseResult,
+    attempts: u32,
+    polls: Option<u32>,
+}
+
+/// The state of one cassette's run.
+struct Run<'a> {
+    session: &'a Session,
+    cassette: &'a Cassette,
+    bindings: Bindings,
+    /// The case's slot on the webhook receiver.
+    slot: String,
+    /// Callbacks that arrived for earlier steps.
+    hooks_seen: usize,
+}
+
+impl Run<'_> {
+    async fn step(&mut self, index: usize, step: &Step) -> StepRun {
+        let session = self.session;
+        if is_mock_only(step) && !session.mock_control() {
+            return StepRun::Skipped(format!(
+                "mock-only: {} {} exists only on the mock",
+                step.request.method,
+                path_only(&step.request.path)
+            ));
+        }
+        let at = step_pointer(self.cassette, index);
+        let mut outgoing = match fill_request(step, &self.bindings.values(), &at) {
+            Ok(o) => o,
+            Err(e) => return StepRun::Errored(e.to_string()),
+        };
+        if let Some(r) = session.webhook_receiver() {
+            let pointed = (outgoing.body.as_deref())
+                .and_then(|body| webhook_capture::point_at(body, &r.url(&self.slot)));
+            if pointed.is_some() {
+                outgoing.body = pointed;
+            }
+        }
+        let sent = match send(session, &outgoing, step.wait.as_ref()).await {
+            Ok(s) => s,
+            Err(e) => return StepRun::Errored(e.to_string()),
+        };
+        let body: Option<Value> = serde_json::from_slice(&sent.answer.body).ok();
+        let mut absent = Vec::new();
+        for (name, pointer) in &step.capture {
+            match body.as_ref().and_then(|b| b.pointer(pointer)) {
+                Some(Value::String(s)) => self.bindings.capture(name, s.clone()),
+                Some(Value::Null) | None => absent.push(pointer.clone()),
+                Some(other) => self.bindings.capture(name, other.to_string()),
+            }
+        }
+        let prepared = match fill_expected(step, &self.bindings.values(), outgoing, &at) {
+            Ok(p) => p,
+            Err(e) => return StepRun::Errored(e.to_string()),
+        };
+        let mut judged = judge(&self.cassette.name, step, &prepared, sent.answer);
+        // A capture the answer cannot give is a missing field even where the recording does
+        // not say so (a later step would otherwise go out with a hole in it).
+        for pointer in absent {
+            if !judged.deviations.iter().any(|d| d.path == pointer) {
+                judged.deviations.push(Deviation {
+                    kind: Kind::MissingField,
+                    path: pointer.clone(),
+                    severity: Severity::Breaking,
+                    expected: Value::String("a value to capture".into()),
+                    actual: Value::Null,
+                    message: format!("nothing to capture at {pointer}"),
+                    step: None,
+                });
+            }
+        }
+        if let (Some(wait), Some(last)) = (&step.wait, sent.timed_out) {
+            // The comparison's own finding at this place says less than the timeout does.
+            judged.deviations.retain(|d| d.path != wait.pointer);
+            judged.deviations.push(Deviation {
+                kind: Kind::ValueMismatch,
+                path: wait.pointer.clone(),
+                severity: Severity::Breaking,
+                expected: Value::Array(wait.until.clone()),
+                actual: last.clone(),
+                message: format!(
+                    "still {last} after waiting {} ms (polled {} times), expected one of {}",
+                    wait.timeout_ms,
+                    sent.polls.unwrap_or(1),
+                    Value::Array(wait.until.clone())
+                ),
+                step: None,
+            });
+        }
+        if let Some(r) = session.webhook_receiver() {
+            let expected = step.expected_webhooks.len();
+            let within = match expected {
+                0 => Duration::ZERO,
+                _ => step
+                    .expected_webhooks
+                    .iter()
+                    .filter_map(|w| w.within_ms)
+                    .max()
+                    .map_or(webhook_capture::DEFAULT_WAIT, Duration::from_millis),
+            };
+            let captured = r.wait(&self.slot, self.hooks_seen + expected, within).await;
+            let new = captured.get(self.hooks_seen..).unwrap_or_default();
+            // The callbacks' schema is the contract's for the operation; an operation without
+            // one has no callbacks to expect, so any that arrive are checked as the KYC webhook.
+            let document = Contract::embedded()
+                .operation(
+                    &prepared.outgoing.method,
+                    path_only(&prepared.outgoing.path),
+                )
+                .and_then(|op| op.webhook.as_ref())
+                .map_or(kyc_spec::Document::Webhook, |w| w.document);
+            let findings = webhook_capture::check(new, expected, document);
+            judged
+                .deviations
+                .extend(findings.iter().map(webhook_deviation));
+            self.hooks_seen = captured.len();
+        }
+        judged.outcome = outcome_of(&judged.deviations);
+        redact_result(session, &prepared, &mut judged);
+        StepRun::Done(Done {
+            judged,
+            attempts: sent.attempts,
+            polls: sent.polls,
+        })
+    }
+}
+
+/// Sends a step's request: once with the session's retries, or, for a step that waits,
+/// until the wait ends.
+pub async fn send(
+    session: &Session,
+    outgoing: &Outgoing,
+    wait: Option<&Wait>,
+) -> Result<Sent, ClientError> {
+    match wait {
+        None => {
+            let attempted = session.send_retrying(outgoing).await;
+            attempted.result.map(|answer| Sent {
+                answer,
+                attempts: attempted.attempts,
+                polls: None,
+                timed_out: None,
+            })
+        }
+        Some(wait) => poll(session, outgoing, wait).await,
+    }
+}
+
+/// Sends `outgoing` (once, or for a `wait` until the answer's value at the wait's pointer is one of its values
+/// or the time is up. On the mock, time is the mock's: the clock is advanced by the
+/// interval between polls, so a wait costs no real time and ends the same way every run.
+async fn poll(session: &Session, outgoing: &Outgoing, wait: &Wait) -> Result<Sent, ClientError> {
+    let interval = Duration::from_millis(wait.interval_ms);
+    let timeout = Duration::from_millis(wait.timeout_ms);
+    let started = tokio::time::Instant::now();
+    let mut waited = Duration::ZERO;
+    let mut polls = 0;
+    let mut attempts = 0;
+    loop {
+        let attempted = session.send_retrying(outgoing).await;
+        attempts += attempted.attempts;
+        polls += 1;
+        let answer = attempted.result?;
+        let value = serde_json::from_slice::<Value>(&answer.body)
+            .ok()
+            .and_then(|b| b.pointer(&wait.pointer).cloned())
+            .unwrap_or(Value::Null);
+        let elapsed = if session.mock_control() {
+            waited
+        } else {
+            started.elapsed()
+        };
+        let settled = wait.until.contains(&value);
+        if settled || elapsed + interval > timeout {
+            return Ok(Sent {
+                answer,
+                attempts: attempts.max(1),
+                polls: Some(polls),
+                timed_out: (!settled).then_some(value),
+            });
+        }
+        if session.mock_control() {
+            advance_mock_clock(session, interval).await?;
+        } else {
+            tokio::time::sleep(interval).await;
+        }
+        waited += interval;
+    }
+}
+
+/// Moves the mock's clock through its control endpoint (the contract's mock-only
+/// operation), so the transitions that fall due happen now.
+pub async fn advance_mock_clock(session: &Session, by: Duration) -> Result<(), ClientError> {
+    let op = Contract::embedded().by_id(ADVANCE_CLOCK).ok_or_else(|| {
+        ClientError::Transport(format!("the contract has no {ADVANCE_CLOCK} operation"))
+    })?;
+    let ms = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
+    let request = Outgoing {
+        method: op.method.as_str().to_owned(),
+        path: op.path.clone(),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: Some(json!({ "ms": ms }).to_string().into_bytes()),
+    };
+    let answer = session.send(&request).await?;
+    if answer.status != 200 {
+        return Err(ClientError::Transport(format!(
+            "the mock did not advance its clock: {} {} answered {}",
+            request.method, request.path, answer.status
+        )));
+    }
+    Ok(())
+}
+
+/// What a step's request got.
+#[derive(Clone, Debug)]
+pub struct Sent {
+    /// The last answer.
+    pub answer: Answer,
+    /// Requests sent, retries included.
+    pub attempts: u32,
+    /// Polls of a wait.
+    pub polls: Option<u32>,
+    /// The value a wait ended on, when it ended by timing out.
+    pub timed_out: Option<Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_values_are_stable_in_a_run_and_differ_across_names_and_seeds() {
+        let a = unique_value(1, "s", "ref", UniqueKind::Reference);
+        assert_eq!(a, unique_value(1, "s", "ref", UniqueKind::Reference));
+        assert_ne!(a, unique_value(2, "s", "ref", UniqueKind::Reference));
+        assert_ne!(a, unique_value(1, "t", "ref", UniqueKind::Reference));
+        assert_ne!(a, unique_value(1, "s", "ref2", UniqueKind::Reference));
+        assert!(a.starts_with("ref") && a.len() == 19, "{a}");
+        let ssn = unique_value(7, "s", "ssn", UniqueKind::Ssn);
+        assert!(
+            ssn.len() == 9 && ssn.starts_with('9') && ssn.bytes().all(|b| b.is_ascii_digit()),
+            "{ssn}"
+        );
+        let email = unique_value(7, "s", "email", UniqueKind::Email);
+        assert!(
+            email.starts_with("kyc-") && email.ends_with("@example.com"),
+            "{email}"
+        );
+    }
+}
