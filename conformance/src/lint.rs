@@ -3,9 +3,9 @@
 //!
 //! Every `*.json` under the directory is read. In a cassette (an object with `request` and
 //! `response`, or each of a scenario's `steps`), headers are checked by name and shape
-//! ([`crate::redact::headers`]) and the bodies are walked with the schema: a value at an `x-personal` place must be a pseudonym,
-//! a value the spec documents for that place (connectFi's own invented examples) or one of
-//! the [`Known`] invented values; a value at an `x-secret` place must be a placeholder. In
+//! ([`crate::redact::headers`]) and the bodies are walked with the schema: a value at an
+//! `x-personal` place must be a pseudonym, a value the spec documents for that place
+//! (connectFi's own invented examples) or one of the [`Known`] invented values; a value at an `x-secret` place must be a placeholder. In
 //! every file, every string is also run through the pattern detectors
 //! ([`crate::redact::detect`]). A finding names the file, a JSON pointer and a kind, never
 //! the value, so the lint's own output cannot leak what it found.

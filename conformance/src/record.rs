@@ -55,6 +55,25 @@ pub enum RecordError {
     },
 }
 
+/// Where a recording's answers come from, which decides what is done to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A live target: every answer is redacted before it is kept.
+    Sandbox,
+    /// The embedded mock: its data is invented (its built-in customers, or what the
+    /// cassette sent), so answers are kept as they are, for review.
+    Mock,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Sandbox => "sandbox",
+            Source::Mock => "mock",
+        }
+    }
+}
+
 /// A cassette recorded: the redacted fresh cassette, and how many attempts it took.
 #[derive(Clone, Debug)]
 pub struct Recorded {
@@ -70,6 +89,7 @@ pub async fn record_one(
     session: &Session,
     cassette: &Cassette,
     recorded_at: &str,
+    source: Source,
 ) -> Result<Recorded, RecordError> {
     let redactor = session.redactor();
     let mut bindings = Bindings::new(cassette, session);
@@ -82,7 +102,7 @@ pub async fn record_one(
         .filter_map(|name| Some((bindings.get(name)?.to_owned(), placeholder(name))))
         .collect();
     for (i, step) in cassette.steps.iter().enumerate() {
-        if scenario::is_mock_only(step) {
+        if scenario::is_mock_only(step) && !session.mock_control() {
             continue;
         }
         let at = scenario::step_pointer(cassette, i);
@@ -101,18 +121,24 @@ pub async fn record_one(
         }
         fresh.steps[i].response = fresh_response(step, &sent.answer);
     }
+    let note = match source {
+        Source::Sandbox => "recorded by kyc-conformance record; personal data pseudonymised",
+        Source::Mock => "recorded from the embedded mock by kyc-conformance record",
+    };
     fresh.recording = Some(Recording {
-        source: "sandbox".into(),
+        source: source.as_str().into(),
         recorded_at: Some(recorded_at.to_string()),
-        note: Some("recorded by kyc-conformance record; personal data pseudonymised".into()),
+        note: Some(note.into()),
     });
-    let redacted = redactor.redact_cassette(&fresh);
-    let mut recorded = redacted.cassette;
-    for (step, replaced) in recorded
-        .steps
-        .iter_mut()
-        .zip(&redacted.replaced_in_response)
-    {
+    let (mut recorded, replaced_in_response) = match source {
+        Source::Sandbox => {
+            let redacted = redactor.redact_cassette(&fresh);
+            (redacted.cassette, redacted.replaced_in_response)
+        }
+        Source::Mock => (fresh, Vec::new()),
+    };
+    for (i, step) in recorded.steps.iter_mut().enumerate() {
+        let replaced = replaced_in_response.get(i).map_or(&[][..], Vec::as_slice);
         let captured: Vec<String> = step.capture.values().cloned().collect();
         add_volatile(step, replaced.iter().chain(&captured));
     }

@@ -1,4 +1,4 @@
-//! `kyc-conformance record --target URL --cassettes DIR --out DIR`: exit 0 when every
+//! `kyc-conformance record --target URL|mock --cassettes DIR --out DIR`: exit 0 when every
 //! cassette was recorded, 2 when the run or any cassette could not be.
 
 use std::path::PathBuf;
@@ -8,7 +8,8 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use kyc_conformance::cassette;
-use kyc_conformance::record::{RecordError, record_one};
+use kyc_conformance::record::{RecordError, Source, record_one};
+use kyc_conformance::runner::embedded::EmbeddedMock;
 use kyc_conformance::runner::client::SessionConfig;
 use kyc_conformance::runner::target::Target;
 
@@ -20,7 +21,9 @@ use super::session::live_session;
 #[derive(Debug, Clone, clap::Args)]
 pub struct RecordArgs {
     /// Base URL of the live target (token from CONNECTFI_TOKEN, or a login with
-    /// CONNECTFI_LOGIN and CONNECTFI_PASSWORD).
+    /// CONNECTFI_LOGIN and CONNECTFI_PASSWORD), or `mock`: the embedded mock answers, which
+    /// fills a new scenario's responses for review (the mock's data is invented, so nothing
+    /// is pseudonymised).
     #[arg(long)]
     pub target: Target,
     /// Directory of the cassettes whose requests are sent.
@@ -60,11 +63,6 @@ async fn record(args: RecordArgs) -> anyhow::Result<usize> {
             args.timeout
         );
     }
-    let Target::Url(url) = &args.target else {
-        bail!(
-            "--target must be the base URL of a live target: recording the mock records nothing new"
-        );
-    };
     let loaded = cassette::load_dir(&args.cassettes).context("loading cassettes")?;
     let selected: Vec<_> = loaded
         .into_iter()
@@ -76,20 +74,35 @@ async fn record(args: RecordArgs) -> anyhow::Result<usize> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let session = live_session(SessionConfig {
-        base_url: url,
-        timeout: Duration::from_secs_f64(args.timeout),
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let configure = |base_url| SessionConfig {
+        base_url,
+        timeout,
         retry: args.live.policy(),
         rate: args.live.rate,
-    })
-    .await?;
-    let mut session = session;
+    };
+    // Keep the embedded mock alive for the whole run.
+    let mut _mock = None;
+    let (mut session, source) = match &args.target {
+        Target::Url(url) => (live_session(configure(url)).await?, Source::Sandbox),
+        Target::Mock => {
+            let mock = EmbeddedMock::start()
+                .await
+                .context("starting the embedded mock")?;
+            let session = mock
+                .session(configure(&mock.base_url()))
+                .await
+                .context("logging in to the embedded mock")?;
+            _mock = Some(mock);
+            (session, Source::Mock)
+        }
+    };
     session.set_overrides(args.live.overrides());
     let recorded_at = kyc_mock::format_timestamp(kyc_mock::Clock::system().now());
     let mut failures = 0;
     for (path, old) in &selected {
         let file = args.out.join(path.file_name().unwrap_or(path.as_os_str()));
-        let result = match record_one(&session, old, &recorded_at).await {
+        let result = match record_one(&session, old, &recorded_at, source).await {
             Ok(recorded) => std::fs::write(&file, recorded.cassette.to_json_string())
                 .map(|()| recorded)
                 .map_err(|source| RecordError::Write {

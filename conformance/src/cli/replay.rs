@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use kyc_conformance::cassette::{self, Cassette};
-use kyc_conformance::runner::client::{Secret, Session, SessionConfig};
+use kyc_conformance::runner::client::SessionConfig;
 use kyc_conformance::runner::embedded::EmbeddedMock;
 use kyc_conformance::runner::report::{CaseResult, Report};
 use kyc_conformance::runner::target::Target;
@@ -159,19 +159,11 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
         let mock = EmbeddedMock::start()
             .await
             .context("starting the embedded mock")?;
-        let base_url = mock.base_url();
-        let mut session = Session::new(configure(&base_url))?;
-        if let Some((login, password)) = mock.credentials() {
-            session
-                .login(Secret::new(login), Secret::new(password))
-                .await
-                .context("logging in to the embedded mock")?;
-        }
+        let session = mock
+            .session(configure(&mock.base_url()))
+            .await
+            .context("logging in to the embedded mock")?;
         _mock = Some(mock);
-        // The mock starts fresh every run, so fixed unique values cannot collide, and they
-        // keep its answers the same from run to run.
-        session.set_unique_seed(runner::embedded::SEED);
-        session.set_mock_control(true);
         session
     };
     session.set_overrides(args.live.overrides());

@@ -5,6 +5,8 @@
 
 use kyc_mock::{self as mock, MockConfig, MockError, RunningMock};
 
+use super::client::{ClientError, Secret, Session, SessionConfig};
+
 /// The seed of the embedded mock's ids.
 pub const SEED: u64 = 5;
 
@@ -24,6 +26,22 @@ impl EmbeddedMock {
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         self.mock.base_url()
+    }
+
+    /// A session on this mock as every run uses one: logged in, allowed its mock-only
+    /// operations, and with the fixed unique-value seed (the mock starts empty every run, so
+    /// fixed values cannot collide, and they keep its answers the same from run to run).
+    pub async fn session(&self, config: SessionConfig<'_>) -> Result<Session, ClientError> {
+        let mut session = Session::new(config)?;
+        session
+            .login(
+                Secret::new(mock::DEFAULT_LOGIN),
+                Secret::new(mock::DEFAULT_PASSWORD),
+            )
+            .await?;
+        session.set_unique_seed(SEED);
+        session.set_mock_control(true);
+        Ok(session)
     }
 
     /// Credentials the mock accepts at `/auth/get-token`.
