@@ -200,8 +200,9 @@ impl Report {
         text
     }
 
-    /// JUnit XML: one `testcase` per cassette, `failure` per failed case (every deviation in
-    /// its text), `error` per errored case.
+    /// JUnit XML: one `testcase` per cassette (a scenario is one test case), `failure` per
+    /// failed case (every deviation in its text, the message naming the step that failed),
+    /// `error` per errored case; a scenario's steps and their outcomes in `system-out`.
     pub fn to_junit(&self) -> String {
         let s = &self.summary;
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -217,12 +218,10 @@ impl Report {
         );
         for case in &self.cases {
             let name = xml_escape(&case.name);
+            let mut inner = String::new();
             match case.outcome {
-                Outcome::Passed => {
-                    let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\"/>");
-                }
+                Outcome::Passed => {}
                 Outcome::Failed => {
-                    let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\">");
                     let failing = case
                         .deviations
                         .iter()
@@ -238,7 +237,7 @@ impl Report {
                         first.map_or(String::new(), one_line)
                     );
                     let _ = writeln!(
-                        out,
+                        inner,
                         "      <failure type=\"{kind}\" message=\"{}\">{}</failure>",
                         xml_escape(&message),
                         xml_escape(
@@ -250,22 +249,48 @@ impl Report {
                                 .join("\n")
                         )
                     );
-                    let _ = writeln!(out, "    </testcase>");
                 }
                 Outcome::Flaky => {
-                    let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\">");
                     let _ = writeln!(
-                        out,
+                        inner,
                         "      <system-out>flaky: passed after a retry</system-out>"
                     );
-                    let _ = writeln!(out, "    </testcase>");
                 }
                 Outcome::Errored => {
                     let error = xml_escape(case.error.as_deref().unwrap_or("errored"));
-                    let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\">");
-                    let _ = writeln!(out, "      <error type=\"errored\" message=\"{error}\"/>");
-                    let _ = writeln!(out, "    </testcase>");
+                    let _ = writeln!(inner, "      <error type=\"errored\" message=\"{error}\"/>");
                 }
+            }
+            // A scenario is one test case; how each of its steps ended goes to its output.
+            if !case.steps.is_empty() && case.outcome != Outcome::Flaky {
+                let lines: Vec<String> = case
+                    .steps
+                    .iter()
+                    .map(|s| {
+                        let reason = s
+                            .reason
+                            .as_deref()
+                            .map_or(String::new(), |r| format!(": {r}"));
+                        format!(
+                            "step {} ({}): {}{reason}",
+                            s.index,
+                            s.name,
+                            s.outcome.as_str()
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(
+                    inner,
+                    "      <system-out>{}</system-out>",
+                    xml_escape(&lines.join("\n"))
+                );
+            }
+            if inner.is_empty() {
+                let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\"/>");
+            } else {
+                let _ = writeln!(out, "    <testcase classname=\"replay\" name=\"{name}\">");
+                out.push_str(&inner);
+                let _ = writeln!(out, "    </testcase>");
             }
         }
         out.push_str("  </testsuite>\n</testsuites>\n");
