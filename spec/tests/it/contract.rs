@@ -105,7 +105,10 @@ fn error_codes_come_from_the_error_schema_with_their_statuses() {
     assert!(!c.error_code("customerNotFound").unwrap().mock_only);
     assert!(!c.error_code("customerExists").unwrap().mock_only);
     let clock = c.error_code("clockNotManual").unwrap();
-    assert_eq!((clock.statuses.as_slice(), clock.mock_only), (&[409][..], true));
+    assert_eq!(
+        (clock.statuses.as_slice(), clock.mock_only),
+        (&[409][..], true)
+    );
     // Each code's validator checks its own branch only.
     let body = serde_json::json!({"code": "unauthorized", "message": "Authentication error"});
     assert!(

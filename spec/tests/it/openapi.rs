@@ -50,11 +50,17 @@ fn mock_only_operations_and_their_documents_are_left_out() {
             assert!(!paths.contains_key(&op.path), "{}", op.path);
         }
     }
-    let components = doc["components"]["schemas"].as_object().expect("components");
+    let components = doc["components"]["schemas"]
+        .as_object()
+        .expect("components");
     for name in ["MockClockRequest", "MockClockResponse", "MockClock"] {
         assert!(!components.contains_key(name), "component {name}");
     }
-    for name in ["CustomerInitRequest", "CustomerInitResponse", "NewSsnDocument"] {
+    for name in [
+        "CustomerInitRequest",
+        "CustomerInitResponse",
+        "NewSsnDocument",
+    ] {
         assert!(components.contains_key(name), "component {name}");
     }
     let tags: Vec<&str> = doc["tags"]
