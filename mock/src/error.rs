@@ -4,11 +4,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kyc_spec::ajv::AjvError;
 use kyc_spec::generated::{
-    self, CustomerNotFound, CustomerNotFoundCode, CustomerNotFoundContext, DocumentNotFound,
-    DocumentNotFoundCode, DocumentNotFoundContext, ErrorBody, InvalidBody, InvalidBodyCode,
-    NotFound, NotFoundCode, PayloadTooLarge, PayloadTooLargeCode, ReasonContext, RequestId,
-    RequestValidateError, RequestValidateErrorCode, RequestValidateErrorContext, Unauthorized,
-    UnauthorizedCode, UnsupportedMediaType, UnsupportedMediaTypeCode,
+    self, ClockNotManual, ClockNotManualCode, CustomerExists, CustomerExistsCode,
+    CustomerExistsContext, CustomerNotFound, CustomerNotFoundCode, CustomerNotFoundContext,
+    DocumentNotFound, DocumentNotFoundCode, DocumentNotFoundContext, ErrorBody, InvalidBody,
+    InvalidBodyCode, NotFound, NotFoundCode, PayloadTooLarge, PayloadTooLargeCode, ReasonContext,
+    ReferenceExists, ReferenceExistsCode, ReferenceExistsContext, RequestId, RequestValidateError,
+    RequestValidateErrorCode, RequestValidateErrorContext, Unauthorized, UnauthorizedCode,
+    UnsupportedMediaType, UnsupportedMediaTypeCode,
 };
 use serde_json::Map;
 
@@ -20,6 +22,13 @@ pub const CUSTOMER_NOT_FOUND: &str = "Customer not found.";
 pub const DOCUMENT_NOT_FOUND: &str = "Document not found.";
 /// Message of `unauthorized`, as connectFi words it.
 pub const AUTHENTICATION_ERROR: &str = "Authentication error";
+/// Message of `customerExists`, as connectFi words it.
+pub const CUSTOMER_EXISTS: &str = "Customer exists.";
+/// Message of `referenceExists`, as connectFi words it.
+pub const REFERENCE_EXISTS: &str = "Reference already exists.";
+/// The `cFiAggregatorId` of the mock's `customerExists` answers: the docs' example value
+/// (DECISIONS.md D29).
+pub const AGGREGATOR_ID: &str = "CLIENTID";
 
 /// A failed request.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +41,17 @@ pub(crate) enum ApiError {
     CustomerNotFound(String),
     /// 400 `documentNotFound`.
     DocumentNotFound(String),
+    /// 400 `customerExists`: the SSN or FEIN is this customer's already.
+    CustomerExists(String),
+    /// 400 `referenceExists`: the reference is `entity_id`'s already.
+    ReferenceExists {
+        /// The reference as sent.
+        reference: String,
+        /// The customer holding it.
+        entity_id: String,
+    },
+    /// 409 `clockNotManual` (mock only): the clock control on a wall-clock mock.
+    ClockNotManual(String),
     /// 400 `invalidBody` (mock only): the body is not readable.
     InvalidBody(String),
     /// 413 `payloadTooLarge` (mock only).
@@ -52,7 +72,10 @@ impl ApiError {
             ApiError::Validation(_)
             | ApiError::CustomerNotFound(_)
             | ApiError::DocumentNotFound(_)
+            | ApiError::CustomerExists(_)
+            | ApiError::ReferenceExists { .. }
             | ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::ClockNotManual(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
@@ -67,6 +90,9 @@ impl ApiError {
             ApiError::Validation(_) => RequestValidateErrorCode::VALUE,
             ApiError::CustomerNotFound(_) => CustomerNotFoundCode::VALUE,
             ApiError::DocumentNotFound(_) => DocumentNotFoundCode::VALUE,
+            ApiError::CustomerExists(_) => CustomerExistsCode::VALUE,
+            ApiError::ReferenceExists { .. } => ReferenceExistsCode::VALUE,
+            ApiError::ClockNotManual(_) => ClockNotManualCode::VALUE,
             ApiError::InvalidBody(_) => InvalidBodyCode::VALUE,
             ApiError::PayloadTooLarge(_) => PayloadTooLargeCode::VALUE,
             ApiError::UnsupportedMediaType(_) => UnsupportedMediaTypeCode::VALUE,
@@ -120,6 +146,38 @@ impl ApiError {
                     additional_properties: Map::new(),
                 },
                 message: DOCUMENT_NOT_FOUND.to_owned(),
+                additional_properties: Map::new(),
+            }),
+            ApiError::CustomerExists(id) => ErrorBody::CustomerExists(CustomerExists {
+                request_id: request_id(),
+                code: CustomerExistsCode,
+                context: CustomerExistsContext {
+                    c_fi_aggregator_id: AGGREGATOR_ID.to_owned(),
+                    customer_id: id.clone(),
+                    additional_properties: Map::new(),
+                },
+                message: CUSTOMER_EXISTS.to_owned(),
+                additional_properties: Map::new(),
+            }),
+            ApiError::ReferenceExists {
+                reference,
+                entity_id,
+            } => ErrorBody::ReferenceExists(ReferenceExists {
+                request_id: request_id(),
+                code: ReferenceExistsCode,
+                context: ReferenceExistsContext {
+                    reference: reference.clone(),
+                    entity_id: entity_id.clone(),
+                    additional_properties: Map::new(),
+                },
+                message: REFERENCE_EXISTS.to_owned(),
+                additional_properties: Map::new(),
+            }),
+            ApiError::ClockNotManual(why) => ErrorBody::ClockNotManual(ClockNotManual {
+                request_id: request_id(),
+                code: ClockNotManualCode,
+                context: reason(why),
+                message: "The clock cannot be moved.".to_owned(),
                 additional_properties: Map::new(),
             }),
             ApiError::InvalidBody(why) => ErrorBody::InvalidBody(InvalidBody {
@@ -198,6 +256,15 @@ mod tests {
             (validation, 400),
             (ApiError::CustomerNotFound("csta_Nobody".into()), 400),
             (ApiError::DocumentNotFound("doc_\"x\"".into()), 400),
+            (ApiError::CustomerExists("cstap_x".into()), 400),
+            (
+                ApiError::ReferenceExists {
+                    reference: "r1".into(),
+                    entity_id: "cstap_x".into(),
+                },
+                400,
+            ),
+            (ApiError::ClockNotManual("wall clock".into()), 409),
             (ApiError::InvalidBody("empty".into()), 400),
             (ApiError::PayloadTooLarge("big".into()), 413),
             (ApiError::UnsupportedMediaType("text/plain".into()), 415),

@@ -21,8 +21,9 @@
 //! [`app`] gives the same mock as an axum `Router`, to drive without a socket
 //! (`tower::ServiceExt::oneshot`). `kyc-conformance mock` serves it from the command line.
 //!
-//! Module map: `config` what an instance is; [`builtin`] the built-in customers; `kyc` the
-//! state machine; `state` live data; `routes` the HTTP surface; `body`, `error` and
+//! Module map: `config` what an instance is; [`builtin`] the built-in customers; `customer`
+//! customers created with `POST /customer/init` and `triggers` the names that choose their KYC;
+//! `kyc` the state machine; `state` live data; `routes` the HTTP surface; `body`, `error` and
 //! `envelope` reading requests and writing answers; `webhook` callbacks; `clock` and
 //! `ids` reproducibility; `server` sockets. Every public item has one path: the crate root,
 //! or `builtin::` for the built-in customers' ids.
@@ -35,6 +36,7 @@ pub mod builtin;
 mod body;
 mod clock;
 mod config;
+mod customer;
 mod envelope;
 mod error;
 mod ids;
@@ -42,6 +44,7 @@ mod kyc;
 mod routes;
 mod server;
 mod state;
+mod triggers;
 mod webhook;
 
 pub use body::{JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT};
@@ -50,7 +53,10 @@ pub use config::{
     DEFAULT_LOGIN, DEFAULT_PASSWORD, DEFAULT_TOKEN_TTL, Generate, MockConfig, Scenarios,
 };
 pub use envelope::JSON_CONTENT_TYPE;
-pub use error::{AUTHENTICATION_ERROR, CUSTOMER_NOT_FOUND, DOCUMENT_NOT_FOUND};
+pub use error::{
+    AGGREGATOR_ID, AUTHENTICATION_ERROR, CUSTOMER_EXISTS, CUSTOMER_NOT_FOUND, DOCUMENT_NOT_FOUND,
+    REFERENCE_EXISTS,
+};
 pub use kyc::{
     AttributeCode, Delays, DocumentSide, DocumentSpec, DocumentType, KycStatus, Template,
     Unmodelled,

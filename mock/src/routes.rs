@@ -10,7 +10,10 @@ use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use kyc_spec::Contract;
 use kyc_spec::contract::Method;
-use kyc_spec::generated::{AuthTokenRequest, KycAddAttributesRequest, KycInitRequest, Tristate};
+use kyc_spec::generated::{
+    AuthTokenRequest, CustomerInitRequest, KycAddAttributesRequest, KycInitRequest,
+    MockClockRequest, Tristate,
+};
 
 use super::body::{self, RequestBody, UPLOAD_BODY_LIMIT};
 use super::envelope::{json_response, token_answer};
@@ -51,6 +54,8 @@ fn handler(id: &str, method: Method) -> Option<MethodRouter<MockState>> {
         // drained); axum's default 2 MB limit would then refuse uploads it accepted.
         "kycUpload" => on(filter, kyc_upload).layer(DefaultBodyLimit::disable()),
         "kycAddAttributes" => on(filter, kyc_add_attributes),
+        "customerInit" => on(filter, customer_init),
+        "mockAdvanceClock" => on(filter, mock_advance_clock),
         _ => return None,
     })
 }
@@ -106,6 +111,38 @@ async fn kyc_init(State(state): State<MockState>, headers: HeaderMap, body: Body
     .await;
     body.linger().await;
     respond(&state, "init", outcome)
+}
+
+async fn customer_init(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+    let mut body = RequestBody::new(&headers, body);
+    let outcome = async {
+        state.authorize(&headers)?;
+        let value = body::read_json(&headers, &mut body).await?;
+        let request: CustomerInitRequest = state.decode("customerInit", value)?;
+        state.create_customer(request)
+    }
+    .await;
+    body.linger().await;
+    respond(&state, "customer-init", outcome)
+}
+
+/// The mock's own clock control: no token (DECISIONS.md D32).
+async fn mock_advance_clock(
+    State(state): State<MockState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let mut body = RequestBody::new(&headers, body);
+    let outcome = async {
+        let value = body::read_json(&headers, &mut body).await?;
+        let request: MockClockRequest = state.decode("mockAdvanceClock", value)?;
+        // The schema bounds it to 0..=one year.
+        let ms = u64::try_from(request.ms.get()).unwrap_or_default();
+        state.advance_clock(ms)
+    }
+    .await;
+    body.linger().await;
+    respond(&state, "mock-clock-advance", outcome)
 }
 
 async fn kyc_status(

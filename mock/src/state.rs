@@ -1,6 +1,6 @@
-//! The live state of one mock: customers' KYC processes (sharded so concurrent requests for
-//! different customers rarely meet), tokens, the schedule of timed transitions, and the
-//! schema validators.
+//! The live state of one mock: customers created with `POST /customer/init`, customers' KYC
+//! processes (sharded so concurrent requests for different customers rarely meet), tokens, the
+//! schedule of timed transitions, and the schema validators.
 
 use std::collections::hash_map::RandomState;
 use std::collections::{BTreeSet, HashMap};
@@ -12,12 +12,17 @@ use axum::http::HeaderMap;
 use kyc_spec::Contract;
 use kyc_spec::ajv::{Mode, Validator};
 use kyc_spec::generated::KycAddAttributesRequestAdditionalAttributes as AdditionalAttributes;
+use kyc_spec::generated::{
+    CustomerInitRequest, CustomerInitResponse, MockClock, MockClockResponse, RequestId,
+    SuccessCode, Timestamp,
+};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::builtin;
-use super::clock::{Clock, Millis};
+use super::clock::{Clock, Millis, format_timestamp};
 use super::config::{Generate, MockConfig};
+use super::customer::{self, Kind};
 use super::envelope::kyc_envelope;
 use super::error::ApiError;
 use super::ids::IdGenerator;
@@ -43,6 +48,7 @@ struct Inner {
     ids: IdGenerator,
     templates: HashMap<String, Arc<Template>>,
     generators: Vec<(Generate, Arc<Template>)>,
+    registry: RwLock<Registry>,
     shard_hasher: RandomState,
     shards: Box<[Mutex<HashMap<String, KycRecord>>]>,
     schedule: Mutex<BTreeSet<(Millis, String)>>,
@@ -77,6 +83,54 @@ impl Validators {
             .iter()
             .find(|(id, _)| *id == operation)
             .map(|(_, v)| *v)
+    }
+}
+
+/// Customers created with `POST /customer/init`, and the keys a new customer must not share
+/// with any customer the mock knows by id (DECISIONS.md D29).
+#[derive(Debug, Default)]
+struct Registry {
+    /// Created customers by id.
+    created: HashMap<String, Arc<Template>>,
+    /// Reference → id, for configured and created customers.
+    references: HashMap<String, String>,
+    /// (individual: SSN, business: FEIN) → id.
+    identities: HashMap<(Kind, String), String>,
+}
+
+impl Registry {
+    /// The keys of the configured customers: their references, and the SSNs of the
+    /// individuals among them.
+    fn of(templates: &HashMap<String, Arc<Template>>) -> Registry {
+        let mut registry = Registry::default();
+        // Sorted, so that which of two customers sharing a reference is named is reproducible.
+        let mut ids: Vec<&String> = templates.keys().collect();
+        ids.sort();
+        for id in ids {
+            let t = &templates[id];
+            registry
+                .references
+                .entry(t.reference.clone())
+                .or_insert_with(|| id.clone());
+            if t.customer_type == "business" {
+                continue;
+            }
+            let ssns = t
+                .customer
+                .get("identificationDocuments")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|d| d["type"] == "SSN")
+                .filter_map(|d| d["value"].as_str());
+            for ssn in ssns {
+                registry
+                    .identities
+                    .entry((Kind::Individual, ssn.to_owned()))
+                    .or_insert_with(|| id.clone());
+            }
+        }
+        registry
     }
 }
 
@@ -136,12 +190,14 @@ impl MockState {
             })
             .collect();
         let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
+        let registry = RwLock::new(Registry::of(&templates));
         MockState {
             inner: Arc::new(Inner {
                 ids: IdGenerator::new(config.seed),
                 config,
                 templates,
                 generators,
+                registry,
                 shard_hasher: RandomState::new(),
                 shards,
                 schedule: Mutex::new(BTreeSet::new()),
@@ -172,6 +228,94 @@ impl MockState {
     pub fn advance(&self, by: Duration) {
         self.clock().advance(by);
         self.run_due();
+    }
+
+    /// `POST /_mock/clock/advance`: moves a manual clock and applies what fell due, like
+    /// [`MockState::advance`]; the wall clock cannot be moved (409 `clockNotManual`).
+    pub(crate) fn advance_clock(&self, ms: u64) -> Result<Vec<u8>, ApiError> {
+        if !self.clock().is_manual() {
+            return Err(ApiError::ClockNotManual(
+                "the mock runs on the wall clock, which cannot be moved; start it with a manual clock (MockConfig::deterministic)"
+                    .to_owned(),
+            ));
+        }
+        self.advance(Duration::from_millis(ms));
+        let answer = MockClockResponse {
+            code: SuccessCode,
+            data: MockClock {
+                now: Timestamp::new(format_timestamp(self.clock().now()))
+                    .expect("format_timestamp writes the schema's timestamp form"),
+                additional_properties: Map::new(),
+            },
+            request_id: Some(self.wire_request_id()),
+            additional_properties: Map::new(),
+        };
+        Ok(serde_json::to_vec(&answer).expect("the clock answer serializes"))
+    }
+
+    /// `POST /customer/init`: creates the customer unless its reference, SSN or FEIN is taken
+    /// (checked in that order), so that the KYC endpoints know it from then on. Returns the
+    /// answer.
+    pub(crate) fn create_customer(
+        &self,
+        request: CustomerInitRequest,
+    ) -> Result<Vec<u8>, ApiError> {
+        let keys = customer::keys(&request)?;
+        let inner = &self.inner;
+        let now = self.clock().now();
+        let created = {
+            let mut registry = inner.registry.write().unwrap_or_else(|e| e.into_inner());
+            if let Some(holder) = registry.references.get(&keys.reference) {
+                return Err(ApiError::ReferenceExists {
+                    reference: keys.reference,
+                    entity_id: holder.clone(),
+                });
+            }
+            let identity = keys.identity.map(|value| (keys.kind, value));
+            if let Some(holder) = identity.as_ref().and_then(|k| registry.identities.get(k)) {
+                return Err(ApiError::CustomerExists(holder.clone()));
+            }
+            let id = loop {
+                let id = format!("{}{}", keys.kind.id_prefix(), inner.ids.base62(22));
+                if !inner.templates.contains_key(&id) && !registry.created.contains_key(&id) {
+                    break id;
+                }
+            };
+            let customer::Created { record, template } =
+                customer::create(request, &id, now, || {
+                    format!("{}{}", Kind::Individual.id_prefix(), inner.ids.base62(22))
+                })?;
+            registry.references.insert(keys.reference, id.clone());
+            if let Some(identity) = identity {
+                registry.identities.insert(identity, id.clone());
+            }
+            // Moved, not cloned: `create` checked this template, which filled its JSON cache.
+            registry.created.insert(id, Arc::new(template));
+            record
+        };
+        let answer = CustomerInitResponse {
+            code: SuccessCode,
+            data: created,
+            request_id: Some(self.wire_request_id()),
+            additional_properties: Map::new(),
+        };
+        // Generated answer types hold strings, arrays and JSON maps: serializing cannot fail.
+        Ok(serde_json::to_vec(&answer).expect("the customer answer serializes"))
+    }
+
+    /// How many customers `POST /customer/init` has created (for tests and diagnostics).
+    pub fn created_customers(&self) -> usize {
+        let registry = self
+            .inner
+            .registry
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
+        registry.created.len()
+    }
+
+    fn wire_request_id(&self) -> RequestId {
+        RequestId::new(self.request_id())
+            .expect("the mock's request ids are 32 lower-case hex digits, the schema's pattern")
     }
 
     /// Applies every timed transition due by now.
@@ -328,6 +472,16 @@ impl MockState {
 
     fn template_for(&self, id: &str) -> Option<(Arc<Template>, String)> {
         if let Some(t) = self.inner.templates.get(id) {
+            return Some((t.clone(), t.reference.clone()));
+        }
+        if let Some(t) = self
+            .inner
+            .registry
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .created
+            .get(id)
+        {
             return Some((t.clone(), t.reference.clone()));
         }
         self.inner.generators.iter().find_map(|(g, t)| {

@@ -4,6 +4,7 @@
 
 mod mock {
     pub mod cases;
+    pub mod customer_init;
     pub mod harness;
     pub mod linger;
     pub mod routes;

@@ -116,6 +116,8 @@ pub enum Family {
     Kyc,
     /// `/akepa/*`: the successors of the KYC endpoints.
     Akepa,
+    /// `/_mock/*`: controls of the mock itself, which connectFi does not have.
+    Mock,
 }
 
 /// Example names and their files (relative to `spec/examples/`), in the contract's order.
@@ -138,6 +140,9 @@ pub struct Operation {
     pub deprecated: bool,
     /// Needs the `x-connectfi-token` header.
     pub authenticated: bool,
+    /// Served by the mock only (a control such as its clock); connectFi has no such endpoint,
+    /// so the OpenAPI document leaves it out.
+    pub mock_only: bool,
     /// Path parameters, in template order.
     pub parameters: Vec<Parameter>,
     /// The request body, if the operation takes one.
@@ -505,6 +510,7 @@ fn operation(
         summary: row.summary,
         deprecated: row.deprecated,
         authenticated: row.authenticated,
+        mock_only: row.mock_only,
         parameters,
         request,
         responses,
@@ -629,6 +635,8 @@ mod raw {
         pub(super) deprecated: bool,
         #[serde(default = "yes")]
         pub(super) authenticated: bool,
+        #[serde(default)]
+        pub(super) mock_only: bool,
         #[serde(default)]
         pub(super) parameters: Vec<Parameter>,
         #[serde(default)]

@@ -5,11 +5,15 @@
 //! - `spec/schema/auth-token.request.schema.json`
 //! - `spec/schema/auth-token.response.schema.json`
 //! - `spec/schema/common.schema.json`
+//! - `spec/schema/customer-init.request.schema.json`
+//! - `spec/schema/customer-init.response.schema.json`
 //! - `spec/schema/error.schema.json`
 //! - `spec/schema/kyc-add-attributes.request.schema.json`
 //! - `spec/schema/kyc-init.headers.schema.json`
 //! - `spec/schema/kyc-init.request.schema.json`
 //! - `spec/schema/kyc-init.response.schema.json`
+//! - `spec/schema/mock-clock.request.schema.json`
+//! - `spec/schema/mock-clock.response.schema.json`
 //! - `spec/schema/webhook.schema.json`
 
 use schemars::JsonSchema;
@@ -596,6 +600,133 @@ impl JsonSchema for CustomerId {
         schemars::json_schema!(
             { "type" : "string", "minLength" : 1, "maxLength" : 36, "pattern" :
             "^[0-9a-zA-Z_-]+$" }
+        )
+    }
+}
+
+/// The client's own unique reference for a customer, as sent to `POST /customer/init` (`customerReference`) and answered back as `reference`.
+///
+/// Length: 1 to 32 characters (code points).
+/// Pattern (ECMA-262): `^[0-9a-zA-Z]+$`.
+///
+/// # Examples
+///
+/// ```json
+/// "ExtRefICust100"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CustomerReference(String);
+
+impl CustomerReference {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "CustomerReference",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        if length > 32 {
+            return Err(
+                ConstraintError::new(
+                    "CustomerReference",
+                    Violation::TooLong {
+                        max: 32,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+
+        const PATTERN: &str = "^[0-9a-zA-Z]+$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "CustomerReference",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for CustomerReference {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<CustomerReference> for String {
+    fn from(value: CustomerReference) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for CustomerReference {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for CustomerReference {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for CustomerReference {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CustomerReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for CustomerReference {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CustomerReference".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "minLength" : 1, "maxLength" : 32, "pattern" :
+            "^[0-9a-zA-Z]+$" }
         )
     }
 }
@@ -1887,12 +2018,13 @@ pub struct Phone {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Kind of identification document on record. `SSN` and `DRIVING LICENSE` are the values the docs show.
+/// Kind of identification document on record. `SSN` and `DRIVING LICENSE` are the values the docs show; `FEIN` (a business's federal employer identification number) is assumed (DECISIONS.md D26).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IdentificationDocumentType {
     Ssn,
     DrivingLicense,
+    Fein,
     /// A value the schema does not list. It keeps the original string, which
     /// [`Self::as_str`] returns and serialization writes back unchanged.
     Unknown(UnknownValue),
@@ -1900,13 +2032,14 @@ pub enum IdentificationDocumentType {
 
 impl IdentificationDocumentType {
     /// Every value the schema lists, in schema order.
-    pub const KNOWN: &'static [Self] = &[Self::Ssn, Self::DrivingLicense];
+    pub const KNOWN: &'static [Self] = &[Self::Ssn, Self::DrivingLicense, Self::Fein];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ssn => "SSN",
             Self::DrivingLicense => "DRIVING LICENSE",
+            Self::Fein => "FEIN",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -1920,6 +2053,7 @@ impl IdentificationDocumentType {
         match value.as_str() {
             "SSN" => Self::Ssn,
             "DRIVING LICENSE" => Self::DrivingLicense,
+            "FEIN" => Self::Fein,
             _ => Self::Unknown(UnknownValue(value)),
         }
     }
@@ -1960,7 +2094,7 @@ impl JsonSchema for IdentificationDocumentType {
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!(
-            { "type" : "string", "enum" : ["SSN", "DRIVING LICENSE"] }
+            { "type" : "string", "enum" : ["SSN", "DRIVING LICENSE", "FEIN"] }
         )
     }
 }
@@ -2907,6 +3041,2814 @@ impl JsonSchema for SuccessCode {
     }
 }
 
+/// A customer record as the customer endpoints answer it (`data` of `POST /customer/init`): the individual or the business branch, told apart by `customerType`. Unlike the KYC envelope, `data` is the record itself.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum Customer {
+    /// `customerType` is `"individual"`.
+    IndividualCustomer(IndividualCustomer),
+    /// `customerType` is `"business"`.
+    BusinessCustomer(BusinessCustomer),
+    /// An object whose tag the schema does not list, kept whole.
+    Unknown(UnknownObject),
+}
+
+impl Customer {
+    /// The tag value, as it appears on the wire.
+    pub fn tag(&self) -> &str {
+        match self {
+            Self::IndividualCustomer(_) => "individual",
+            Self::BusinessCustomer(_) => "business",
+            Self::Unknown(object) => {
+                object
+                    .0
+                    .get("customerType")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Customer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let object = serde_json::Map::<
+            String,
+            serde_json::Value,
+        >::deserialize(deserializer)?;
+        let tag = match object.get("customerType") {
+            Some(serde_json::Value::String(tag)) => tag.clone(),
+            Some(_) => return Err(D::Error::custom("`customerType` must be a string")),
+            None => return Err(D::Error::missing_field("customerType")),
+        };
+        match tag.as_str() {
+            "individual" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::IndividualCustomer)
+            }
+            "business" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::BusinessCustomer)
+            }
+            _ => Ok(Self::Unknown(UnknownObject(object))),
+        }
+            .map_err(D::Error::custom)
+    }
+}
+
+impl JsonSchema for Customer {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Customer".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "oneOf" : [generator.subschema_for:: < IndividualCustomer > (), generator
+            .subschema_for:: < BusinessCustomer > ()] }
+        )
+    }
+}
+
+/// The record of an individual customer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct IndividualCustomer {
+    /// The `customerReference` the customer was created with.
+    pub reference: CustomerReference,
+    #[serde(rename = "customerId")]
+    pub customer_id: CustomerId,
+    #[serde(rename = "customerType")]
+    pub customer_type: IndividualCustomerCustomerType,
+    pub customer: Person,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct IndividualCustomerCustomerType;
+
+impl IndividualCustomerCustomerType {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "individual";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for IndividualCustomerCustomerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for IndividualCustomerCustomerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"individual\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for IndividualCustomerCustomerType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IndividualCustomerCustomerType".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "individual" })
+    }
+}
+
+/// The record of a business customer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct BusinessCustomer {
+    /// The `customerReference` the customer was created with.
+    pub reference: CustomerReference,
+    #[serde(rename = "customerId")]
+    pub customer_id: CustomerId,
+    #[serde(rename = "customerType")]
+    pub customer_type: BusinessCustomerCustomerType,
+    pub customer: Business,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct BusinessCustomerCustomerType;
+
+impl BusinessCustomerCustomerType {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "business";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for BusinessCustomerCustomerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for BusinessCustomerCustomerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"business\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for BusinessCustomerCustomerType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BusinessCustomerCustomerType".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "business" })
+    }
+}
+
+/// The data connectFi holds for a business customer: the business itself and the people who represent it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct Business {
+    /// # Examples
+    ///
+    /// ```json
+    /// "Sample Industries LLC"
+    /// ```
+    #[serde(rename = "legalName")]
+    pub legal_name: BusinessLegalName,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "office@example.com"
+    /// ```
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<BusinessEmail>,
+    #[serde(
+        rename = "identificationDocuments",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identification_documents: Option<Vec<IdentificationDocument>>,
+    #[serde(
+        rename = "businessAddresses",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub business_addresses: Option<Vec<Address>>,
+    #[serde(
+        rename = "businessPhones",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub business_phones: Option<Vec<Phone>>,
+    #[serde(rename = "businessRepresentatives")]
+    pub business_representatives: Vec<BusinessRepresentative>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Length: at least 1 characters (code points).
+///
+/// # Examples
+///
+/// ```json
+/// "Sample Industries LLC"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BusinessLegalName(String);
+
+impl BusinessLegalName {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "BusinessLegalName",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for BusinessLegalName {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<BusinessLegalName> for String {
+    fn from(value: BusinessLegalName) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for BusinessLegalName {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for BusinessLegalName {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for BusinessLegalName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for BusinessLegalName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for BusinessLegalName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BusinessLegalName".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
+    }
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Pattern (ECMA-262): `^(.+)@(.+)$`.
+///
+/// # Examples
+///
+/// ```json
+/// "office@example.com"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BusinessEmail(String);
+
+impl BusinessEmail {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+
+        const PATTERN: &str = "^(.+)@(.+)$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "BusinessEmail",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for BusinessEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<BusinessEmail> for String {
+    fn from(value: BusinessEmail) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for BusinessEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for BusinessEmail {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for BusinessEmail {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for BusinessEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for BusinessEmail {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BusinessEmail".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
+    }
+}
+
+/// A principal owner or authorised signer of a business customer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct BusinessRepresentative {
+    /// The representative's id: the one the client supplied, or one connectFi generated (`cstap_…`, DECISIONS.md D28).
+    pub id: CustomerId,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "Janice"
+    /// ```
+    #[serde(rename = "firstName")]
+    pub first_name: BusinessRepresentativeFirstName,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "Sample"
+    /// ```
+    #[serde(rename = "lastName")]
+    pub last_name: BusinessRepresentativeLastName,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gender: Option<Gender>,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    #[serde(
+        rename = "dateOfBirth",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_of_birth: Option<Date>,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "aa@aa.aa"
+    /// ```
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<BusinessRepresentativeEmail>,
+    #[serde(
+        rename = "citizenshipCountryCodeA3",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub citizenship_country_code_a3: Option<CountryCodeA3>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub addresses: Option<Vec<Address>>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phones: Option<Vec<Phone>>,
+    #[serde(
+        rename = "identificationDocuments",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identification_documents: Option<Vec<IdentificationDocument>>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Length: at least 1 characters (code points).
+///
+/// # Examples
+///
+/// ```json
+/// "Janice"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BusinessRepresentativeFirstName(String);
+
+impl BusinessRepresentativeFirstName {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "BusinessRepresentativeFirstName",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for BusinessRepresentativeFirstName {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<BusinessRepresentativeFirstName> for String {
+    fn from(value: BusinessRepresentativeFirstName) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for BusinessRepresentativeFirstName {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for BusinessRepresentativeFirstName {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for BusinessRepresentativeFirstName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for BusinessRepresentativeFirstName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for BusinessRepresentativeFirstName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BusinessRepresentativeFirstName".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
+    }
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Length: at least 1 characters (code points).
+///
+/// # Examples
+///
+/// ```json
+/// "Sample"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BusinessRepresentativeLastName(String);
+
+impl BusinessRepresentativeLastName {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "BusinessRepresentativeLastName",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for BusinessRepresentativeLastName {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<BusinessRepresentativeLastName> for String {
+    fn from(value: BusinessRepresentativeLastName) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for BusinessRepresentativeLastName {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for BusinessRepresentativeLastName {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for BusinessRepresentativeLastName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for BusinessRepresentativeLastName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for BusinessRepresentativeLastName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BusinessRepresentativeLastName".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
+    }
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Pattern (ECMA-262): `^(.+)@(.+)$`.
+///
+/// # Examples
+///
+/// ```json
+/// "aa@aa.aa"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BusinessRepresentativeEmail(String);
+
+impl BusinessRepresentativeEmail {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+
+        const PATTERN: &str = "^(.+)@(.+)$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "BusinessRepresentativeEmail",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for BusinessRepresentativeEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<BusinessRepresentativeEmail> for String {
+    fn from(value: BusinessRepresentativeEmail) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for BusinessRepresentativeEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for BusinessRepresentativeEmail {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for BusinessRepresentativeEmail {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for BusinessRepresentativeEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for BusinessRepresentativeEmail {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BusinessRepresentativeEmail".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
+    }
+}
+
+/// Body of `POST /customer/init`: creates an individual or a business customer. Creating a customer does not start KYC. Exactly one of the two branches must match; when none does, Ajv reports the errors of both (DECISIONS.md D26).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum CustomerInitRequest {
+    /// `customerType` is `"individual"`.
+    IndividualCustomerInit(IndividualCustomerInit),
+    /// `customerType` is `"business"`.
+    BusinessCustomerInit(BusinessCustomerInit),
+    /// An object whose tag the schema does not list, kept whole.
+    Unknown(UnknownObject),
+}
+
+impl CustomerInitRequest {
+    /// The tag value, as it appears on the wire.
+    pub fn tag(&self) -> &str {
+        match self {
+            Self::IndividualCustomerInit(_) => "individual",
+            Self::BusinessCustomerInit(_) => "business",
+            Self::Unknown(object) => {
+                object
+                    .0
+                    .get("customerType")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerInitRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let object = serde_json::Map::<
+            String,
+            serde_json::Value,
+        >::deserialize(deserializer)?;
+        let tag = match object.get("customerType") {
+            Some(serde_json::Value::String(tag)) => tag.clone(),
+            Some(_) => return Err(D::Error::custom("`customerType` must be a string")),
+            None => return Err(D::Error::missing_field("customerType")),
+        };
+        match tag.as_str() {
+            "individual" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::IndividualCustomerInit)
+            }
+            "business" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::BusinessCustomerInit)
+            }
+            _ => Ok(Self::Unknown(UnknownObject(object))),
+        }
+            .map_err(D::Error::custom)
+    }
+}
+
+impl JsonSchema for CustomerInitRequest {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CustomerInitRequest".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "oneOf" : [generator.subschema_for:: < IndividualCustomerInit > (),
+            generator.subschema_for:: < BusinessCustomerInit > ()] }
+        )
+    }
+}
+
+/// A new individual customer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndividualCustomerInit {
+    #[serde(rename = "customerReference")]
+    pub customer_reference: CustomerReference,
+    #[serde(rename = "customerType")]
+    pub customer_type: IndividualCustomerInitCustomerType,
+    pub customer: NewIndividual,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct IndividualCustomerInitCustomerType;
+
+impl IndividualCustomerInitCustomerType {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "individual";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for IndividualCustomerInitCustomerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for IndividualCustomerInitCustomerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"individual\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for IndividualCustomerInitCustomerType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IndividualCustomerInitCustomerType".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "individual" })
+    }
+}
+
+/// A new business customer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessCustomerInit {
+    #[serde(rename = "customerReference")]
+    pub customer_reference: CustomerReference,
+    #[serde(rename = "customerType")]
+    pub customer_type: BusinessCustomerInitCustomerType,
+    pub customer: NewBusiness,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct BusinessCustomerInitCustomerType;
+
+impl BusinessCustomerInitCustomerType {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "business";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for BusinessCustomerInitCustomerType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for BusinessCustomerInitCustomerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"business\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for BusinessCustomerInitCustomerType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BusinessCustomerInitCustomerType".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "business" })
+    }
+}
+
+/// The person to create: the facts of the customer API's individual example.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIndividual {
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "Janice"
+    /// ```
+    #[serde(rename = "firstName")]
+    pub first_name: NewIndividualFirstName,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "Sample"
+    /// ```
+    #[serde(rename = "lastName")]
+    pub last_name: NewIndividualLastName,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gender: Option<Gender>,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "aa@aa.aa"
+    /// ```
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<NewIndividualEmail>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phones: Option<Vec<Phone>>,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    #[serde(
+        rename = "dateOfBirth",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_of_birth: Option<Date>,
+    #[serde(
+        rename = "citizenshipCountryCodeA3",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub citizenship_country_code_a3: Option<CountryCodeA3>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub addresses: Option<Vec<Address>>,
+    #[serde(
+        rename = "identificationDocuments",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identification_documents: Option<Vec<NewIdentificationDocument>>,
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Length: 1 to 50 characters (code points).
+///
+/// # Examples
+///
+/// ```json
+/// "Janice"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewIndividualFirstName(String);
+
+impl NewIndividualFirstName {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "NewIndividualFirstName",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        if length > 50 {
+            return Err(
+                ConstraintError::new(
+                    "NewIndividualFirstName",
+                    Violation::TooLong {
+                        max: 50,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewIndividualFirstName {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewIndividualFirstName> for String {
+    fn from(value: NewIndividualFirstName) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewIndividualFirstName {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewIndividualFirstName {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewIndividualFirstName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewIndividualFirstName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewIndividualFirstName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewIndividualFirstName".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
+    }
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Length: 1 to 50 characters (code points).
+///
+/// # Examples
+///
+/// ```json
+/// "Sample"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewIndividualLastName(String);
+
+impl NewIndividualLastName {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "NewIndividualLastName",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        if length > 50 {
+            return Err(
+                ConstraintError::new(
+                    "NewIndividualLastName",
+                    Violation::TooLong {
+                        max: 50,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewIndividualLastName {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewIndividualLastName> for String {
+    fn from(value: NewIndividualLastName) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewIndividualLastName {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewIndividualLastName {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewIndividualLastName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewIndividualLastName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewIndividualLastName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewIndividualLastName".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
+    }
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Pattern (ECMA-262): `^(.+)@(.+)$`.
+///
+/// # Examples
+///
+/// ```json
+/// "aa@aa.aa"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewIndividualEmail(String);
+
+impl NewIndividualEmail {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+
+        const PATTERN: &str = "^(.+)@(.+)$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "NewIndividualEmail",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewIndividualEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewIndividualEmail> for String {
+    fn from(value: NewIndividualEmail) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewIndividualEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewIndividualEmail {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewIndividualEmail {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewIndividualEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewIndividualEmail {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewIndividualEmail".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
+    }
+}
+
+/// The business to create and the people who represent it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewBusiness {
+    /// # Examples
+    ///
+    /// ```json
+    /// "Sample Industries LLC"
+    /// ```
+    #[serde(rename = "legalName")]
+    pub legal_name: NewBusinessLegalName,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "office@example.com"
+    /// ```
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<NewBusinessEmail>,
+    /// The business's documents; its FEIN is the one of type `FEIN`, the key a duplicate business is found by.
+    #[serde(
+        rename = "identificationDocuments",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identification_documents: Option<Vec<NewIdentificationDocument>>,
+    #[serde(
+        rename = "businessAddresses",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub business_addresses: Option<Vec<Address>>,
+    #[serde(
+        rename = "businessPhones",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub business_phones: Option<Vec<Phone>>,
+    #[serde(rename = "businessRepresentatives")]
+    pub business_representatives: NewBusinessBusinessRepresentatives,
+}
+
+/// Length: 1 to 100 characters (code points).
+/// Pattern (ECMA-262): `^((?![<>]).)*$`.
+///
+/// # Examples
+///
+/// ```json
+/// "Sample Industries LLC"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewBusinessLegalName(String);
+
+impl NewBusinessLegalName {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "NewBusinessLegalName",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        if length > 100 {
+            return Err(
+                ConstraintError::new(
+                    "NewBusinessLegalName",
+                    Violation::TooLong {
+                        max: 100,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+
+        const PATTERN: &str = "^((?![<>]).)*$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "NewBusinessLegalName",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewBusinessLegalName {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewBusinessLegalName> for String {
+    fn from(value: NewBusinessLegalName) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewBusinessLegalName {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewBusinessLegalName {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewBusinessLegalName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewBusinessLegalName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewBusinessLegalName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewBusinessLegalName".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "minLength" : 1, "maxLength" : 100, "pattern" :
+            "^((?![<>]).)*$" }
+        )
+    }
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Pattern (ECMA-262): `^(.+)@(.+)$`.
+///
+/// # Examples
+///
+/// ```json
+/// "office@example.com"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewBusinessEmail(String);
+
+impl NewBusinessEmail {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+
+        const PATTERN: &str = "^(.+)@(.+)$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "NewBusinessEmail",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewBusinessEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewBusinessEmail> for String {
+    fn from(value: NewBusinessEmail) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewBusinessEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewBusinessEmail {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewBusinessEmail {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewBusinessEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewBusinessEmail {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewBusinessEmail".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
+    }
+}
+
+/// Items: at least 1.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(
+    try_from = "Vec<NewBusinessRepresentative>",
+    into = "Vec<NewBusinessRepresentative>"
+)]
+pub struct NewBusinessBusinessRepresentatives(Vec<NewBusinessRepresentative>);
+
+impl NewBusinessBusinessRepresentatives {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: Vec<NewBusinessRepresentative>) -> Result<Self, ConstraintError> {
+        let length = value.len();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "NewBusinessBusinessRepresentatives",
+                    Violation::TooFewItems {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked items.
+    pub fn as_slice(&self) -> &[NewBusinessRepresentative] {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> Vec<NewBusinessRepresentative> {
+        self.0
+    }
+}
+
+impl TryFrom<Vec<NewBusinessRepresentative>> for NewBusinessBusinessRepresentatives {
+    type Error = ConstraintError;
+
+    fn try_from(value: Vec<NewBusinessRepresentative>) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewBusinessBusinessRepresentatives> for Vec<NewBusinessRepresentative> {
+    fn from(value: NewBusinessBusinessRepresentatives) -> Self {
+        value.0
+    }
+}
+
+impl JsonSchema for NewBusinessBusinessRepresentatives {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewBusinessBusinessRepresentatives".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "items" : generator.subschema_for:: < NewBusinessRepresentative > (),
+            "type" : "array", "minItems" : 1 }
+        )
+    }
+}
+
+/// A principal owner or authorised signer of the business: the same facts as an individual, optionally with an id of its own.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewBusinessRepresentative {
+    /// The client's own unique id for this person; connectFi generates one when it is left out.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<CustomerId>,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "Janice"
+    /// ```
+    #[serde(rename = "firstName")]
+    pub first_name: NewBusinessRepresentativeFirstName,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "Sample"
+    /// ```
+    #[serde(rename = "lastName")]
+    pub last_name: NewBusinessRepresentativeLastName,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gender: Option<Gender>,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "aa@aa.aa"
+    /// ```
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<NewBusinessRepresentativeEmail>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub phones: Option<Vec<Phone>>,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    #[serde(
+        rename = "dateOfBirth",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_of_birth: Option<Date>,
+    #[serde(
+        rename = "citizenshipCountryCodeA3",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub citizenship_country_code_a3: Option<CountryCodeA3>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub addresses: Option<Vec<Address>>,
+    #[serde(
+        rename = "identificationDocuments",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identification_documents: Option<Vec<NewIdentificationDocument>>,
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Length: 1 to 50 characters (code points).
+///
+/// # Examples
+///
+/// ```json
+/// "Janice"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewBusinessRepresentativeFirstName(String);
+
+impl NewBusinessRepresentativeFirstName {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "NewBusinessRepresentativeFirstName",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        if length > 50 {
+            return Err(
+                ConstraintError::new(
+                    "NewBusinessRepresentativeFirstName",
+                    Violation::TooLong {
+                        max: 50,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewBusinessRepresentativeFirstName {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewBusinessRepresentativeFirstName> for String {
+    fn from(value: NewBusinessRepresentativeFirstName) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewBusinessRepresentativeFirstName {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewBusinessRepresentativeFirstName {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewBusinessRepresentativeFirstName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewBusinessRepresentativeFirstName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewBusinessRepresentativeFirstName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewBusinessRepresentativeFirstName".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
+    }
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Length: 1 to 50 characters (code points).
+///
+/// # Examples
+///
+/// ```json
+/// "Sample"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewBusinessRepresentativeLastName(String);
+
+impl NewBusinessRepresentativeLastName {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "NewBusinessRepresentativeLastName",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        if length > 50 {
+            return Err(
+                ConstraintError::new(
+                    "NewBusinessRepresentativeLastName",
+                    Violation::TooLong {
+                        max: 50,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewBusinessRepresentativeLastName {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewBusinessRepresentativeLastName> for String {
+    fn from(value: NewBusinessRepresentativeLastName) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewBusinessRepresentativeLastName {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewBusinessRepresentativeLastName {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewBusinessRepresentativeLastName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewBusinessRepresentativeLastName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewBusinessRepresentativeLastName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewBusinessRepresentativeLastName".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
+    }
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Pattern (ECMA-262): `^(.+)@(.+)$`.
+///
+/// # Examples
+///
+/// ```json
+/// "aa@aa.aa"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewBusinessRepresentativeEmail(String);
+
+impl NewBusinessRepresentativeEmail {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+
+        const PATTERN: &str = "^(.+)@(.+)$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "NewBusinessRepresentativeEmail",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewBusinessRepresentativeEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewBusinessRepresentativeEmail> for String {
+    fn from(value: NewBusinessRepresentativeEmail) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewBusinessRepresentativeEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewBusinessRepresentativeEmail {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewBusinessRepresentativeEmail {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewBusinessRepresentativeEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewBusinessRepresentativeEmail {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewBusinessRepresentativeEmail".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
+    }
+}
+
+/// An identification document. connectFi's rule: if `type` is `SSN`, `value` matches `^[0-9]{9}$`; otherwise `value` is at most 50 characters without `<` or `>`, or null. Written as an `anyOf` of two branches that exclude each other, which accepts exactly what the if/then rule accepts (DECISIONS.md D27).
+///
+/// Reading a value tries the branches in schema order; the first that accepts it wins (`anyOf`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum NewIdentificationDocument {
+    /// Branch 0 of the `anyOf`.
+    NewSsnDocument(NewSsnDocument),
+    /// Branch 1 of the `anyOf`.
+    NewOtherDocument(NewOtherDocument),
+}
+
+impl NewIdentificationDocument {
+    /// The variant's name, as error messages give it.
+    pub fn branch(&self) -> &'static str {
+        match self {
+            Self::NewSsnDocument(_) => "NewSsnDocument",
+            Self::NewOtherDocument(_) => "NewOtherDocument",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NewIdentificationDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut failed = Vec::new();
+        match <NewSsnDocument as Deserialize>::deserialize(&value) {
+            Ok(branch) => return Ok(Self::NewSsnDocument(branch)),
+            Err(error) => failed.push(format!("NewSsnDocument: {error}")),
+        }
+        match <NewOtherDocument as Deserialize>::deserialize(&value) {
+            Ok(branch) => return Ok(Self::NewOtherDocument(branch)),
+            Err(error) => failed.push(format!("NewOtherDocument: {error}")),
+        }
+        Err(
+            D::Error::custom(
+                format!(
+                    "NewIdentificationDocument: the value matches no `anyOf` branch ({})",
+                    failed.join("; ")
+                ),
+            ),
+        )
+    }
+}
+
+impl JsonSchema for NewIdentificationDocument {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewIdentificationDocument".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "anyOf" : [generator.subschema_for:: < NewSsnDocument > (), generator
+            .subschema_for:: < NewOtherDocument > ()] }
+        )
+    }
+}
+
+/// A social security number: exactly nine digits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSsnDocument {
+    pub r#type: NewSsnDocumentType,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "666989698"
+    /// ```
+    pub value: NewSsnDocumentValue,
+    #[serde(
+        rename = "issuanceCountryCodeA3",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issuance_country_code_a3: Option<CountryCodeA3>,
+    /// # Examples
+    ///
+    /// ```json
+    /// "PA"
+    /// ```
+    #[serde(
+        rename = "issuanceRegion",
+        default,
+        skip_serializing_if = "Tristate::is_absent"
+    )]
+    pub issuance_region: Tristate<NewSsnDocumentIssuanceRegion>,
+    #[serde(
+        rename = "expiryDate",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expiry_date: Option<Date>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NewSsnDocumentType;
+
+impl NewSsnDocumentType {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "SSN";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for NewSsnDocumentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for NewSsnDocumentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"SSN\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for NewSsnDocumentType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewSsnDocumentType".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "SSN" })
+    }
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Pattern (ECMA-262): `^[0-9]{9}$`.
+///
+/// # Examples
+///
+/// ```json
+/// "666989698"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewSsnDocumentValue(String);
+
+impl NewSsnDocumentValue {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+
+        const PATTERN: &str = "^[0-9]{9}$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "NewSsnDocumentValue",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewSsnDocumentValue {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewSsnDocumentValue> for String {
+    fn from(value: NewSsnDocumentValue) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewSsnDocumentValue {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewSsnDocumentValue {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewSsnDocumentValue {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewSsnDocumentValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewSsnDocumentValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewSsnDocumentValue".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "pattern" : "^[0-9]{9}$" })
+    }
+}
+
+/// Length: at most 50 characters (code points).
+///
+/// # Examples
+///
+/// ```json
+/// "PA"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewSsnDocumentIssuanceRegion(String);
+
+impl NewSsnDocumentIssuanceRegion {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length > 50 {
+            return Err(
+                ConstraintError::new(
+                    "NewSsnDocumentIssuanceRegion",
+                    Violation::TooLong {
+                        max: 50,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewSsnDocumentIssuanceRegion {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewSsnDocumentIssuanceRegion> for String {
+    fn from(value: NewSsnDocumentIssuanceRegion) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewSsnDocumentIssuanceRegion {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewSsnDocumentIssuanceRegion {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewSsnDocumentIssuanceRegion {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewSsnDocumentIssuanceRegion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewSsnDocumentIssuanceRegion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewSsnDocumentIssuanceRegion".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "maxLength" : 50 })
+    }
+}
+
+/// Any identification document but an SSN.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOtherDocument {
+    /// The identification document types other than `SSN` (DECISIONS.md D27).
+    pub r#type: NonSsnDocumentType,
+    /// Personal data (`x-personal`): pseudonymise it in recordings.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "PA99999999"
+    /// ```
+    #[serde(deserialize_with = "deserialize_present")]
+    pub value: Option<NewOtherDocumentValue>,
+    #[serde(
+        rename = "issuanceCountryCodeA3",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issuance_country_code_a3: Option<CountryCodeA3>,
+    /// # Examples
+    ///
+    /// ```json
+    /// "PA"
+    /// ```
+    #[serde(
+        rename = "issuanceRegion",
+        default,
+        skip_serializing_if = "Tristate::is_absent"
+    )]
+    pub issuance_region: Tristate<NewOtherDocumentIssuanceRegion>,
+    #[serde(
+        rename = "expiryDate",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expiry_date: Option<Date>,
+}
+
+/// The identification document types other than `SSN` (DECISIONS.md D27).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NonSsnDocumentType {
+    DrivingLicense,
+    Fein,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl NonSsnDocumentType {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[Self::DrivingLicense, Self::Fein];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DrivingLicense => "DRIVING LICENSE",
+            Self::Fein => "FEIN",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "DRIVING LICENSE" => Self::DrivingLicense,
+            "FEIN" => Self::Fein,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for NonSsnDocumentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for NonSsnDocumentType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for NonSsnDocumentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NonSsnDocumentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for NonSsnDocumentType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NonSsnDocumentType".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["DRIVING LICENSE", "FEIN"] }
+        )
+    }
+}
+
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Length: 0 to 50 characters (code points).
+/// Pattern (ECMA-262): `^((?![<>]).)*$`.
+///
+/// # Examples
+///
+/// ```json
+/// "PA99999999"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewOtherDocumentValue(String);
+
+impl NewOtherDocumentValue {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length > 50 {
+            return Err(
+                ConstraintError::new(
+                    "NewOtherDocumentValue",
+                    Violation::TooLong {
+                        max: 50,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+
+        const PATTERN: &str = "^((?![<>]).)*$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "NewOtherDocumentValue",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewOtherDocumentValue {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewOtherDocumentValue> for String {
+    fn from(value: NewOtherDocumentValue) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewOtherDocumentValue {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewOtherDocumentValue {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewOtherDocumentValue {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewOtherDocumentValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewOtherDocumentValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewOtherDocumentValue".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "minLength" : 0, "maxLength" : 50, "pattern" :
+            "^((?![<>]).)*$" }
+        )
+    }
+}
+
+/// Length: at most 50 characters (code points).
+///
+/// # Examples
+///
+/// ```json
+/// "PA"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NewOtherDocumentIssuanceRegion(String);
+
+impl NewOtherDocumentIssuanceRegion {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length > 50 {
+            return Err(
+                ConstraintError::new(
+                    "NewOtherDocumentIssuanceRegion",
+                    Violation::TooLong {
+                        max: 50,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for NewOtherDocumentIssuanceRegion {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NewOtherDocumentIssuanceRegion> for String {
+    fn from(value: NewOtherDocumentIssuanceRegion) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for NewOtherDocumentIssuanceRegion {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for NewOtherDocumentIssuanceRegion {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for NewOtherDocumentIssuanceRegion {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NewOtherDocumentIssuanceRegion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for NewOtherDocumentIssuanceRegion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewOtherDocumentIssuanceRegion".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "maxLength" : 50 })
+    }
+}
+
+/// The 200 answer of `POST /customer/init`: the customer as created. `data` is the customer record itself (as for `GET /customer/status/:customerId`), not the KYC envelope.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct CustomerInitResponse {
+    pub code: SuccessCode,
+    pub data: Customer,
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Every error body the KYC endpoints send, told apart by `code`: a 400 schema violation, a 400 business error, a 401 authentication failure, or (mock only, undocumented by connectFi) a request the server could not read.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
@@ -2917,6 +5859,10 @@ pub enum ErrorBody {
     CustomerNotFound(CustomerNotFound),
     /// `code` is `"documentNotFound"`.
     DocumentNotFound(DocumentNotFound),
+    /// `code` is `"customerExists"`.
+    CustomerExists(CustomerExists),
+    /// `code` is `"referenceExists"`.
+    ReferenceExists(ReferenceExists),
     /// `code` is `"unauthorized"`.
     Unauthorized(Unauthorized),
     /// `code` is `"invalidBody"`.
@@ -2927,6 +5873,8 @@ pub enum ErrorBody {
     UnsupportedMediaType(UnsupportedMediaType),
     /// `code` is `"notFound"`.
     NotFound(NotFound),
+    /// `code` is `"clockNotManual"`.
+    ClockNotManual(ClockNotManual),
     /// An object whose tag the schema does not list, kept whole.
     Unknown(UnknownObject),
 }
@@ -2938,11 +5886,14 @@ impl ErrorBody {
             Self::RequestValidateError(_) => "requestValidateError",
             Self::CustomerNotFound(_) => "customerNotFound",
             Self::DocumentNotFound(_) => "documentNotFound",
+            Self::CustomerExists(_) => "customerExists",
+            Self::ReferenceExists(_) => "referenceExists",
             Self::Unauthorized(_) => "unauthorized",
             Self::InvalidBody(_) => "invalidBody",
             Self::PayloadTooLarge(_) => "payloadTooLarge",
             Self::UnsupportedMediaType(_) => "unsupportedMediaType",
             Self::NotFound(_) => "notFound",
+            Self::ClockNotManual(_) => "clockNotManual",
             Self::Unknown(object) => {
                 object
                     .0
@@ -2981,6 +5932,14 @@ impl<'de> Deserialize<'de> for ErrorBody {
                 serde_json::from_value(serde_json::Value::Object(object))
                     .map(Self::DocumentNotFound)
             }
+            "customerExists" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::CustomerExists)
+            }
+            "referenceExists" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::ReferenceExists)
+            }
             "unauthorized" => {
                 serde_json::from_value(serde_json::Value::Object(object))
                     .map(Self::Unauthorized)
@@ -3001,6 +5960,10 @@ impl<'de> Deserialize<'de> for ErrorBody {
                 serde_json::from_value(serde_json::Value::Object(object))
                     .map(Self::NotFound)
             }
+            "clockNotManual" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::ClockNotManual)
+            }
             _ => Ok(Self::Unknown(UnknownObject(object))),
         }
             .map_err(D::Error::custom)
@@ -3016,10 +5979,12 @@ impl JsonSchema for ErrorBody {
         schemars::json_schema!(
             { "oneOf" : [generator.subschema_for:: < RequestValidateError > (), generator
             .subschema_for:: < CustomerNotFound > (), generator.subschema_for:: <
-            DocumentNotFound > (), generator.subschema_for:: < Unauthorized > (),
-            generator.subschema_for:: < InvalidBody > (), generator.subschema_for:: <
-            PayloadTooLarge > (), generator.subschema_for:: < UnsupportedMediaType > (),
-            generator.subschema_for:: < NotFound > ()] }
+            DocumentNotFound > (), generator.subschema_for:: < CustomerExists > (),
+            generator.subschema_for:: < ReferenceExists > (), generator.subschema_for:: <
+            Unauthorized > (), generator.subschema_for:: < InvalidBody > (), generator
+            .subschema_for:: < PayloadTooLarge > (), generator.subschema_for:: <
+            UnsupportedMediaType > (), generator.subschema_for:: < NotFound > (),
+            generator.subschema_for:: < ClockNotManual > ()] }
         )
     }
 }
@@ -3335,6 +6300,173 @@ pub struct DocumentNotFoundContext {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+/// HTTP 400: `POST /customer/init` names an SSN (individual) or a FEIN (business) another customer already has.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct CustomerExists {
+    #[serde(rename = "requestId")]
+    pub request_id: RequestId,
+    pub code: CustomerExistsCode,
+    pub context: CustomerExistsContext,
+    /// # Examples
+    ///
+    /// ```json
+    /// "Customer exists."
+    /// ```
+    pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CustomerExistsCode;
+
+impl CustomerExistsCode {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "customerExists";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for CustomerExistsCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerExistsCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"customerExists\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for CustomerExistsCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CustomerExistsCode".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "customerExists" })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct CustomerExistsContext {
+    /// The client (aggregator) the customer belongs to.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "CLIENTID"
+    /// ```
+    #[serde(rename = "cFiAggregatorId")]
+    pub c_fi_aggregator_id: String,
+    /// The customer that already exists.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// "cstap_tMxNtJcmdJjZJfAT4nzGO"
+    /// ```
+    #[serde(rename = "customerId")]
+    pub customer_id: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// HTTP 400: the `customerReference` is another customer's already.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct ReferenceExists {
+    #[serde(rename = "requestId")]
+    pub request_id: RequestId,
+    pub code: ReferenceExistsCode,
+    pub context: ReferenceExistsContext,
+    /// # Examples
+    ///
+    /// ```json
+    /// "Reference already exists."
+    /// ```
+    pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ReferenceExistsCode;
+
+impl ReferenceExistsCode {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "referenceExists";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for ReferenceExistsCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReferenceExistsCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"referenceExists\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for ReferenceExistsCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ReferenceExistsCode".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "referenceExists" })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct ReferenceExistsContext {
+    /// The reference as the client sent it.
+    pub reference: String,
+    /// The customer that already has it.
+    #[serde(rename = "entityId")]
+    pub entity_id: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
 /// HTTP 401: the token is missing, unknown or expired, or the login failed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct Unauthorized {
@@ -3641,6 +6773,66 @@ impl JsonSchema for NotFoundCode {
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({ "type" : "string", "const" : "notFound" })
+    }
+}
+
+/// HTTP 409, mock only (DECISIONS.md D32): `POST /_mock/clock/advance` on a mock that runs on the wall clock, which cannot be moved.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct ClockNotManual {
+    #[serde(rename = "requestId")]
+    pub request_id: RequestId,
+    pub code: ClockNotManualCode,
+    pub context: ReasonContext,
+    pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ClockNotManualCode;
+
+impl ClockNotManualCode {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "clockNotManual";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for ClockNotManualCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockNotManualCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"clockNotManual\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for ClockNotManualCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ClockNotManualCode".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "clockNotManual" })
     }
 }
 
@@ -4864,6 +8056,128 @@ pub struct KycInitResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Body of `POST /_mock/clock/advance`, an endpoint of the mock only (connectFi has none): how far to move the mock's manual clock (DECISIONS.md D32).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MockClockRequest {
+    /// Milliseconds to move the clock forward: 0 to one year.
+    ///
+    /// # Examples
+    ///
+    /// ```json
+    /// 2000
+    /// ```
+    pub ms: MockClockRequestMs,
+}
+
+/// Milliseconds to move the clock forward: 0 to one year.
+///
+/// Value: >= 0.
+/// Value: <= 31536000000.
+///
+/// # Examples
+///
+/// ```json
+/// 2000
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MockClockRequestMs(i64);
+
+impl MockClockRequestMs {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MockClockRequestMs",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        if value > 31536000000 {
+            return Err(
+                ConstraintError::new(
+                    "MockClockRequestMs",
+                    Violation::OutOfRange {
+                        expected: "<= 31536000000",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MockClockRequestMs {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MockClockRequestMs> for i64 {
+    fn from(value: MockClockRequestMs) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MockClockRequestMs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MockClockRequestMs {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MockClockRequestMs".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "integer", "minimum" : 0, "maximum" : 31536000000i64 }
+        )
+    }
+}
+
+/// The 200 answer of `POST /_mock/clock/advance` (mock only): where the clock stands now, after every transition that fell due was applied.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct MockClockResponse {
+    pub code: SuccessCode,
+    pub data: MockClock,
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct MockClock {
+    pub now: Timestamp,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

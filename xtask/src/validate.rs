@@ -34,15 +34,21 @@ pub enum Schema {
     Error,
     /// The status-change callback body.
     Webhook,
+    /// Body of `POST /customer/init`.
+    CustomerInitRequest,
+    /// Body of the mock's `POST /_mock/clock/advance`.
+    MockClockRequest,
 }
 
 impl Schema {
     /// Every schema with a golden corpus, with its corpus name.
-    pub const ALL: [(Schema, &'static str); 4] = [
+    pub const ALL: [(Schema, &'static str); 6] = [
         (Schema::Request, "request"),
         (Schema::Response, "response"),
         (Schema::Error, "error"),
         (Schema::Webhook, "webhook"),
+        (Schema::CustomerInitRequest, "customer-init-request"),
+        (Schema::MockClockRequest, "mock-clock-request"),
     ];
 
     /// The embedded document.
@@ -52,6 +58,8 @@ impl Schema {
             Schema::Response => Document::KycInitResponse,
             Schema::Error => Document::Error,
             Schema::Webhook => Document::Webhook,
+            Schema::CustomerInitRequest => Document::CustomerInitRequest,
+            Schema::MockClockRequest => Document::MockClockRequest,
         }
     }
 }

@@ -6,8 +6,8 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use http_body_util::BodyExt as _;
 use kyc_mock::{MockConfig, MockState, app};
-use kyc_spec::Document;
 use kyc_spec::ajv::Validator;
+use kyc_spec::{Contract, Document};
 use serde_json::Value;
 use tower::ServiceExt as _;
 
@@ -45,6 +45,10 @@ impl Mock {
     }
 
     pub async fn send(&self, request: Request<Body>) -> Answer {
+        let (method, path) = (
+            request.method().to_string(),
+            request.uri().path().to_owned(),
+        );
         let response = self
             .router
             .clone()
@@ -74,7 +78,7 @@ impl Mock {
             content_type,
             body,
         };
-        answer.assert_valid();
+        answer.assert_valid_for(&method, &path);
         answer
     }
 
@@ -140,7 +144,8 @@ pub fn multipart(
 }
 
 impl Answer {
-    /// The answer's kind decides its schema: 200 envelopes, token answers, error bodies.
+    /// The answer's kind decides its schema: 200 envelopes, token answers, error bodies (for
+    /// answers of the KYC and login endpoints; [`Answer::assert_valid_for`] knows every route).
     pub fn assert_valid(&self) {
         assert_eq!(self.content_type, "application/json; charset=utf-8");
         let doc = if self.status != 200 {
@@ -150,6 +155,21 @@ impl Answer {
         } else {
             Document::KycInitResponse
         };
+        assert_schema(doc, &self.body);
+    }
+
+    /// The answer is valid against the document the contract names for its route and status
+    /// (an error body whatever the route, for a 4xx).
+    pub fn assert_valid_for(&self, method: &str, path: &str) {
+        assert_eq!(self.content_type, "application/json; charset=utf-8");
+        let doc = Contract::embedded()
+            .response_document(method, path, self.status)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{method} {path}: the contract describes no {} answer",
+                    self.status
+                )
+            });
         assert_schema(doc, &self.body);
     }
 

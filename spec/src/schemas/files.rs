@@ -12,6 +12,10 @@ pub enum Document {
     Cassette,
     /// `common.schema.json` (`Common`).
     Common,
+    /// `customer-init.request.schema.json` (`CustomerInitRequest`).
+    CustomerInitRequest,
+    /// `customer-init.response.schema.json` (`CustomerInitResponse`).
+    CustomerInitResponse,
     /// `error.schema.json` (`ErrorBody`).
     Error,
     /// `kyc-add-attributes.request.schema.json` (`KycAddAttributesRequest`).
@@ -22,22 +26,30 @@ pub enum Document {
     KycInitRequest,
     /// `kyc-init.response.schema.json` (`KycInitResponse`).
     KycInitResponse,
+    /// `mock-clock.request.schema.json` (`MockClockRequest`).
+    MockClockRequest,
+    /// `mock-clock.response.schema.json` (`MockClockResponse`).
+    MockClockResponse,
     /// `webhook.schema.json` (`KycWebhook`).
     Webhook,
 }
 
 impl Document {
     /// Every document, in file-name order.
-    pub const ALL: [Document; 10] = [
+    pub const ALL: [Document; 14] = [
         Document::AuthTokenRequest,
         Document::AuthTokenResponse,
         Document::Cassette,
         Document::Common,
+        Document::CustomerInitRequest,
+        Document::CustomerInitResponse,
         Document::Error,
         Document::KycAddAttributesRequest,
         Document::KycInitHeaders,
         Document::KycInitRequest,
         Document::KycInitResponse,
+        Document::MockClockRequest,
+        Document::MockClockResponse,
         Document::Webhook,
     ];
 
@@ -48,11 +60,15 @@ impl Document {
             Document::AuthTokenResponse => "auth-token.response.schema.json",
             Document::Cassette => "cassette.schema.json",
             Document::Common => "common.schema.json",
+            Document::CustomerInitRequest => "customer-init.request.schema.json",
+            Document::CustomerInitResponse => "customer-init.response.schema.json",
             Document::Error => "error.schema.json",
             Document::KycAddAttributesRequest => "kyc-add-attributes.request.schema.json",
             Document::KycInitHeaders => "kyc-init.headers.schema.json",
             Document::KycInitRequest => "kyc-init.request.schema.json",
             Document::KycInitResponse => "kyc-init.response.schema.json",
+            Document::MockClockRequest => "mock-clock.request.schema.json",
+            Document::MockClockResponse => "mock-clock.response.schema.json",
             Document::Webhook => "webhook.schema.json",
         }
     }
@@ -64,11 +80,15 @@ impl Document {
             Document::AuthTokenResponse => include_str!("../../schema/auth-token.response.schema.json"),
             Document::Cassette => include_str!("../../schema/cassette.schema.json"),
             Document::Common => include_str!("../../schema/common.schema.json"),
+            Document::CustomerInitRequest => include_str!("../../schema/customer-init.request.schema.json"),
+            Document::CustomerInitResponse => include_str!("../../schema/customer-init.response.schema.json"),
             Document::Error => include_str!("../../schema/error.schema.json"),
             Document::KycAddAttributesRequest => include_str!("../../schema/kyc-add-attributes.request.schema.json"),
             Document::KycInitHeaders => include_str!("../../schema/kyc-init.headers.schema.json"),
             Document::KycInitRequest => include_str!("../../schema/kyc-init.request.schema.json"),
             Document::KycInitResponse => include_str!("../../schema/kyc-init.response.schema.json"),
+            Document::MockClockRequest => include_str!("../../schema/mock-clock.request.schema.json"),
+            Document::MockClockResponse => include_str!("../../schema/mock-clock.response.schema.json"),
             Document::Webhook => include_str!("../../schema/webhook.schema.json"),
         }
     }

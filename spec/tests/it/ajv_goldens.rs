@@ -7,11 +7,13 @@ use std::path::Path;
 use kyc_spec::Document;
 use kyc_spec::ajv::{Mode, Validator, render_line};
 
-const CORPORA: [(&str, Document); 4] = [
+const CORPORA: [(&str, Document); 6] = [
     ("request", Document::KycInitRequest),
     ("response", Document::KycInitResponse),
     ("error", Document::Error),
     ("webhook", Document::Webhook),
+    ("customer-init-request", Document::CustomerInitRequest),
+    ("mock-clock-request", Document::MockClockRequest),
 ];
 
 fn read(path: &Path) -> String {

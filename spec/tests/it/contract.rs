@@ -25,6 +25,8 @@ fn requests_find_their_operation_by_method_and_concrete_path() {
     let c = Contract::embedded();
     let id = |m: &str, p: &str| c.operation(m, p).map(|o| o.id.as_str());
     assert_eq!(id("POST", "/customer/kyc/init"), Some("kycInit"));
+    assert_eq!(id("POST", "/customer/init"), Some("customerInit"));
+    assert_eq!(id("POST", "/_mock/clock/advance"), Some("mockAdvanceClock"));
     assert_eq!(id("POST", "/customer/kyc/init/?x=1"), Some("kycInit"));
     assert_eq!(id("GET", "/customer/kyc/init"), None);
     assert_eq!(id("GET", "/customer/kyc/status/csta_x"), Some("kycStatus"));
@@ -42,6 +44,16 @@ fn requests_find_their_operation_by_method_and_concrete_path() {
         Some(vec![("customerId", "csta_x"), ("documentId", "doc_y")])
     );
     assert_eq!(upload.method, Method::Post);
+    // Only the mock's own controls are mock-only, and they need no token.
+    let mock_only: Vec<&str> = c
+        .operations()
+        .iter()
+        .filter(|o| o.mock_only)
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(mock_only, ["mockAdvanceClock"]);
+    assert!(!c.by_id("mockAdvanceClock").unwrap().authenticated);
+    assert!(c.by_id("customerInit").unwrap().authenticated);
 }
 
 #[test]
@@ -77,17 +89,26 @@ fn error_codes_come_from_the_error_schema_with_their_statuses() {
             "requestValidateError",
             "customerNotFound",
             "documentNotFound",
+            "customerExists",
+            "referenceExists",
             "unauthorized",
             "invalidBody",
             "payloadTooLarge",
             "unsupportedMediaType",
-            "notFound"
+            "notFound",
+            "clockNotManual"
         ]
     );
     let not_found = c.error_code("notFound").unwrap();
     assert_eq!(not_found.statuses, [404, 405]);
     assert!(not_found.mock_only);
     assert!(!c.error_code("customerNotFound").unwrap().mock_only);
+    assert!(!c.error_code("customerExists").unwrap().mock_only);
+    let clock = c.error_code("clockNotManual").unwrap();
+    assert_eq!(
+        (clock.statuses.as_slice(), clock.mock_only),
+        (&[409][..], true)
+    );
     // Each code's validator checks its own branch only.
     let body = serde_json::json!({"code": "unauthorized", "message": "Authentication error"});
     assert!(

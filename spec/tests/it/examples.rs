@@ -13,6 +13,10 @@ const FOLDERS: &[(&str, Document)] = &[
     ("response", Document::KycInitResponse),
     ("error", Document::Error),
     ("webhook", Document::Webhook),
+    ("customer-init-request", Document::CustomerInitRequest),
+    ("customer-init-response", Document::CustomerInitResponse),
+    ("mock-clock-request", Document::MockClockRequest),
+    ("mock-clock-response", Document::MockClockResponse),
 ];
 
 fn examples_dir() -> PathBuf {

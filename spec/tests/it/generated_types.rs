@@ -5,7 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use kyc_spec::generated::{ErrorBody, KycInitHeaders, KycInitRequest, KycInitResponse, KycWebhook};
+use kyc_spec::generated::{
+    CustomerInitRequest, CustomerInitResponse, ErrorBody, KycInitHeaders, KycInitRequest,
+    KycInitResponse, KycWebhook, MockClockRequest, MockClockResponse,
+};
 use serde_json::Value;
 
 /// Invalid examples the types accept on purpose, with the reason. Anything else invalid must be
@@ -22,6 +25,18 @@ const ACCEPTED_ON_PURPOSE: &[(&str, &str)] = &[
     (
         "error/invalid/unknown-code.json",
         "the error union is open: an unknown code is kept whole",
+    ),
+    (
+        "customer-init-request/invalid/unknown-customer-type.json",
+        "the customer union is open: an unknown customerType is kept whole",
+    ),
+    (
+        "customer-init-request/invalid/ssn-eight-digits.json",
+        "the SSN rule is an anyOf (DECISIONS.md D27): the other-documents branch keeps `SSN` as an unknown type, so only the schema enforces the nine digits",
+    ),
+    (
+        "customer-init-request/invalid/ssn-null.json",
+        "the SSN rule is an anyOf (DECISIONS.md D27): the other-documents branch keeps `SSN` as an unknown type and allows null",
     ),
 ];
 
@@ -68,6 +83,26 @@ const FOLDERS: &[Folder] = &[
         name: "webhook",
         round_trip: through::<KycWebhook>,
         schema: schema_of::<KycWebhook>,
+    },
+    Folder {
+        name: "customer-init-request",
+        round_trip: through::<CustomerInitRequest>,
+        schema: schema_of::<CustomerInitRequest>,
+    },
+    Folder {
+        name: "customer-init-response",
+        round_trip: through::<CustomerInitResponse>,
+        schema: schema_of::<CustomerInitResponse>,
+    },
+    Folder {
+        name: "mock-clock-request",
+        round_trip: through::<MockClockRequest>,
+        schema: schema_of::<MockClockRequest>,
+    },
+    Folder {
+        name: "mock-clock-response",
+        round_trip: through::<MockClockResponse>,
+        schema: schema_of::<MockClockResponse>,
     },
 ];
 

@@ -6,3 +6,4 @@ mod ajv_schemas;
 mod contract;
 mod examples;
 mod generated_types;
+mod openapi;
