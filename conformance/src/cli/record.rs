@@ -8,9 +8,11 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use kyc_conformance::cassette;
+use kyc_conformance::live::rate::Rate;
+use kyc_conformance::live::retry::Policy;
 use kyc_conformance::record::{RecordError, Source, record_one};
-use kyc_conformance::runner::embedded::EmbeddedMock;
 use kyc_conformance::runner::client::SessionConfig;
+use kyc_conformance::runner::embedded::EmbeddedMock;
 use kyc_conformance::runner::target::Target;
 
 use super::live_args::LiveArgs;
@@ -75,34 +77,60 @@ async fn record(args: RecordArgs) -> anyhow::Result<usize> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let timeout = Duration::from_secs_f64(args.timeout);
-    let configure = |base_url| SessionConfig {
-        base_url,
-        timeout,
-        retry: args.live.policy(),
-        rate: args.live.rate,
-    };
-    // Keep the embedded mock alive for the whole run.
-    let mut _mock = None;
-    let (mut session, source) = match &args.target {
-        Target::Url(url) => (live_session(configure(url)).await?, Source::Sandbox),
-        Target::Mock => {
-            let mock = EmbeddedMock::start()
-                .await
-                .context("starting the embedded mock")?;
-            let session = mock
-                .session(configure(&mock.base_url()))
-                .await
-                .context("logging in to the embedded mock")?;
-            _mock = Some(mock);
-            (session, Source::Mock)
+    let (retry, rate) = (args.live.policy(), args.live.rate);
+    fn configure(
+        base_url: &str,
+        timeout: Duration,
+        retry: Policy,
+        rate: Option<Rate>,
+    ) -> SessionConfig<'_> {
+        SessionConfig {
+            base_url,
+            timeout,
+            retry,
+            rate,
         }
+    }
+    let live = match &args.target {
+        Target::Url(url) => {
+            let mut session = live_session(configure(url, timeout, retry, rate)).await?;
+            session.set_overrides(args.live.overrides());
+            Some(session)
+        }
+        Target::Mock => None,
     };
-    session.set_overrides(args.live.overrides());
     let recorded_at = kyc_mock::format_timestamp(kyc_mock::Clock::system().now());
     let mut failures = 0;
     for (path, old) in &selected {
         let file = args.out.join(path.file_name().unwrap_or(path.as_os_str()));
-        let result = match record_one(&session, old, &recorded_at, source).await {
+        // The mock is started afresh for each cassette, so that what one recording leaves
+        // behind (a finished KYC, a moved clock) is not in the next one's answers.
+        let mock = match &live {
+            Some(_) => None,
+            None => Some(
+                EmbeddedMock::start()
+                    .await
+                    .context("starting the embedded mock")?,
+            ),
+        };
+        let fresh = match &mock {
+            Some(mock) => {
+                let base_url = mock.base_url();
+                let mut session = mock
+                    .session(configure(&base_url, timeout, retry, rate))
+                    .await
+                    .context("a session on the embedded mock")?;
+                session.set_overrides(args.live.overrides());
+                Some(session)
+            }
+            None => None,
+        };
+        let (session, source) = match (&live, &fresh) {
+            (Some(session), _) => (session, Source::Sandbox),
+            (None, Some(session)) => (session, Source::Mock),
+            (None, None) => bail!("no session for {}", old.name),
+        };
+        let result = match record_one(session, old, &recorded_at, source).await {
             Ok(recorded) => std::fs::write(&file, recorded.cassette.to_json_string())
                 .map(|()| recorded)
                 .map_err(|source| RecordError::Write {

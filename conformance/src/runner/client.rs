@@ -148,6 +148,7 @@ pub struct Session {
     overrides: BTreeMap<String, String>,
     unique_seed: u64,
     mock_control: bool,
+    clock_gate: tokio::sync::RwLock<()>,
 }
 
 /// True when `base_url` names this machine (`localhost`, 127.0.0.0/8, `[::1]`): the mock's
@@ -186,6 +187,7 @@ impl Session {
             overrides: BTreeMap::new(),
             unique_seed: fresh_seed(),
             mock_control: false,
+            clock_gate: tokio::sync::RwLock::new(()),
         })
     }
 
@@ -220,6 +222,14 @@ impl Session {
     /// See [`Session::set_mock_control`].
     pub fn mock_control(&self) -> bool {
         self.mock_control
+    }
+
+    /// On the mock, time is shared: a cassette that moves the mock's clock takes this for
+    /// writing, so it runs with no other cassette in flight, and every other takes it for
+    /// reading. Otherwise one scenario's clock step would move another's customers on
+    /// mid-run, and the outcome would depend on scheduling.
+    pub fn clock_gate(&self) -> &tokio::sync::RwLock<()> {
+        &self.clock_gate
     }
 
     /// The run's redactor: answers, deviations and messages go through it before display.

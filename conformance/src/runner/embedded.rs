@@ -1,7 +1,10 @@
 //! The default replay target: the crate's own mock, started in-process on a loopback port.
 //!
-//! It runs deterministically (fixed seed, manual clock): time does not pass during a replay,
-//! so no customer's KYC status moves on between two cassettes and every run answers alike.
+//! It runs deterministically (fixed seed, manual clock): time passes only when a scenario moves
+//! the clock (a mock-only step, or a wait), and such a scenario runs with nothing else in
+//! flight ([`Session::clock_gate`]), so every run answers alike. The session's token is a
+//! fixed one that never expires, so a scenario that moves the clock past a login's lifetime
+//! does not log the rest of the run out.
 
 use kyc_mock::{self as mock, MockConfig, MockError, RunningMock};
 
@@ -9,6 +12,10 @@ use super::client::{ClientError, Secret, Session, SessionConfig};
 
 /// The seed of the embedded mock's ids.
 pub const SEED: u64 = 5;
+
+/// The embedded mock's fixed token, which never expires (never shown: the session holds it
+/// as a secret).
+const TOKEN: &str = "embedded-mock-token";
 
 /// A running embedded mock; stops when dropped.
 #[derive(Debug)]
@@ -19,7 +26,11 @@ pub struct EmbeddedMock {
 impl EmbeddedMock {
     /// Starts the mock on `127.0.0.1` with an ephemeral port.
     pub async fn start() -> Result<EmbeddedMock, MockError> {
-        let mock = mock::spawn(MockConfig::deterministic(SEED)).await?;
+        let config = MockConfig {
+            token: Some(TOKEN.to_owned()),
+            ..MockConfig::deterministic(SEED)
+        };
+        let mock = mock::spawn(config).await?;
         Ok(EmbeddedMock { mock })
     }
 
@@ -28,17 +39,17 @@ impl EmbeddedMock {
         self.mock.base_url()
     }
 
-    /// A session on this mock as every run uses one: logged in, allowed its mock-only
-    /// operations, and with the fixed unique-value seed (the mock starts empty every run, so
-    /// fixed values cannot collide, and they keep its answers the same from run to run).
+    /// A session on this mock as every run uses one: its fixed token, the login and password
+    /// for `{{login}}` and `{{password}}`, its mock-only operations allowed, and the fixed
+    /// unique-value seed (the mock starts empty every run, so fixed values cannot collide, and
+    /// they keep its answers the same from run to run).
     pub async fn session(&self, config: SessionConfig<'_>) -> Result<Session, ClientError> {
         let mut session = Session::new(config)?;
-        session
-            .login(
-                Secret::new(mock::DEFAULT_LOGIN),
-                Secret::new(mock::DEFAULT_PASSWORD),
-            )
-            .await?;
+        session.set_token(Secret::new(TOKEN));
+        session.set_credentials(
+            Secret::new(mock::DEFAULT_LOGIN),
+            Secret::new(mock::DEFAULT_PASSWORD),
+        );
         session.set_unique_seed(SEED);
         session.set_mock_control(true);
         Ok(session)

@@ -112,15 +112,31 @@ pub fn step_pointer(cassette: &Cassette, i: usize) -> String {
 pub fn is_mock_only(step: &Step) -> bool {
     Contract::embedded()
         .operation(&step.request.method, path_only(&step.request.path))
-        .is_some_and(|op| op.path.starts_with("/_mock/"))
+        .is_some_and(|op| op.mock_only)
 }
 
 fn path_only(path: &str) -> &str {
     path.split_once('?').map_or(path, |(p, _)| p)
 }
 
+/// Whether replaying `cassette` moves the mock's clock: a mock-only step, or a wait (which
+/// advances the clock between polls).
+pub fn moves_the_clock(cassette: &Cassette) -> bool {
+    cassette
+        .steps
+        .iter()
+        .any(|s| s.wait.is_some() || is_mock_only(s))
+}
+
 /// Runs every step of `cassette` and gathers one case result.
 pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
+    // Only the mock's time is shared and moved by the runner; a live target's is its own.
+    let gate = session.clock_gate();
+    let (_exclusive, _shared) = match (session.mock_control(), moves_the_clock(cassette)) {
+        (true, true) => (Some(gate.write().await), None),
+        (true, false) => (None, Some(gate.read().await)),
+        (false, _) => (None, None),
+    };
     let mut run = Run {
         session,
         cassette,

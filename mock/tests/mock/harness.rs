@@ -44,6 +44,24 @@ impl Mock {
         Mock::new(deterministic_config())
     }
 
+    /// The status and raw bytes of the answer, unchecked.
+    pub async fn send_raw(&self, request: Request<Body>) -> (u16, Vec<u8>) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
+        let status = response.status().as_u16();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the body arrives")
+            .to_bytes();
+        (status, bytes.to_vec())
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Answer {
         let (method, path) = (
             request.method().to_string(),
