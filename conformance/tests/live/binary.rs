@@ -293,7 +293,7 @@ fn record_that_cannot_reach_its_target_is_exit_2_and_the_mock_records() {
     .to_vec());
     // The mock can fill a new cassette's answers: recorded as such, nothing pseudonymised.
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let written: serde_json::Value =
+    let written: Value =
         serde_json::from_str(&std::fs::read_to_string(out_dir.join("a.json")).unwrap()).unwrap();
     assert_eq!(written["recording"]["source"], "mock");
     assert!(written["response"]["status"].is_u64(), "{written}");
