@@ -395,6 +395,8 @@ pub fn known_invented() -> Known {
             strings(v, &mut values);
         }
     }
+    // The names that choose a created customer's KYC in the mock: invented words.
+    values.extend(kyc_mock::trigger_names().map(str::to_owned));
     let mut known = Known::default();
     known.extend(values);
     known

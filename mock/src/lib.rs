@@ -64,4 +64,5 @@ pub use kyc::{
 pub use routes::app;
 pub use server::{MockError, RunningMock, serve, spawn};
 pub use state::{MockState, TOKEN_HEADER};
+pub use triggers::names as trigger_names;
 pub use webhook::{AllowRule, DELIVERY_TIMEOUT, Refusal, WebhookAllowlist, is_loopback_url};

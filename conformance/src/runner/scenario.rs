@@ -306,24 +306,6 @@ impl Run<'_> {
                 });
             }
         }
-        if let (Some(wait), Some(last)) = (&step.wait, sent.timed_out) {
-            // The comparison's own finding at this place says less than the timeout does.
-            judged.deviations.retain(|d| d.path != wait.pointer);
-            judged.deviations.push(Deviation {
-                kind: Kind::ValueMismatch,
-                path: wait.pointer.clone(),
-                severity: Severity::Breaking,
-                expected: Value::Array(wait.until.clone()),
-                actual: last.clone(),
-                message: format!(
-                    "still {last} after waiting {} ms (polled {} times), expected one of {}",
-                    wait.timeout_ms,
-                    sent.polls.unwrap_or(1),
-                    Value::Array(wait.until.clone())
-                ),
-                step: None,
-            });
-        }
         if let Some(r) = session.webhook_receiver() {
             let expected = step.expected_webhooks.len();
             let within = match expected {
@@ -352,13 +334,57 @@ impl Run<'_> {
                 .extend(findings.iter().map(webhook_deviation));
             self.hooks_seen = captured.len();
         }
+        if let Some(wait) = &step.wait {
+            // The comparison's own finding at this place says less than the timeout does.
+            if sent.timed_out.is_some() {
+                judged.deviations.retain(|d| d.path != wait.pointer);
+            }
+        }
         judged.outcome = outcome_of(&judged.deviations);
         redact_result(session, &prepared, &mut judged);
+        if let (Some(wait), Some(last)) = (&step.wait, &sent.timed_out) {
+            judged
+                .deviations
+                .push(timed_out(session, &prepared, wait, last));
+            judged.outcome = Outcome::Failed;
+        }
         StepRun::Done(Done {
             judged,
             attempts: sent.attempts,
             polls: sent.polls,
         })
+    }
+}
+
+/// The deviation of a wait that ended without its value: the values it waited for against
+/// the one it ended on, each redacted as a value of that place (built after the step's other
+/// deviations were redacted, since the wait's set is a list of values for one place).
+fn timed_out(
+    session: &Session,
+    prepared: &super::Prepared,
+    wait: &Wait,
+    last: &Value,
+) -> Deviation {
+    let at = crate::redact::BodyKind::Response {
+        method: &prepared.outgoing.method,
+        path: &prepared.outgoing.path,
+        status: prepared.status,
+    };
+    let shown = |v: &Value| session.redactor().redact_value_at(at, &wait.pointer, v);
+    let expected: Vec<Value> = wait.until.iter().map(shown).collect();
+    let actual = shown(last);
+    Deviation {
+        kind: Kind::ValueMismatch,
+        path: wait.pointer.clone(),
+        severity: Severity::Breaking,
+        message: format!(
+            "still {actual} after waiting {} ms, expected one of {}",
+            wait.timeout_ms,
+            Value::Array(expected.clone())
+        ),
+        expected: Value::Array(expected),
+        actual,
+        step: None,
     }
 }
 
@@ -395,7 +421,7 @@ async fn poll(session: &Session, outgoing: &Outgoing, wait: &Wait) -> Result<Sen
     let mut attempts = 0;
     loop {
         let attempted = session.send_retrying(outgoing).await;
-        attempts += attempted.attempts;
+        attempts = attempts.max(attempted.attempts);
         polls += 1;
         let answer = attempted.result?;
         let value = serde_json::from_slice::<Value>(&answer.body)

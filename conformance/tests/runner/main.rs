@@ -7,6 +7,8 @@
 //! * `replay`: the runner over real sockets against a server that plays cassettes back;
 //! * `report`: the text, JSON and JUnit renderings of one hand-built report;
 //! * `cli`: the `kyc-conformance replay` binary's exit codes and report files;
+//! * `scenarios`: scenario features (captures, unique values, waits, mock-only steps,
+//!   webhooks, a failing step) through the binary, one file per case;
 //! * `suite`: the bundled cassettes against the embedded mock, one snapshot test each.
 
 mod cassette_format;
@@ -15,4 +17,5 @@ mod compare;
 mod playback;
 mod replay;
 mod report;
+mod scenarios;
 mod suite;

@@ -1,21 +1,21 @@
 //! The bundled suite (`conformance/cassettes/`) against the embedded mock, one snapshot per
-//! cassette: each holds the mock's answer (volatile values redacted) together with its
-//! deviation list, so a change in what the mock or the spec does shows up as a snapshot diff
-//! for exactly the cassettes it touches.
+//! cassette: each holds its steps' outcomes, its deviation list and the mock's last answer
+//! (volatile values redacted), so a change in what the mock or the spec does shows up as a
+//! snapshot diff for exactly the cassettes it touches.
 //!
-//! Adding a cassette is adding a file: put `NAME.json` in `conformance/cassettes/`, run
-//! `cargo test -p kyc-conformance --test runner suite::` and accept its new snapshot with
+//! Adding a cassette is adding a file: put `NAME.json` in `conformance/cassettes/` (a new
+//! scenario's answers can be filled from the mock with `kyc-conformance record --target mock`),
+//! run `cargo test -p kyc-conformance --test runner suite::` and accept its new snapshot with
 //! `cargo insta review`.
 
 use std::path::Path;
 
 use insta::internals::Content;
 use kyc_conformance::cassette::Cassette;
-use kyc_conformance::runner::client::{Secret, Session, SessionConfig};
+use kyc_conformance::runner::client::SessionConfig;
 use kyc_conformance::runner::compare::{Body, Rules};
-use kyc_conformance::runner::embedded::SEED;
+use kyc_conformance::runner::embedded::{EmbeddedMock, SEED};
 use kyc_conformance::runner::replay_one;
-use kyc_mock::{self as mock, MockConfig};
 use serde_json::json;
 
 /// Every file of the bundled suite, found by glob.
@@ -32,17 +32,13 @@ fn bundled_suite() {
 async fn check(path: &Path) {
     let cassette = Cassette::load(path).unwrap();
     let name = cassette.name.as_str();
-    let mock = mock::spawn(MockConfig::deterministic(SEED)).await.unwrap();
-    let mut session = Session::new(SessionConfig::new(&mock.base_url())).unwrap();
-    session
-        .login(
-            Secret::new(mock::DEFAULT_LOGIN),
-            Secret::new(mock::DEFAULT_PASSWORD),
-        )
+    let mock = EmbeddedMock::start().await.unwrap();
+    let session = mock
+        .session(SessionConfig::new(&mock.base_url()))
         .await
         .unwrap();
     let result = replay_one(&session, &cassette).await;
-    mock.shutdown().await.unwrap();
+    drop(mock);
 
     let answer = result.answer.as_ref().map(|a| {
         let mut body = Body::parse(&a.body).to_value();
@@ -53,6 +49,7 @@ async fn check(path: &Path) {
     });
     let snapshot = json!({
         "outcome": result.outcome,
+        "steps": result.steps,
         "deviations": result.deviations,
         "error": result.error,
         "answer": answer,
@@ -62,7 +59,9 @@ async fn check(path: &Path) {
     settings.remove_snapshot_suffix();
     settings.set_prepend_module_to_snapshot(true);
     settings.set_info(&json!({"cassette": name, "target": "embedded mock", "seed": SEED}));
-    for selector in Rules::for_step(&cassette.steps[0]).volatile_selectors() {
+    // The answer shown is the last step's.
+    let last = cassette.steps.last().expect("a cassette has a step");
+    for selector in Rules::for_step(last).volatile_selectors() {
         let shape_checked = selector.ends_with(".requestId");
         settings.add_redaction(
             &format!(".answer.body{selector}"),
@@ -99,4 +98,44 @@ fn hide(value: &mut serde_json::Value, secret: &str) {
         serde_json::Value::Object(map) => map.values_mut().for_each(|v| hide(v, secret)),
         _ => {}
     }
+}
+
+/// The suite runs anywhere: against a mock that has none of the built-in customers (as a real
+/// sandbox knows none of them), every case still passes, because every case that needs a
+/// customer creates it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_suite_needs_no_builtin_customer() {
+    use std::sync::Arc;
+
+    use kyc_conformance::cassette;
+    use kyc_conformance::runner::client::{Secret, Session};
+    use kyc_mock::{MockConfig, Scenarios};
+
+    let config = MockConfig {
+        token: Some("no-builtins-token".to_owned()),
+        scenarios: Scenarios {
+            builtins: false,
+            ..Scenarios::default()
+        },
+        ..MockConfig::deterministic(SEED)
+    };
+    let target = kyc_mock::spawn(config).await.unwrap();
+    let mut session = Session::new(SessionConfig::new(&target.base_url())).unwrap();
+    session.set_token(Secret::new("no-builtins-token"));
+    session.set_credentials(
+        Secret::new(kyc_mock::DEFAULT_LOGIN),
+        Secret::new(kyc_mock::DEFAULT_PASSWORD),
+    );
+    session.set_mock_control(true);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
+    let suite: Vec<Cassette> = cassette::load_dir(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    let results =
+        kyc_conformance::runner::replay_all(Arc::new(session), Arc::new(suite), 8, Arc::new(|| {}))
+            .await;
+    let report = kyc_conformance::runner::report::Report::new(results);
+    assert!(report.all_passed(), "{}", report.to_text(false));
 }
