@@ -1,4 +1,4 @@
-//! Replay throughput: 10,000 cassettes (copies of the bundled suite) against the embedded mock
+//! Replay throughput: 10,000 cassettes (copies of the bundled suite's single exchanges) against the embedded mock
 //! with 8 jobs, next to a bare loop sending the same requests with the same client, the same
 //! concurrency and no comparison. The ratio of the two is the runner's own overhead.
 //!
@@ -53,10 +53,13 @@ fn fixture() -> &'static Fixture {
             (mock, session)
         });
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
+        // The single exchanges: the bare loop below sends one request per case, so the cases
+        // are the one-request ones (scenarios have their own bench, `--bench scenarios`).
         let suite: Vec<Cassette> = cassette::load_dir(&dir)
             .unwrap()
             .into_iter()
             .map(|(_, c)| c)
+            .filter(|c| !c.is_scenario())
             .collect();
         let cassettes: Vec<Cassette> = suite.iter().cycle().take(CASES).cloned().collect();
         let requests = cassettes

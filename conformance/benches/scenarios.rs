@@ -30,8 +30,6 @@ fn main() {
 
 struct Fixture {
     runtime: Runtime,
-    _mock: EmbeddedMock,
-    session: Arc<Session>,
     /// The scenario, once.
     scenario: Cassette,
 }
@@ -43,44 +41,45 @@ fn fixture() -> &'static Fixture {
             .enable_all()
             .build()
             .unwrap();
-        let (mock, session) = runtime.block_on(async {
-            let mock = EmbeddedMock::start().await.unwrap();
-            let session = mock
-                .session(SessionConfig::new(&mock.base_url()))
-                .await
-                .unwrap();
-            (mock, session)
-        });
         // The bundled happy path without its final wait: exactly the five steps above.
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes/happy-path-approved.json");
         let mut scenario = Cassette::load(&path).unwrap();
         scenario.steps.truncate(STEPS);
-        Fixture {
-            runtime,
-            _mock: mock,
-            session: Arc::new(session),
-            scenario,
-        }
+        Fixture { runtime, scenario }
     })
 }
 
-/// `SCENARIOS` copies, each under its own name, so each creates its own customer (the unique
-/// values are a function of the name). `round` keeps repeated samples from colliding on the
-/// same mock.
-fn copies(f: &Fixture, round: usize) -> Vec<Cassette> {
-    (0..SCENARIOS)
-        .map(|i| {
-            let mut copy = f.scenario.clone();
-            copy.name = format!("{}#{round}-{i}", f.scenario.name);
-            copy
-        })
-        .collect()
+/// What one sample runs on: a fresh embedded mock (so no sample meets the customers of
+/// another, and their nine-digit SSNs cannot collide across samples), a session on it, and
+/// `SCENARIOS` copies of the scenario, each under its own name, so each creates its own
+/// customer (the unique values are a function of the name).
+struct Sample {
+    _mock: EmbeddedMock,
+    session: Arc<Session>,
+    cassettes: Vec<Cassette>,
 }
 
-static ROUND: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-fn next_round() -> usize {
-    ROUND.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+fn sample(f: &Fixture) -> Sample {
+    let (mock, session) = f.runtime.block_on(async {
+        let mock = EmbeddedMock::start().await.unwrap();
+        let session = mock
+            .session(SessionConfig::new(&mock.base_url()))
+            .await
+            .unwrap();
+        (mock, session)
+    });
+    let cassettes = (0..SCENARIOS)
+        .map(|i| {
+            let mut copy = f.scenario.clone();
+            copy.name = format!("{}#{i}", f.scenario.name);
+            copy
+        })
+        .collect();
+    Sample {
+        _mock: mock,
+        session: Arc::new(session),
+        cassettes,
+    }
 }
 
 /// The runner: fill, send, capture, compare every answer with its recording and the spec.
@@ -88,15 +87,18 @@ fn next_round() -> usize {
 fn scenarios_1k_jobs_8(bencher: divan::Bencher<'_, '_>) {
     let f = fixture();
     bencher
-        .with_inputs(|| Arc::new(copies(f, next_round())))
-        .bench_local_values(|cassettes| {
+        .with_inputs(|| sample(f))
+        .bench_local_values(|sample| {
             let results = f.runtime.block_on(replay_all(
-                f.session.clone(),
-                cassettes,
+                sample.session.clone(),
+                Arc::new(sample.cassettes),
                 JOBS,
                 Arc::new(|| {}),
             ));
-            assert!(results.iter().all(|r| r.outcome == Outcome::Passed));
+            if let Some(bad) = results.iter().find(|r| r.outcome != Outcome::Passed) {
+                let report = kyc_conformance::runner::report::Report::new(vec![bad.clone()]);
+                panic!("{}", report.to_text(false));
+            }
             results.len()
         });
 }
@@ -107,13 +109,13 @@ fn scenarios_1k_jobs_8(bencher: divan::Bencher<'_, '_>) {
 fn bare_loop_1k_jobs_8(bencher: divan::Bencher<'_, '_>) {
     let f = fixture();
     bencher
-        .with_inputs(|| copies(f, next_round()))
-        .bench_local_values(|cassettes| {
+        .with_inputs(|| sample(f))
+        .bench_local_values(|sample| {
             f.runtime.block_on(async {
                 let permits = Arc::new(Semaphore::new(JOBS));
                 let mut tasks = Vec::with_capacity(SCENARIOS);
-                for copy in cassettes {
-                    let (session, permits) = (f.session.clone(), permits.clone());
+                for copy in sample.cassettes {
+                    let (session, permits) = (sample.session.clone(), permits.clone());
                     let create = f.scenario.steps[0].request.body.clone().unwrap();
                     tasks.push(tokio::spawn(async move {
                         let _permit = permits.acquire_owned().await.unwrap();

@@ -282,7 +282,13 @@ impl Run<'_> {
         for (name, pointer) in &step.capture {
             match body.as_ref().and_then(|b| b.pointer(pointer)) {
                 Some(Value::String(s)) => self.bindings.capture(name, s.clone()),
-                Some(Value::Null) | None => absent.push(pointer.clone()),
+                Some(Value::Null) | None => {
+                    // Bound to nothing, so the answer is still compared (and the step fails
+                    // on the missing field below) rather than erroring on an unfilled
+                    // placeholder that hides what the target said.
+                    self.bindings.capture(name, String::new());
+                    absent.push(pointer.clone());
+                }
                 Some(other) => self.bindings.capture(name, other.to_string()),
             }
         }
