@@ -2,7 +2,7 @@
 //! writes fresh cassettes with what came back, redacted before anything touches the disk.
 //!
 //! A fresh cassette keeps the old one's name, description, variables, unique values, steps'
-//! request templates and expectations (`volatile`, `arrayKeys`, `expectedWebhooks`,
+//! request templates (as written: they are the author's, not the target's data) and expectations (`volatile`, `arrayKeys`, `expectedWebhooks`,
 //! `capture`, `wait`); only each step's `response` and the cassette's `recording` are new.
 //! Steps run in order as in a replay: captures feed the later steps, waits poll. A step the
 //! contract marks mock-only is kept as it was (a live target cannot answer it).
@@ -133,7 +133,14 @@ pub async fn record_one(
     let (mut recorded, replaced_in_response) = match source {
         Source::Sandbox => {
             let redacted = redactor.redact_cassette(&fresh);
-            (redacted.cassette, redacted.replaced_in_response)
+            let mut cassette = redacted.cassette;
+            // The requests are the author's templates, not the target's data: kept as written
+            // (a pseudonym in place of a trigger name such as WaitReview would change what the
+            // next recording asks the sandbox for). Lint still checks them.
+            for (step, template) in cassette.steps.iter_mut().zip(&fresh.steps) {
+                step.request = template.request.clone();
+            }
+            (cassette, redacted.replaced_in_response)
         }
         Source::Mock => (fresh, Vec::new()),
     };

@@ -356,3 +356,74 @@ async fn an_invalid_callback_is_a_deviation() {
         "{r}"
     );
 }
+
+/// Recording a scenario from a live target (a mock at a URL standing in for a sandbox): the ids
+/// it handed out are written back as `{{name}}` and never reach the file, the places they were
+/// captured from are volatile, personal data in the answers is pseudonymised (and its place
+/// volatile), the file passes lint, and it replays against another such target.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scenario_recorded_from_a_sandbox_holds_no_real_id_and_replays() {
+    let sandbox = || kyc_mock::MockConfig {
+        token: Some("test-token-not-secret".to_owned()),
+        seed: Some(77),
+        ..kyc_mock::MockConfig::default()
+    };
+    let target = kyc_mock::spawn(sandbox()).await.unwrap();
+    let dir = scratch("record-scenario");
+    let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
+    for name in [
+        "seed-waiting-data-license.json",
+        "wait-review-documented-trigger.json",
+    ] {
+        std::fs::copy(suite.join(name), dir.join(name)).unwrap();
+    }
+    let out_dir = scratch("record-scenario-out");
+    let args = |verb: &str, url: &str, cassettes: &Path| -> Vec<String> {
+        let mut v = vec![verb.into(), "--target".into(), url.into()];
+        v.extend(["--cassettes".into(), cassettes.display().to_string()]);
+        if verb == "record" {
+            v.extend(["--out".into(), out_dir.display().to_string()]);
+        }
+        v
+    };
+    let out = run(args("record", &target.base_url(), &dir));
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = std::fs::read_to_string(out_dir.join("seed-waiting-data-license.json")).unwrap();
+    let recorded: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(recorded["recording"]["source"], "sandbox");
+    // The customer the target created, and its document slots, appear only as placeholders.
+    assert!(
+        !text.contains("cstap_"),
+        "a real customer id was written: {text}"
+    );
+    let create = &recorded["steps"][0];
+    assert_eq!(
+        create["response"]["body"]["data"]["customerId"],
+        "{{customerId}}"
+    );
+    let volatile = create["volatile"].as_array().unwrap();
+    assert!(
+        volatile.contains(&json!("/data/customerId")),
+        "{volatile:?}"
+    );
+    // The answer's personal data is pseudonymised, and its places are volatile.
+    let first_name = &create["response"]["body"]["data"]["customer"]["firstName"];
+    assert_ne!(first_name, "Ada", "{first_name}");
+    assert!(
+        volatile.contains(&json!("/data/customer/firstName")),
+        "{volatile:?}"
+    );
+    // The requests stay the author's templates: the documented trigger is still asked for.
+    let trigger: Value = serde_json::from_str(
+        &std::fs::read_to_string(out_dir.join("wait-review-documented-trigger.json")).unwrap(),
+    )
+    .unwrap();
+    let sent = &trigger["steps"][0]["request"]["body"]["customer"];
+    assert_eq!(sent["lastName"], "WaitReview", "{sent}");
+    // Clean by the lint, and it replays against another target like it.
+    let lint = run(vec!["lint".into(), out_dir.display().to_string()]);
+    assert_eq!(lint.status.code(), Some(0), "{lint:?}");
+    let again = kyc_mock::spawn(sandbox()).await.unwrap();
+    let replay = run(args("replay", &again.base_url(), &out_dir));
+    assert_eq!(replay.status.code(), Some(0), "{replay:?}");
+}
