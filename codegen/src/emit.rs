@@ -29,6 +29,7 @@ struct Needs {
     /// Extra [`Violation`] variants, emitted only when a type can fail that way so modules
     /// without these constraints stay as they were.
     violation_format: bool,
+    violation_whitespace: bool,
     violation_unique: bool,
     violation_members: bool,
     violation_names: bool,
@@ -508,6 +509,17 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype, needs: &mut Needs) 
             if let Some(format) = c.format.as_deref().and_then(formats::by_name) {
                 checks.extend(format_check(format, &fail, needs));
             }
+            if c.not_only_whitespace {
+                needs.violation_whitespace = true;
+                let err = fail(quote!(Violation::OnlyWhitespace));
+                // JavaScript's `\s`: white space and line terminators, Unicode `Zs` included.
+                checks.extend(quote! {
+                    let blank = |c: char| matches!(c,
+                        '\u{9}'..='\u{d}' | '\u{20}' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}'
+                        | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}');
+                    if value.chars().all(blank) { #err }
+                });
+            }
         }
         Ty::Vec(_) => {
             schema.insert("type".into(), "array".into());
@@ -601,6 +613,10 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype, needs: &mut Needs) 
         ("minLength", c.min_length.map(Value::from)),
         ("maxLength", c.max_length.map(Value::from)),
         ("pattern", c.pattern.clone().map(Value::from)),
+        (
+            "isNotOnlyWhitespace",
+            c.not_only_whitespace.then_some(Value::Bool(true)),
+        ),
         ("minItems", c.min_items.map(Value::from)),
         ("maxItems", c.max_items.map(Value::from)),
         ("minimum", c.minimum.clone().map(Value::Number)),
@@ -1582,6 +1598,15 @@ fn helpers(needs: &Needs) -> TokenStream {
     }
     let mut extra_variants = TokenStream::new();
     let mut extra_arms = TokenStream::new();
+    if needs.violation_whitespace {
+        extra_variants.extend(quote! {
+            /// Only white space, where connectFi's `isNotOnlyWhitespace` wants a character.
+            OnlyWhitespace,
+        });
+        extra_arms.extend(quote! {
+            Violation::OnlyWhitespace => write!(f, "{name}: only white space"),
+        });
+    }
     if needs.violation_format {
         extra_variants.extend(quote! {
             /// Not valid in the `format`, as ajv-formats checks it.

@@ -43,6 +43,7 @@ const STRUCTURE: &[&str] = &[
     "pattern",
     "minLength",
     "maxLength",
+    "isNotOnlyWhitespace",
     "minItems",
     "maxItems",
     "minimum",
@@ -113,6 +114,9 @@ pub struct Checks {
     pub format: Option<String>,
     /// `uniqueItems: true` (`false` constrains nothing and is not recorded).
     pub unique_items: bool,
+    /// connectFi's custom keyword `isNotOnlyWhitespace: true`: the string has a character
+    /// JavaScript's `\S` matches (`false` constrains nothing and is not recorded).
+    pub not_only_whitespace: bool,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
 }
@@ -124,7 +128,10 @@ impl Checks {
 
     /// Constraints that can only hold for strings.
     pub fn has_string_checks(&self) -> bool {
-        self.pattern.is_some() || self.min_length.is_some() || self.max_length.is_some()
+        self.pattern.is_some()
+            || self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.not_only_whitespace
     }
 
     pub fn has_array_checks(&self) -> bool {
@@ -323,6 +330,16 @@ impl<'a> Schema<'a> {
             },
             min_properties: count("minProperties")?,
             max_properties: count("maxProperties")?,
+            not_only_whitespace: match raw.get("isNotOnlyWhitespace") {
+                None | Some(Value::Bool(false)) => false,
+                Some(Value::Bool(true)) => true,
+                Some(_) => {
+                    return Err(Error::unsupported(
+                        &at("isNotOnlyWhitespace"),
+                        "must be a boolean",
+                    ));
+                }
+            },
         };
         // Formats the Rust type already guarantees (`i64`, `f64`) need no type of their own.
         let implied = matches!(

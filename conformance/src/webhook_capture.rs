@@ -43,11 +43,12 @@ pub fn slot(case: &str) -> String {
         .collect()
 }
 
-/// The request body with its `webhookURL` pointed at `url`; `None` when the body is not a
-/// JSON object with a non-empty `webhookURL` (no callback was asked for).
-pub fn point_at(body: &[u8], url: &str) -> Option<Vec<u8>> {
+/// The request body with its callback URL (the field at `pointer`, the contract's
+/// `urlPointer` for the operation: `/webhookURL`, `/webhookUrl`) pointed at `url`; `None` when
+/// the body is not JSON or has no non-empty URL there (no callback was asked for).
+pub fn point_at(body: &[u8], pointer: &str, url: &str) -> Option<Vec<u8>> {
     let mut value: Value = serde_json::from_slice(body).ok()?;
-    let hook = value.as_object_mut()?.get_mut("webhookURL")?;
+    let hook = value.pointer_mut(pointer)?;
     if hook.as_str().is_none_or(str::is_empty) {
         return None;
     }
@@ -292,7 +293,7 @@ mod tests {
     fn requests_are_pointed_at_the_case_slot() {
         assert_eq!(slot("init-a.b_c#3"), "init-a.b_c~3");
         let body = br#"{"customerId":"c","webhookURL":"http://127.0.0.1:9000/x"}"#;
-        let pointed = point_at(body, "http://127.0.0.1:1/webhook/s").unwrap();
+        let pointed = point_at(body, "/webhookURL", "http://127.0.0.1:1/webhook/s").unwrap();
         let v: Value = serde_json::from_slice(&pointed).unwrap();
         assert_eq!(v["webhookURL"], "http://127.0.0.1:1/webhook/s");
         assert_eq!(v["customerId"], "c");
@@ -303,7 +304,7 @@ mod tests {
             b"[1]",
             b"x",
         ] {
-            assert_eq!(point_at(none, "u"), None);
+            assert_eq!(point_at(none, "/webhookURL", "u"), None);
         }
     }
 

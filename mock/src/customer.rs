@@ -104,7 +104,7 @@ pub(crate) fn create(
     mut new_representative_id: impl FnMut() -> String,
 ) -> Result<Created, ApiError> {
     let id = CustomerId::new(customer_id).map_err(|e| gap(&e))?;
-    let (record, customer_type, person, first_names, last_names) = match request {
+    let (record, customer_type, person, first_names, last_names, representatives) = match request {
         CustomerInitRequest::IndividualCustomerInit(i) => {
             let person: wire::Person = convert(&i.customer)?;
             let first = vec![i.customer.first_name.as_str().to_owned()];
@@ -116,7 +116,7 @@ pub(crate) fn create(
                 customer: person.clone(),
                 additional_properties: Map::new(),
             });
-            (record, "individual", person, first, last)
+            (record, "individual", person, first, last, vec![])
         }
         CustomerInitRequest::BusinessCustomerInit(mut b) => {
             let mut representatives = b.customer.business_representatives.into_inner();
@@ -125,6 +125,10 @@ pub(crate) fn create(
                     rep.id = Some(CustomerId::new(new_representative_id()).map_err(|e| gap(&e))?);
                 }
             }
+            let ids = representatives
+                .iter()
+                .filter_map(|r| r.id.as_ref().map(|id| id.as_str().to_owned()))
+                .collect();
             let first = representatives
                 .iter()
                 .map(|r| r.first_name.as_str().to_owned())
@@ -145,7 +149,7 @@ pub(crate) fn create(
                 customer: business,
                 additional_properties: Map::new(),
             });
-            (record, "business", person, first, last)
+            (record, "business", person, first, last, ids)
         }
         CustomerInitRequest::Unknown(_) => return Err(unreachable_type()),
     };
@@ -166,6 +170,7 @@ pub(crate) fn create(
         dts_created_at: Some(format_timestamp(created_at)),
         documents,
         attribute_codes,
+        representatives,
         ..Template::new(customer_id, reference, customer, &after_data)
     };
     template.check().map_err(|e| gap(&e))?;

@@ -4,13 +4,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kyc_spec::ajv::AjvError;
 use kyc_spec::generated::{
-    self, ClockNotManual, ClockNotManualCode, CustomerExists, CustomerExistsCode,
-    CustomerExistsContext, CustomerNotFound, CustomerNotFoundCode, CustomerNotFoundContext,
-    DocumentNotFound, DocumentNotFoundCode, DocumentNotFoundContext, ErrorBody, InvalidBody,
-    InvalidBodyCode, NotFound, NotFoundCode, PayloadTooLarge, PayloadTooLargeCode, ReasonContext,
-    ReferenceExists, ReferenceExistsCode, ReferenceExistsContext, RequestId, RequestValidateError,
-    RequestValidateErrorCode, RequestValidateErrorContext, Unauthorized, UnauthorizedCode,
-    UnsupportedMediaType, UnsupportedMediaTypeCode,
+    self, ApplicationNotFound, ApplicationNotFoundCode, ApplicationNotFoundContext, ClockNotManual,
+    ClockNotManualCode, CustomerExists, CustomerExistsCode, CustomerExistsContext,
+    CustomerNotFound, CustomerNotFoundCode, CustomerNotFoundContext, DocumentNotFound,
+    DocumentNotFoundCode, DocumentNotFoundContext, ErrorBody, FileNotFound, FileNotFoundCode,
+    FileNotFoundContext, InvalidBody, InvalidBodyCode, NotFound, NotFoundCode, PayloadTooLarge,
+    PayloadTooLargeCode, ReasonContext, ReferenceExists, ReferenceExistsCode,
+    ReferenceExistsContext, RequestId, RequestValidateError, RequestValidateErrorCode,
+    RequestValidateErrorContext, StatusApplicationEntity, StatusApplicationEntityCode,
+    StatusApplicationEntityContext, Unauthorized, UnauthorizedCode, UnsupportedMediaType,
+    UnsupportedMediaTypeCode,
 };
 use serde_json::Map;
 
@@ -26,6 +29,13 @@ pub const AUTHENTICATION_ERROR: &str = "Authentication error";
 pub const CUSTOMER_EXISTS: &str = "Customer exists.";
 /// Message of `referenceExists`, as connectFi words it.
 pub const REFERENCE_EXISTS: &str = "Reference already exists.";
+/// Message of `applicationNotFound`, as connectFi words it.
+pub const APPLICATION_NOT_FOUND: &str = "Application not found.";
+/// Message of `fileNotFound`, as connectFi words it.
+pub const FILE_NOT_FOUND: &str = "File not found.";
+/// Message of `statusApplicationEntity`, as connectFi words it.
+pub const STATUS_APPLICATION_ENTITY: &str = "Entity has status completed.";
+
 /// The `cFiAggregatorId` of the mock's `customerExists` answers: the docs' example value
 /// (DECISIONS.md D29).
 pub const AGGREGATOR_ID: &str = "CLIENTID";
@@ -50,6 +60,12 @@ pub(crate) enum ApiError {
         /// The customer holding it.
         entity_id: String,
     },
+    /// 404 `applicationNotFound`: no application has this id (for this customer).
+    ApplicationNotFound(String),
+    /// 400 `fileNotFound`: the document's file was never uploaded.
+    FileNotFound(String),
+    /// 400 `statusApplicationEntity`: the application is completed (its id).
+    StatusApplicationEntity(String),
     /// 409 `clockNotManual` (mock only): the clock control on a wall-clock mock.
     ClockNotManual(String),
     /// 400 `invalidBody` (mock only): the body is not readable.
@@ -74,7 +90,10 @@ impl ApiError {
             | ApiError::DocumentNotFound(_)
             | ApiError::CustomerExists(_)
             | ApiError::ReferenceExists { .. }
+            | ApiError::FileNotFound(_)
+            | ApiError::StatusApplicationEntity(_)
             | ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::ApplicationNotFound(_) => StatusCode::NOT_FOUND,
             ApiError::ClockNotManual(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -92,6 +111,9 @@ impl ApiError {
             ApiError::DocumentNotFound(_) => DocumentNotFoundCode::VALUE,
             ApiError::CustomerExists(_) => CustomerExistsCode::VALUE,
             ApiError::ReferenceExists { .. } => ReferenceExistsCode::VALUE,
+            ApiError::ApplicationNotFound(_) => ApplicationNotFoundCode::VALUE,
+            ApiError::FileNotFound(_) => FileNotFoundCode::VALUE,
+            ApiError::StatusApplicationEntity(_) => StatusApplicationEntityCode::VALUE,
             ApiError::ClockNotManual(_) => ClockNotManualCode::VALUE,
             ApiError::InvalidBody(_) => InvalidBodyCode::VALUE,
             ApiError::PayloadTooLarge(_) => PayloadTooLargeCode::VALUE,
@@ -173,6 +195,41 @@ impl ApiError {
                 message: REFERENCE_EXISTS.to_owned(),
                 additional_properties: Map::new(),
             }),
+            ApiError::ApplicationNotFound(id) => {
+                ErrorBody::ApplicationNotFound(ApplicationNotFound {
+                    request_id: request_id(),
+                    code: ApplicationNotFoundCode,
+                    context: ApplicationNotFoundContext {
+                        application_id: id.clone(),
+                        additional_properties: Map::new(),
+                    },
+                    message: APPLICATION_NOT_FOUND.to_owned(),
+                    additional_properties: Map::new(),
+                })
+            }
+            ApiError::FileNotFound(id) => ErrorBody::FileNotFound(FileNotFound {
+                request_id: request_id(),
+                code: FileNotFoundCode,
+                context: Some(FileNotFoundContext {
+                    document_id: Some(id.clone()),
+                    additional_properties: Map::new(),
+                }),
+                message: FILE_NOT_FOUND.to_owned(),
+                additional_properties: Map::new(),
+            }),
+            ApiError::StatusApplicationEntity(id) => {
+                ErrorBody::StatusApplicationEntity(StatusApplicationEntity {
+                    request_id: request_id(),
+                    code: StatusApplicationEntityCode,
+                    context: Some(StatusApplicationEntityContext {
+                        application_id: Some(id.clone()),
+                        entity_id: None,
+                        additional_properties: Map::new(),
+                    }),
+                    message: STATUS_APPLICATION_ENTITY.to_owned(),
+                    additional_properties: Map::new(),
+                })
+            }
             ApiError::ClockNotManual(why) => ErrorBody::ClockNotManual(ClockNotManual {
                 request_id: request_id(),
                 code: ClockNotManualCode,

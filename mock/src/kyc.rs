@@ -210,6 +210,10 @@ pub struct Template {
     /// KYC procedure name.
     #[serde(default = "license_usa_condor")]
     pub mode: String,
+    /// A business's representatives' ids, each an entity of its `/akepa` applications
+    /// (empty for an individual, whose one entity is the customer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub representatives: Vec<String>,
     /// `customer` serialized once, since every answer about this customer repeats it.
     #[serde(skip)]
     pub(crate) customer_json: JsonCache,
@@ -268,6 +272,7 @@ impl Template {
             after_data: after_data.to_vec(),
             system: condor(),
             mode: license_usa_condor(),
+            representatives: vec![],
             customer_json: JsonCache::default(),
         }
     }

@@ -33,6 +33,7 @@
 
 pub mod builtin;
 
+mod akepa;
 mod body;
 mod clock;
 mod config;
@@ -54,8 +55,9 @@ pub use config::{
 };
 pub use envelope::JSON_CONTENT_TYPE;
 pub use error::{
-    AGGREGATOR_ID, AUTHENTICATION_ERROR, CUSTOMER_EXISTS, CUSTOMER_NOT_FOUND, DOCUMENT_NOT_FOUND,
-    REFERENCE_EXISTS,
+    AGGREGATOR_ID, APPLICATION_NOT_FOUND, AUTHENTICATION_ERROR, CUSTOMER_EXISTS,
+    CUSTOMER_NOT_FOUND, DOCUMENT_NOT_FOUND, FILE_NOT_FOUND, REFERENCE_EXISTS,
+    STATUS_APPLICATION_ENTITY,
 };
 pub use kyc::{
     AttributeCode, Delays, DocumentSide, DocumentSpec, DocumentType, KycStatus, Template,

@@ -56,6 +56,17 @@ fn handler(id: &str, method: Method) -> Option<MethodRouter<MockState>> {
         "kycAddAttributes" => on(filter, kyc_add_attributes),
         "customerInit" => on(filter, customer_init),
         "mockAdvanceClock" => on(filter, mock_advance_clock),
+        "akepaIdentification" => on(filter, akepa_identification),
+        "akepaStatus" => on(filter, akepa_status),
+        "akepaStatusByCustomer" => on(filter, akepa_status_by_customer),
+        "akepaList" => on(filter, akepa_list),
+        "akepaDocumentGenerate" => on(filter, akepa_document_generate),
+        // Reads and limits its body itself, like the deprecated upload.
+        "akepaDocumentUpload" => {
+            on(filter, akepa_document_upload).layer(DefaultBodyLimit::disable())
+        }
+        "akepaUpdate" => on(filter, akepa_update),
+        "mockAkepaReview" => on(filter, mock_akepa_review),
         _ => return None,
     })
 }
@@ -171,26 +182,36 @@ async fn kyc_upload(
     let outcome = async {
         state.authorize(&parts.headers)?;
         let Path((customer_id, document_id)) = ids.map_err(path_error)?;
-        let media = body::media_type(&parts.headers).unwrap_or_default();
-        if !media.eq_ignore_ascii_case("multipart/form-data") {
-            return Err(ApiError::UnsupportedMediaType(format!(
-                "expected Content-Type multipart/form-data, got {media:?}"
-            )));
-        }
-        body.check_declared_length(UPLOAD_BODY_LIMIT)?;
-        // Read whole (as the file part would be anyway), so that parts after the file are
-        // not left unread and an oversized body is still in hand to drain.
-        let bytes = body.read(UPLOAD_BODY_LIMIT).await?;
-        let request = Request::from_parts(parts, Body::from(bytes));
-        let multipart = Multipart::from_request(request, &())
-            .await
-            .map_err(|e| ApiError::InvalidBody(e.body_text()))?;
-        let extension = read_upload(multipart).await?;
+        let extension = read_multipart_file(&parts, &mut body).await?;
         state.upload(&customer_id, &document_id, &extension)
     }
     .await;
     body.linger().await;
     respond(&state, "upload", outcome)
+}
+
+/// Checks the media type and size of an upload and reads its file part: the extension of
+/// the file (its content is not kept).
+async fn read_multipart_file(
+    parts: &http::request::Parts,
+    body: &mut RequestBody,
+) -> Result<String, ApiError> {
+    let media = body::media_type(&parts.headers).unwrap_or_default();
+    if !media.eq_ignore_ascii_case("multipart/form-data") {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "expected Content-Type multipart/form-data, got {media:?}"
+        )));
+    }
+    body.check_declared_length(UPLOAD_BODY_LIMIT)?;
+    // Read whole (as the file part would be anyway), so that parts after the file are
+    // not left unread and an oversized body is still in hand to drain.
+    let bytes = body.read(UPLOAD_BODY_LIMIT).await?;
+    let mut request = Request::new(Body::from(bytes));
+    *request.headers_mut() = parts.headers.clone();
+    let multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|e| ApiError::InvalidBody(e.body_text()))?;
+    read_upload(multipart).await
 }
 
 /// Reads the multipart body and returns the extension of its file: the first part with a file
@@ -256,6 +277,104 @@ async fn kyc_add_attributes(
     .await;
     body.linger().await;
     respond(&state, "add-attributes", outcome)
+}
+
+/// A JSON endpoint: token (unless `open`), body, schema and generated type, then `act`.
+async fn json_endpoint<T: serde::de::DeserializeOwned>(
+    state: MockState,
+    headers: HeaderMap,
+    body: Body,
+    (operation, what, open): (&'static str, &'static str, bool),
+    act: impl FnOnce(&MockState, T) -> Result<Vec<u8>, ApiError>,
+) -> Response {
+    let mut body = RequestBody::new(&headers, body);
+    let outcome = async {
+        if !open {
+            state.authorize(&headers)?;
+        }
+        let value = body::read_json(&headers, &mut body).await?;
+        let request: T = state.decode(operation, value)?;
+        act(&state, request)
+    }
+    .await;
+    body.linger().await;
+    respond(&state, what, outcome)
+}
+
+async fn akepa_identification(
+    State(state): State<MockState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let op = ("akepaIdentification", "akepa-identification", false);
+    json_endpoint(state, headers, body, op, MockState::akepa_identification).await
+}
+
+async fn akepa_status(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+    let op = ("akepaStatus", "akepa-status", false);
+    json_endpoint(state, headers, body, op, MockState::akepa_status).await
+}
+
+async fn akepa_list(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+    let op = ("akepaList", "akepa-list", false);
+    json_endpoint(state, headers, body, op, MockState::akepa_list).await
+}
+
+async fn akepa_document_generate(
+    State(state): State<MockState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let op = ("akepaDocumentGenerate", "akepa-document-generate", false);
+    json_endpoint(state, headers, body, op, MockState::akepa_generate).await
+}
+
+async fn akepa_update(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+    let op = ("akepaUpdate", "akepa-update", false);
+    json_endpoint(state, headers, body, op, MockState::akepa_update).await
+}
+
+async fn mock_akepa_review(
+    State(state): State<MockState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    // A test control, like the clock: no token (DECISIONS.md D32).
+    let op = ("mockAkepaReview", "mock-akepa-review", true);
+    json_endpoint(state, headers, body, op, MockState::akepa_review).await
+}
+
+async fn akepa_status_by_customer(
+    State(state): State<MockState>,
+    headers: HeaderMap,
+    customer_id: Result<Path<String>, PathRejection>,
+    body: Body,
+) -> Response {
+    let outcome = (|| {
+        state.authorize(&headers)?;
+        let Path(customer_id) = customer_id.map_err(path_error)?;
+        state.akepa_status_by_customer(&customer_id)
+    })();
+    RequestBody::new(&headers, body).linger().await;
+    respond(&state, "akepa-status", outcome)
+}
+
+async fn akepa_document_upload(
+    State(state): State<MockState>,
+    document_id: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let mut body = RequestBody::new(&parts.headers, body);
+    let outcome = async {
+        state.authorize(&parts.headers)?;
+        let Path(document_id) = document_id.map_err(path_error)?;
+        let extension = read_multipart_file(&parts, &mut body).await?;
+        state.akepa_upload(&document_id, &extension)
+    }
+    .await;
+    body.linger().await;
+    respond(&state, "akepa-upload", outcome)
 }
 
 async fn no_route(

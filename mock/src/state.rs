@@ -19,6 +19,7 @@ use kyc_spec::generated::{
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::akepa::Akepa;
 use super::builtin;
 use super::clock::{Clock, Millis, format_timestamp};
 use super::config::{Generate, MockConfig};
@@ -55,6 +56,7 @@ struct Inner {
     tokens: RwLock<HashMap<String, Millis>>,
     validators: Validators,
     webhooks: Webhooks,
+    akepa: Mutex<Akepa>,
 }
 
 /// The request validator of every contract operation that takes a JSON body, by operation
@@ -204,6 +206,7 @@ impl MockState {
                 tokens: RwLock::new(HashMap::new()),
                 validators: Validators::from_contract(),
                 webhooks: Webhooks::default(),
+                akepa: Mutex::new(Akepa::default()),
             }),
         }
     }
@@ -333,6 +336,28 @@ impl MockState {
             // The customer exists (it was scheduled), so this cannot be customerNotFound.
             let _ = self.with_customer(&id, |_, _| Ok(()));
         }
+        self.akepa_catch_up();
+    }
+
+    /// The `/akepa` applications and documents (one lock: akepa traffic is light).
+    pub(crate) fn akepa(&self) -> MutexGuard<'_, Akepa> {
+        lock(&self.inner.akepa)
+    }
+
+    /// Fresh ids, from the mock's (seeded) generator.
+    pub(crate) fn ids(&self) -> &IdGenerator {
+        &self.inner.ids
+    }
+
+    /// Queues a callback (the destination already passed the allowlist).
+    pub(crate) fn send_webhook(&self, url: url::Url, body: Vec<u8>) {
+        self.inner.webhooks.send(url, body);
+    }
+
+    /// A customer the KYC and akepa endpoints know (built in, configured, created or
+    /// generated), with its reference.
+    pub(crate) fn customer(&self, id: &str) -> Option<(Arc<Template>, String)> {
+        self.template_for(id)
     }
 
     /// Checks a body against a request schema, Ajv-style (first error only, like connectFi),

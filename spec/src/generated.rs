@@ -2,9 +2,30 @@
 //!
 //! Rust types for the JSON Schema documents:
 //!
+//! - `spec/schema/akepa-document-generate.request.schema.json`
+//! - `spec/schema/akepa-document-generate.response.schema.json`
+//! - `spec/schema/akepa-document-upload.response.schema.json`
+//! - `spec/schema/akepa-identification.request.schema.json`
+//! - `spec/schema/akepa-identification.response.schema.json`
+//! - `spec/schema/akepa-list.request.schema.json`
+//! - `spec/schema/akepa-list.response.schema.json`
+//! - `spec/schema/akepa-status.request.schema.json`
+//! - `spec/schema/akepa-status.response.schema.json`
+//! - `spec/schema/akepa-update.request.schema.json`
+//! - `spec/schema/akepa-update.response.schema.json`
+//! - `spec/schema/akepa-webhook.schema.json`
+//! - `spec/schema/akepa-workflow.schema.json`
+//! - `spec/schema/akepa.schema.json`
 //! - `spec/schema/auth-token.request.schema.json`
 //! - `spec/schema/auth-token.response.schema.json`
+//! - `spec/schema/common-commonStr500.schema.json`
+//! - `spec/schema/common-commonStr50Req.schema.json`
+//! - `spec/schema/common-id.schema.json`
+//! - `spec/schema/common-numberOfRecords.schema.json`
+//! - `spec/schema/common-reference.schema.json`
+//! - `spec/schema/common-skipRecords.schema.json`
 //! - `spec/schema/common.schema.json`
+//! - `spec/schema/customer-email.schema.json`
 //! - `spec/schema/customer-init.request.schema.json`
 //! - `spec/schema/customer-init.response.schema.json`
 //! - `spec/schema/error.schema.json`
@@ -12,12 +33,1173 @@
 //! - `spec/schema/kyc-init.headers.schema.json`
 //! - `spec/schema/kyc-init.request.schema.json`
 //! - `spec/schema/kyc-init.response.schema.json`
+//! - `spec/schema/mock-akepa-review.request.schema.json`
 //! - `spec/schema/mock-clock.request.schema.json`
 //! - `spec/schema/mock-clock.response.schema.json`
 //! - `spec/schema/webhook.schema.json`
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+/// Body of `POST /akepa/document/generate`: a document the client will upload and link to an entity.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AkepaDocumentGenerateRequest {
+    pub workflow: AkepaWorkflow,
+    pub name: CommonStr50Req,
+    pub extension: AkepaDocumentExtension,
+    pub r#type: AkepaDocumentType,
+    #[serde(default, skip_serializing_if = "Tristate::is_absent")]
+    pub note: Tristate<CommonStr500>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub note_author_agent_email: Option<CustomerEmail>,
+}
+
+/// The 200 answer of `POST /akepa/document/generate`: the document with its id.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AkepaDocumentGenerateResponse {
+    pub code: SuccessCode,
+    pub data: AkepaDocument,
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The 200 answer of `POST /akepa/document/upload/:documentId` (multipart, field `file`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AkepaDocumentUploadResponse {
+    pub code: SuccessCode,
+    pub data: AkepaDocument,
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Body of `POST /akepa/identification`: starts the KYC/KYB journey of a customer created with `/customer/init`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AkepaIdentificationRequest {
+    pub reference: CommonReference,
+    #[serde(rename = "customerId")]
+    pub customer_id: CommonId,
+    #[serde(rename = "syncMode", default, skip_serializing_if = "Tristate::is_absent")]
+    pub sync_mode: Tristate<bool>,
+    /// Where asynchronous status changes are posted. Spelled as the page's example and its error examples spell it; the property table's `webhookURL` is refused by `additionalProperties: false` (DECISIONS.md).
+    #[serde(rename = "webhookUrl", default, skip_serializing_if = "Tristate::is_absent")]
+    pub webhook_url: Tristate<CommonStr500>,
+}
+
+/// The 200 answer of `POST /akepa/identification`: the new application.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AkepaIdentificationResponse {
+    pub code: SuccessCode,
+    pub data: Application,
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Body of `POST /akepa/list`: a customer's applications, optionally by creation date, paged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AkepaListRequest {
+    #[serde(rename = "customerId")]
+    pub customer_id: CommonId,
+    #[serde(
+        rename = "dateCreateFrom",
+        default,
+        skip_serializing_if = "Tristate::is_absent"
+    )]
+    pub date_create_from: Tristate<AkepaListRequestDateCreateFrom>,
+    #[serde(
+        rename = "dateCreateTo",
+        default,
+        skip_serializing_if = "Tristate::is_absent"
+    )]
+    pub date_create_to: Tristate<AkepaListRequestDateCreateTo>,
+    /// At most 1000, as the page says.
+    #[serde(
+        rename = "numberOfRecords",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub number_of_records: Option<AkepaListRequestNumberOfRecords>,
+    #[serde(
+        rename = "skipRecords",
+        default,
+        skip_serializing_if = "Tristate::is_absent"
+    )]
+    pub skip_records: Tristate<SkipRecords>,
+}
+
+/// Format: `dateISO` (the text is kept as received, nothing is checked).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AkepaListRequestDateCreateFrom(String);
+
+impl AkepaListRequestDateCreateFrom {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for AkepaListRequestDateCreateFrom {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AkepaListRequestDateCreateFrom> for String {
+    fn from(value: AkepaListRequestDateCreateFrom) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for AkepaListRequestDateCreateFrom {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for AkepaListRequestDateCreateFrom {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for AkepaListRequestDateCreateFrom {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AkepaListRequestDateCreateFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for AkepaListRequestDateCreateFrom {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AkepaListRequestDateCreateFrom".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "format" : "dateISO" })
+    }
+}
+
+/// Format: `dateISO` (the text is kept as received, nothing is checked).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AkepaListRequestDateCreateTo(String);
+
+impl AkepaListRequestDateCreateTo {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for AkepaListRequestDateCreateTo {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AkepaListRequestDateCreateTo> for String {
+    fn from(value: AkepaListRequestDateCreateTo) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for AkepaListRequestDateCreateTo {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for AkepaListRequestDateCreateTo {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for AkepaListRequestDateCreateTo {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AkepaListRequestDateCreateTo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for AkepaListRequestDateCreateTo {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AkepaListRequestDateCreateTo".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "format" : "dateISO" })
+    }
+}
+
+/// NumberOfRecords
+///
+/// At most 1000, as the page says.
+///
+/// Value: >= 1.
+/// Value: <= 1000.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct AkepaListRequestNumberOfRecords(i64);
+
+impl AkepaListRequestNumberOfRecords {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 1 {
+            return Err(
+                ConstraintError::new(
+                    "AkepaListRequestNumberOfRecords",
+                    Violation::OutOfRange {
+                        expected: ">= 1",
+                    },
+                ),
+            );
+        }
+        if value > 1000 {
+            return Err(
+                ConstraintError::new(
+                    "AkepaListRequestNumberOfRecords",
+                    Violation::OutOfRange {
+                        expected: "<= 1000",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for AkepaListRequestNumberOfRecords {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AkepaListRequestNumberOfRecords> for i64 {
+    fn from(value: AkepaListRequestNumberOfRecords) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for AkepaListRequestNumberOfRecords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for AkepaListRequestNumberOfRecords {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AkepaListRequestNumberOfRecords".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 1, "maximum" : 1000 })
+    }
+}
+
+/// The 200 answer of `POST /akepa/list`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AkepaListResponse {
+    pub code: SuccessCode,
+    pub data: AkepaApplicationList,
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AkepaApplicationList {
+    pub applications: Vec<Application>,
+    /// More applications match than were returned.
+    pub more: bool,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Body of `POST /akepa/status`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AkepaStatusRequest {
+    #[serde(rename = "customerId")]
+    pub customer_id: CommonId,
+    #[serde(rename = "applicationId")]
+    pub application_id: CommonId,
+}
+
+/// The 200 answer of `POST /akepa/status` (and of the old `GET /akepa/status/:customerId`): the application as it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AkepaStatusResponse {
+    pub code: SuccessCode,
+    pub data: Application,
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Body of `POST /akepa/update`: links uploaded documents to the entities of an application.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AkepaUpdateRequest {
+    #[serde(rename = "customerId")]
+    pub customer_id: CommonId,
+    #[serde(rename = "applicationId")]
+    pub application_id: CommonId,
+    pub documents: AkepaUpdateRequestDocuments,
+}
+
+/// Items: at least 1.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "Vec<DocumentLink>", into = "Vec<DocumentLink>")]
+pub struct AkepaUpdateRequestDocuments(Vec<DocumentLink>);
+
+impl AkepaUpdateRequestDocuments {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: Vec<DocumentLink>) -> Result<Self, ConstraintError> {
+        let length = value.len();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "AkepaUpdateRequestDocuments",
+                    Violation::TooFewItems {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked items.
+    pub fn as_slice(&self) -> &[DocumentLink] {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> Vec<DocumentLink> {
+        self.0
+    }
+}
+
+impl TryFrom<Vec<DocumentLink>> for AkepaUpdateRequestDocuments {
+    type Error = ConstraintError;
+
+    fn try_from(value: Vec<DocumentLink>) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AkepaUpdateRequestDocuments> for Vec<DocumentLink> {
+    fn from(value: AkepaUpdateRequestDocuments) -> Self {
+        value.0
+    }
+}
+
+impl JsonSchema for AkepaUpdateRequestDocuments {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AkepaUpdateRequestDocuments".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "items" : generator.subschema_for:: < DocumentLink > (), "type" : "array",
+            "minItems" : 1 }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentLink {
+    #[serde(rename = "documentId")]
+    pub document_id: CommonId,
+    #[serde(rename = "entityId")]
+    pub entity_id: CommonId,
+}
+
+/// The 200 answer of `POST /akepa/update`: the application after the link.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AkepaUpdateResponse {
+    pub code: SuccessCode,
+    pub data: Application,
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The callback of an asynchronous change of an akepa application, as connectFi's webhook page prints it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AkepaWebhook {
+    pub code: SuccessCode,
+    pub data: AkepaWebhookData,
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_id: Option<RequestId>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AkepaWebhookData {
+    #[serde(rename = "applicationId")]
+    pub application_id: CommonId,
+    #[serde(rename = "aggregatorId")]
+    pub aggregator_id: String,
+    #[serde(rename = "customerId")]
+    pub customer_id: CommonId,
+    pub reference: CommonReference,
+    pub status: JourneyStatus,
+    #[serde(default, skip_serializing_if = "Tristate::is_absent")]
+    pub outcome: Tristate<JourneyOutcome>,
+    #[serde(rename = "entityApplications")]
+    pub entity_applications: Vec<EntityApplication>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// connectFi's `akepa-workflow` fragment: whether a document belongs to a person's or a business's identification.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AkepaWorkflow {
+    Business,
+    Personal,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl AkepaWorkflow {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[Self::Business, Self::Personal];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Business => "BUSINESS",
+            Self::Personal => "PERSONAL",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "BUSINESS" => Self::Business,
+            "PERSONAL" => Self::Personal,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for AkepaWorkflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AkepaWorkflow {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for AkepaWorkflow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AkepaWorkflow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for AkepaWorkflow {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AkepaWorkflow".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "enum" : ["BUSINESS", "PERSONAL"] })
+    }
+}
+
+/// An id as the akepa endpoints take it in a path (connectFi's `common-id`).
+pub type AkepaId = CommonId;
+
+/// Where an identification journey (or one entity's part of it) stands, as connectFi's status page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JourneyStatus {
+    /// Document images are expected: generate, upload, then link them with /akepa/update.
+    PendingStepUp,
+    /// Document images are expected (another name of the same step).
+    PendingDocuments,
+    /// A person reviews the application; nothing to do.
+    WaitingReview,
+    /// A person reviews the application (another name of the same step).
+    PendingJourneyApplicationReview,
+    /// The check runs; nothing to do.
+    Running,
+    /// More data about the customer is needed.
+    DataRequest,
+    /// Decided; see the outcome.
+    Completed,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl JourneyStatus {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::PendingStepUp,
+        Self::PendingDocuments,
+        Self::WaitingReview,
+        Self::PendingJourneyApplicationReview,
+        Self::Running,
+        Self::DataRequest,
+        Self::Completed,
+    ];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PendingStepUp => "pending_step_up",
+            Self::PendingDocuments => "pending_documents",
+            Self::WaitingReview => "waiting_review",
+            Self::PendingJourneyApplicationReview => "pending_journey_application_review",
+            Self::Running => "running",
+            Self::DataRequest => "data_request",
+            Self::Completed => "completed",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "pending_step_up" => Self::PendingStepUp,
+            "pending_documents" => Self::PendingDocuments,
+            "waiting_review" => Self::WaitingReview,
+            "pending_journey_application_review" => Self::PendingJourneyApplicationReview,
+            "running" => Self::Running,
+            "data_request" => Self::DataRequest,
+            "completed" => Self::Completed,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for JourneyStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for JourneyStatus {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for JourneyStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for JourneyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for JourneyStatus {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "JourneyStatus".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["pending_step_up", "pending_documents",
+            "waiting_review", "pending_journey_application_review", "running",
+            "data_request", "completed"] }
+        )
+    }
+}
+
+/// How a completed journey ended. The docs show `Approved` and name `Denied` as the other outcome of a manual review.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JourneyOutcome {
+    Approved,
+    Denied,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl JourneyOutcome {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[Self::Approved, Self::Denied];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Approved => "Approved",
+            Self::Denied => "Denied",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "Approved" => Self::Approved,
+            "Denied" => Self::Denied,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for JourneyOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for JourneyOutcome {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for JourneyOutcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for JourneyOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for JourneyOutcome {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "JourneyOutcome".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "enum" : ["Approved", "Denied"] })
+    }
+}
+
+/// How an entity's part ended, lower case as the webhook example shows `approved`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EntityOutcome {
+    Approved,
+    Denied,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl EntityOutcome {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[Self::Approved, Self::Denied];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Approved => "approved",
+            Self::Denied => "denied",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "approved" => Self::Approved,
+            "denied" => Self::Denied,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for EntityOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EntityOutcome {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for EntityOutcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EntityOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for EntityOutcome {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EntityOutcome".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "enum" : ["approved", "denied"] })
+    }
+}
+
+/// One entity's part of an application: the customer itself, or a business's representative.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct EntityApplication {
+    #[serde(rename = "entityId")]
+    pub entity_id: CommonId,
+    #[serde(rename = "isCustomer")]
+    pub is_customer: bool,
+    pub status: JourneyStatus,
+    #[serde(default, skip_serializing_if = "Tristate::is_absent")]
+    pub outcome: Tristate<EntityOutcome>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An identification application (`iapp_…`) and its entities, as the status, update and webhook bodies carry it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct Application {
+    #[serde(rename = "applicationId")]
+    pub application_id: CommonId,
+    /// The client's id at connectFi (the webhook's `CLIENTID`).
+    #[serde(
+        rename = "aggregatorId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub aggregator_id: Option<String>,
+    #[serde(rename = "customerId")]
+    pub customer_id: CommonId,
+    pub reference: CommonReference,
+    pub status: JourneyStatus,
+    #[serde(default, skip_serializing_if = "Tristate::is_absent")]
+    pub outcome: Tristate<JourneyOutcome>,
+    #[serde(rename = "entityApplications")]
+    pub entity_applications: Vec<EntityApplication>,
+    #[serde(
+        rename = "dtsCreatedAt",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dts_created_at: Option<Timestamp>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Kind of a client-generated document.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AkepaDocumentType {
+    Contract,
+    License,
+    Passport,
+    Utility,
+    Other,
+    Internal,
+    IdentificationCard,
+    ResidencePermit,
+    CanadaProvincialId,
+    IndigenousCard,
+    Paystub,
+    BankStatement,
+    W2,
+    Form1099,
+    Form1120,
+    Form1065,
+    T1,
+    T4,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl AkepaDocumentType {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Contract,
+        Self::License,
+        Self::Passport,
+        Self::Utility,
+        Self::Other,
+        Self::Internal,
+        Self::IdentificationCard,
+        Self::ResidencePermit,
+        Self::CanadaProvincialId,
+        Self::IndigenousCard,
+        Self::Paystub,
+        Self::BankStatement,
+        Self::W2,
+        Self::Form1099,
+        Self::Form1120,
+        Self::Form1065,
+        Self::T1,
+        Self::T4,
+    ];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contract => "contract",
+            Self::License => "license",
+            Self::Passport => "passport",
+            Self::Utility => "utility",
+            Self::Other => "other",
+            Self::Internal => "internal",
+            Self::IdentificationCard => "identification_card",
+            Self::ResidencePermit => "residence_permit",
+            Self::CanadaProvincialId => "canada_provincial_id",
+            Self::IndigenousCard => "indigenous_card",
+            Self::Paystub => "paystub",
+            Self::BankStatement => "bank_statement",
+            Self::W2 => "w2",
+            Self::Form1099 => "1099",
+            Self::Form1120 => "1120",
+            Self::Form1065 => "1065",
+            Self::T1 => "t1",
+            Self::T4 => "t4",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "contract" => Self::Contract,
+            "license" => Self::License,
+            "passport" => Self::Passport,
+            "utility" => Self::Utility,
+            "other" => Self::Other,
+            "internal" => Self::Internal,
+            "identification_card" => Self::IdentificationCard,
+            "residence_permit" => Self::ResidencePermit,
+            "canada_provincial_id" => Self::CanadaProvincialId,
+            "indigenous_card" => Self::IndigenousCard,
+            "paystub" => Self::Paystub,
+            "bank_statement" => Self::BankStatement,
+            "w2" => Self::W2,
+            "1099" => Self::Form1099,
+            "1120" => Self::Form1120,
+            "1065" => Self::Form1065,
+            "t1" => Self::T1,
+            "t4" => Self::T4,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for AkepaDocumentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AkepaDocumentType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for AkepaDocumentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AkepaDocumentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for AkepaDocumentType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AkepaDocumentType".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["contract", "license", "passport", "utility",
+            "other", "internal", "identification_card", "residence_permit",
+            "canada_provincial_id", "indigenous_card", "paystub", "bank_statement", "w2",
+            "1099", "1120", "1065", "t1", "t4"] }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AkepaDocumentExtension {
+    Jpg,
+    Png,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl AkepaDocumentExtension {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[Self::Jpg, Self::Png];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Jpg => "jpg",
+            Self::Png => "png",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "jpg" => Self::Jpg,
+            "png" => Self::Png,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for AkepaDocumentExtension {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AkepaDocumentExtension {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for AkepaDocumentExtension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AkepaDocumentExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for AkepaDocumentExtension {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AkepaDocumentExtension".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "enum" : ["jpg", "png"] })
+    }
+}
+
+/// A document the client generated, and whether its file has arrived.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AkepaDocument {
+    pub id: CommonId,
+    pub workflow: AkepaWorkflow,
+    pub name: String,
+    pub extension: AkepaDocumentExtension,
+    pub r#type: AkepaDocumentType,
+    #[serde(default, skip_serializing_if = "Tristate::is_absent")]
+    pub note: Tristate<String>,
+    pub uploaded: bool,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
 
 /// Body of `POST /auth/get-token`: log in and receive a session token.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -374,6 +1556,631 @@ impl JsonSchema for AuthTokenToken {
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({ "type" : "string", "minLength" : 1 })
+    }
+}
+
+/// connectFi's `common-commonStr500` fragment: optional text without `<` or `>`, up to 500 characters, or null.
+///
+/// Length: 0 to 500 characters (code points).
+/// Pattern (ECMA-262): `^((?![<>]).)*$`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CommonStr500(String);
+
+impl CommonStr500 {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length > 500 {
+            return Err(
+                ConstraintError::new(
+                    "CommonStr500",
+                    Violation::TooLong {
+                        max: 500,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+
+        const PATTERN: &str = "^((?![<>]).)*$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "CommonStr500",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for CommonStr500 {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<CommonStr500> for String {
+    fn from(value: CommonStr500) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for CommonStr500 {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for CommonStr500 {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for CommonStr500 {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CommonStr500 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for CommonStr500 {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CommonStr500".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "minLength" : 0, "maxLength" : 500, "pattern" :
+            "^((?![<>]).)*$" }
+        )
+    }
+}
+
+/// connectFi's `common-commonStr50Req` fragment: required text without `<` or `>`, 1 to 50 characters, not only white space (connectFi's custom keyword `isNotOnlyWhitespace`).
+///
+/// Length: 1 to 50 characters (code points).
+/// Pattern (ECMA-262): `^((?![<>]).)*$`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CommonStr50Req(String);
+
+impl CommonStr50Req {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "CommonStr50Req",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        if length > 50 {
+            return Err(
+                ConstraintError::new(
+                    "CommonStr50Req",
+                    Violation::TooLong {
+                        max: 50,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+
+        const PATTERN: &str = "^((?![<>]).)*$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "CommonStr50Req",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        let blank = |c: char| {
+            matches!(
+                c, '\u{9}'..= '\u{d}' | '\u{20}' | '\u{a0}' | '\u{1680}' | '\u{2000}'..=
+                '\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' |
+                '\u{3000}' | '\u{feff}'
+            )
+        };
+        if value.chars().all(blank) {
+            return Err(
+                ConstraintError::new("CommonStr50Req", Violation::OnlyWhitespace),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for CommonStr50Req {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<CommonStr50Req> for String {
+    fn from(value: CommonStr50Req) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for CommonStr50Req {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for CommonStr50Req {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for CommonStr50Req {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CommonStr50Req {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for CommonStr50Req {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CommonStr50Req".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "minLength" : 1, "maxLength" : 50, "pattern" :
+            "^((?![<>]).)*$", "isNotOnlyWhitespace" : true }
+        )
+    }
+}
+
+/// connectFi's `common-id` fragment, as its akepa pages print it: an id of letters, digits and `_` (no `-`), 1 to 36 characters.
+///
+/// Length: 1 to 36 characters (code points).
+/// Pattern (ECMA-262): `^[0-9a-zA-Z_]+$`.
+///
+/// # Examples
+///
+/// ```json
+/// "cstap_5mBHiIx3QbkvEpjGfKsI9k"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CommonId(String);
+
+impl CommonId {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "CommonId",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        if length > 36 {
+            return Err(
+                ConstraintError::new(
+                    "CommonId",
+                    Violation::TooLong {
+                        max: 36,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+
+        const PATTERN: &str = "^[0-9a-zA-Z_]+$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "CommonId",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for CommonId {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<CommonId> for String {
+    fn from(value: CommonId) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for CommonId {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for CommonId {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for CommonId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CommonId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for CommonId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CommonId".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "minLength" : 1, "maxLength" : 36, "pattern" :
+            "^[0-9a-zA-Z_]+$" }
+        )
+    }
+}
+
+/// connectFi's `common-numberOfRecords` fragment: how many records to return, at least 1, or null.
+///
+/// Value: >= 1.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct NumberOfRecords(i64);
+
+impl NumberOfRecords {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 1 {
+            return Err(
+                ConstraintError::new(
+                    "NumberOfRecords",
+                    Violation::OutOfRange {
+                        expected: ">= 1",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for NumberOfRecords {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<NumberOfRecords> for i64 {
+    fn from(value: NumberOfRecords) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for NumberOfRecords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for NumberOfRecords {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NumberOfRecords".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 1 })
+    }
+}
+
+/// connectFi's `common-reference` fragment: an external reference of letters and digits only, 1 to 32 characters.
+///
+/// Length: 1 to 32 characters (code points).
+/// Pattern (ECMA-262): `^[0-9a-zA-Z]+$`.
+///
+/// # Examples
+///
+/// ```json
+/// "extRefAk124"
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CommonReference(String);
+
+impl CommonReference {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+        let length = value.chars().count();
+        if length < 1 {
+            return Err(
+                ConstraintError::new(
+                    "CommonReference",
+                    Violation::TooShort {
+                        min: 1,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        if length > 32 {
+            return Err(
+                ConstraintError::new(
+                    "CommonReference",
+                    Violation::TooLong {
+                        max: 32,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+
+        const PATTERN: &str = "^[0-9a-zA-Z]+$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "CommonReference",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for CommonReference {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<CommonReference> for String {
+    fn from(value: CommonReference) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for CommonReference {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for CommonReference {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for CommonReference {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CommonReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for CommonReference {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CommonReference".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "minLength" : 1, "maxLength" : 32, "pattern" :
+            "^[0-9a-zA-Z]+$" }
+        )
+    }
+}
+
+/// connectFi's `common-skipRecords` fragment: how many records to skip, at least 0, or null.
+///
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct SkipRecords(i64);
+
+impl SkipRecords {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "SkipRecords",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for SkipRecords {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<SkipRecords> for i64 {
+    fn from(value: SkipRecords) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for SkipRecords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for SkipRecords {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SkipRecords".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
     }
 }
 
@@ -3851,6 +5658,103 @@ impl JsonSchema for BusinessRepresentativeEmail {
     }
 }
 
+/// connectFi's `customer-email` fragment: an e-mail address (ajv-formats' `email`).
+///
+/// Personal data (`x-personal`): pseudonymise it in recordings.
+///
+/// Format: `email` (checked as ajv-formats checks it; the text is kept as received).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CustomerEmail(String);
+
+impl CustomerEmail {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+
+        static FORMAT: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(
+                    "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+                    "i",
+                )
+                .expect("ajv-formats' expression compiles")
+        });
+        if FORMAT.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "CustomerEmail",
+                    Violation::FormatMismatch {
+                        format: "email",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for CustomerEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<CustomerEmail> for String {
+    fn from(value: CustomerEmail) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for CustomerEmail {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for CustomerEmail {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for CustomerEmail {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CustomerEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for CustomerEmail {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CustomerEmail".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "format" : "email" })
+    }
+}
+
 /// Body of `POST /customer/init`: creates an individual or a business customer. Creating a customer does not start KYC. Exactly one of the two branches must match; when none does, Ajv reports the errors of both (DECISIONS.md D26).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
@@ -5863,6 +7767,14 @@ pub enum ErrorBody {
     CustomerExists(CustomerExists),
     /// `code` is `"referenceExists"`.
     ReferenceExists(ReferenceExists),
+    /// `code` is `"applicationNotFound"`.
+    ApplicationNotFound(ApplicationNotFound),
+    /// `code` is `"extAkepa"`.
+    ExtAkepa(ExtAkepa),
+    /// `code` is `"fileNotFound"`.
+    FileNotFound(FileNotFound),
+    /// `code` is `"statusApplicationEntity"`.
+    StatusApplicationEntity(StatusApplicationEntity),
     /// `code` is `"unauthorized"`.
     Unauthorized(Unauthorized),
     /// `code` is `"invalidBody"`.
@@ -5888,6 +7800,10 @@ impl ErrorBody {
             Self::DocumentNotFound(_) => "documentNotFound",
             Self::CustomerExists(_) => "customerExists",
             Self::ReferenceExists(_) => "referenceExists",
+            Self::ApplicationNotFound(_) => "applicationNotFound",
+            Self::ExtAkepa(_) => "extAkepa",
+            Self::FileNotFound(_) => "fileNotFound",
+            Self::StatusApplicationEntity(_) => "statusApplicationEntity",
             Self::Unauthorized(_) => "unauthorized",
             Self::InvalidBody(_) => "invalidBody",
             Self::PayloadTooLarge(_) => "payloadTooLarge",
@@ -5940,6 +7856,22 @@ impl<'de> Deserialize<'de> for ErrorBody {
                 serde_json::from_value(serde_json::Value::Object(object))
                     .map(Self::ReferenceExists)
             }
+            "applicationNotFound" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::ApplicationNotFound)
+            }
+            "extAkepa" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::ExtAkepa)
+            }
+            "fileNotFound" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::FileNotFound)
+            }
+            "statusApplicationEntity" => {
+                serde_json::from_value(serde_json::Value::Object(object))
+                    .map(Self::StatusApplicationEntity)
+            }
             "unauthorized" => {
                 serde_json::from_value(serde_json::Value::Object(object))
                     .map(Self::Unauthorized)
@@ -5981,10 +7913,13 @@ impl JsonSchema for ErrorBody {
             .subschema_for:: < CustomerNotFound > (), generator.subschema_for:: <
             DocumentNotFound > (), generator.subschema_for:: < CustomerExists > (),
             generator.subschema_for:: < ReferenceExists > (), generator.subschema_for:: <
-            Unauthorized > (), generator.subschema_for:: < InvalidBody > (), generator
-            .subschema_for:: < PayloadTooLarge > (), generator.subschema_for:: <
-            UnsupportedMediaType > (), generator.subschema_for:: < NotFound > (),
-            generator.subschema_for:: < ClockNotManual > ()] }
+            ApplicationNotFound > (), generator.subschema_for:: < ExtAkepa > (),
+            generator.subschema_for:: < FileNotFound > (), generator.subschema_for:: <
+            StatusApplicationEntity > (), generator.subschema_for:: < Unauthorized > (),
+            generator.subschema_for:: < InvalidBody > (), generator.subschema_for:: <
+            PayloadTooLarge > (), generator.subschema_for:: < UnsupportedMediaType > (),
+            generator.subschema_for:: < NotFound > (), generator.subschema_for:: <
+            ClockNotManual > ()] }
         )
     }
 }
@@ -6462,6 +8397,335 @@ pub struct ReferenceExistsContext {
     /// The customer that already has it.
     #[serde(rename = "entityId")]
     pub entity_id: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// HTTP 404: no application has the given id (the akepa endpoints).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct ApplicationNotFound {
+    #[serde(rename = "requestId")]
+    pub request_id: RequestId,
+    pub code: ApplicationNotFoundCode,
+    pub context: ApplicationNotFoundContext,
+    /// # Examples
+    ///
+    /// ```json
+    /// "Application not found."
+    /// ```
+    pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ApplicationNotFoundCode;
+
+impl ApplicationNotFoundCode {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "applicationNotFound";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for ApplicationNotFoundCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for ApplicationNotFoundCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"applicationNotFound\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for ApplicationNotFoundCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ApplicationNotFoundCode".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "applicationNotFound" })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct ApplicationNotFoundContext {
+    #[serde(rename = "applicationId")]
+    pub application_id: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// HTTP 400: the akepa back office refused the request; `subCode` and `context` come from it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct ExtAkepa {
+    #[serde(rename = "requestId")]
+    pub request_id: RequestId,
+    pub code: ExtAkepaCode,
+    /// ExtAkepaContext
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub context: Option<serde_json::Map<String, serde_json::Value>>,
+    /// # Examples
+    ///
+    /// ```json
+    /// "External akepa error."
+    /// ```
+    pub message: String,
+    #[serde(
+        rename = "subCode",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sub_code: Option<String>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ExtAkepaCode;
+
+impl ExtAkepaCode {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "extAkepa";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for ExtAkepaCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for ExtAkepaCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"extAkepa\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for ExtAkepaCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExtAkepaCode".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "extAkepa" })
+    }
+}
+
+/// HTTP 400: a document has no uploaded file (linking it with /akepa/update before uploading it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct FileNotFound {
+    #[serde(rename = "requestId")]
+    pub request_id: RequestId,
+    pub code: FileNotFoundCode,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub context: Option<FileNotFoundContext>,
+    /// # Examples
+    ///
+    /// ```json
+    /// "File not found."
+    /// ```
+    pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FileNotFoundCode;
+
+impl FileNotFoundCode {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "fileNotFound";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for FileNotFoundCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for FileNotFoundCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"fileNotFound\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for FileNotFoundCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FileNotFoundCode".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "const" : "fileNotFound" })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct FileNotFoundContext {
+    #[serde(
+        rename = "documentId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub document_id: Option<String>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// HTTP 400: the application (or entity) is completed, so no more documents can be linked.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct StatusApplicationEntity {
+    #[serde(rename = "requestId")]
+    pub request_id: RequestId,
+    pub code: StatusApplicationEntityCode,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub context: Option<StatusApplicationEntityContext>,
+    /// # Examples
+    ///
+    /// ```json
+    /// "Entity has status completed."
+    /// ```
+    pub message: String,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct StatusApplicationEntityCode;
+
+impl StatusApplicationEntityCode {
+    /// The only value this type holds.
+    pub const VALUE: &'static str = "statusApplicationEntity";
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        Self::VALUE
+    }
+}
+
+impl Serialize for StatusApplicationEntityCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Self::VALUE)
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusApplicationEntityCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if value == Self::VALUE {
+            Ok(Self)
+        } else {
+            Err(
+                serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&value),
+                    &"the string \"statusApplicationEntity\"",
+                ),
+            )
+        }
+    }
+}
+
+impl JsonSchema for StatusApplicationEntityCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "StatusApplicationEntityCode".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "const" : "statusApplicationEntity" }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct StatusApplicationEntityContext {
+    #[serde(
+        rename = "applicationId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application_id: Option<String>,
+    #[serde(
+        rename = "entityId",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entity_id: Option<String>,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -8061,6 +10325,15 @@ pub struct KycInitResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+/// Body of the mock-only `POST /_mock/akepa/review`: the decision a person at PayGears makes on an application in `waiting_review` in the sandbox.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MockAkepaReviewRequest {
+    #[serde(rename = "applicationId")]
+    pub application_id: CommonId,
+    pub outcome: JourneyOutcome,
+}
+
 /// Body of `POST /_mock/clock/advance`, an endpoint of the mock only (connectFi has none): how far to move the mock's manual clock (DECISIONS.md D32).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -8341,6 +10614,10 @@ pub enum Violation {
     TooManyItems { max: usize, actual: usize },
     /// Outside `minimum`/`maximum`; `expected` reads like `>= 0`.
     OutOfRange { expected: &'static str },
+    /// Only white space, where connectFi's `isNotOnlyWhitespace` wants a character.
+    OnlyWhitespace,
+    /// Not valid in the `format`, as ajv-formats checks it.
+    FormatMismatch { format: &'static str },
 }
 
 impl std::fmt::Display for ConstraintError {
@@ -8364,6 +10641,10 @@ impl std::fmt::Display for ConstraintError {
             }
             Violation::OutOfRange { expected } => {
                 write!(f, "{name}: out of range, expected {expected}")
+            }
+            Violation::OnlyWhitespace => write!(f, "{name}: only white space"),
+            Violation::FormatMismatch { format } => {
+                write!(f, "{name}: not a valid {format}")
             }
         }
     }

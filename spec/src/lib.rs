@@ -19,4 +19,4 @@ pub mod pointer;
 pub mod schemas;
 
 pub use contract::Contract;
-pub use schemas::Document;
+pub use schemas::{Document, SHORT_NAMES};

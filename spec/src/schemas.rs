@@ -12,10 +12,43 @@ pub use files::Document;
 /// ever fetched from it: all references are served from the embedded copies.
 pub const ID_BASE: &str = "https://kyc-spec.example/schema/";
 
+/// The short names tools have always taken for the deprecated endpoint's documents (`cargo
+/// xtask validate request …`, the golden corpus `request.jsonl`).
+pub const SHORT_NAMES: [(&str, Document); 4] = [
+    ("request", Document::KycInitRequest),
+    ("response", Document::KycInitResponse),
+    ("error", Document::Error),
+    ("webhook", Document::Webhook),
+];
+
 impl Document {
+    /// The file name without `.schema.json`: `akepa-identification.request`.
+    pub fn stem(self) -> &'static str {
+        let name = self.file_name();
+        name.strip_suffix(".schema.json").unwrap_or(name)
+    }
+
+    /// A document by the name tools take: a short name (`request`), its stem
+    /// (`akepa-identification.request`), or the stem with `-` for `.` (the golden corpus
+    /// `customer-init-request.jsonl`).
+    pub fn from_stem(name: &str) -> Option<Document> {
+        SHORT_NAMES
+            .iter()
+            .find(|(short, _)| *short == name)
+            .map(|(_, d)| *d)
+            .or_else(|| {
+                Document::ALL
+                    .into_iter()
+                    .find(|d| d.stem() == name || d.stem().replace('.', "-") == name)
+            })
+    }
+
     /// The document's `$id`.
     pub fn id(self) -> String {
-        format!("{ID_BASE}{}", self.file_name())
+        match self.parsed().get("$id").and_then(serde_json::Value::as_str) {
+            Some(id) => id.to_owned(),
+            None => format!("{ID_BASE}{}", self.file_name()),
+        }
     }
 
     /// The documents this one `$ref`s into, directly or through them, in the order they are
@@ -65,7 +98,16 @@ impl Document {
     /// Looks a document up by file name or `$id`.
     pub fn from_name(name: &str) -> Option<Document> {
         let file = name.strip_prefix(ID_BASE).unwrap_or(name);
-        Document::ALL.into_iter().find(|d| d.file_name() == file)
+        Document::ALL.into_iter().find(|d| {
+            // connectFi's fragments keep their own `$id`s (`common-id`), which is what a
+            // `$ref` to them names; every other document is named by its file.
+            d.file_name() == file
+                || d.parsed()
+                    .get("$id")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|id| id.strip_prefix(ID_BASE))
+                    == Some(file)
+        })
     }
 }
 

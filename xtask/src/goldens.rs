@@ -9,7 +9,6 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, bail};
 
-use crate::validate::Schema;
 use crate::workspace::{self, Freshness, Mode};
 
 /// Arguments of `cargo xtask goldens`.
@@ -52,24 +51,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mode = if args.check { Mode::Check } else { Mode::Write };
     // (schema file, documents its `$ref`s may point into, input lines, golden file stem)
     let mut jobs: Vec<(PathBuf, Vec<PathBuf>, PathBuf, PathBuf)> = Vec::new();
-    for (schema, name) in Schema::ALL {
-        let input = corpus.join(format!("{name}.jsonl"));
-        if !input.is_file() {
-            continue;
-        }
-        let doc = schema.document();
+    for (doc, input) in corpora(&corpus)? {
         // Every other schema file, as `Validator::embedded` resolves `$ref`s among them.
         let refs = kyc_spec::Document::ALL
             .iter()
             .filter(|d| **d != doc)
             .map(|d| schema_dir.join(d.file_name()))
             .collect();
-        jobs.push((
-            schema_dir.join(doc.file_name()),
-            refs,
-            input,
-            corpus.join(name),
-        ));
+        let stem = input.with_extension("");
+        jobs.push((schema_dir.join(doc.file_name()), refs, input, stem));
     }
     let keywords = corpus.join("keywords");
     let mut keyword_schemas: Vec<PathBuf> = std::fs::read_dir(&keywords)
@@ -118,6 +108,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(1))
 }
 
+/// The golden corpora: every `<name>.jsonl` directly in `dir` (not the goldens), each with the
+/// document its name names ([`kyc_spec::Document::from_stem`]), sorted. A corpus whose name
+/// names no document is an error, not a silently skipped file.
+pub fn corpora(dir: &Path) -> anyhow::Result<Vec<(kyc_spec::Document, PathBuf)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry
+            .with_context(|| format!("listing {}", dir.display()))?
+            .path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let Some(stem) = name.strip_suffix(".jsonl") else {
+            continue;
+        };
+        if stem.ends_with(".golden") || !path.is_file() {
+            continue;
+        }
+        let doc = kyc_spec::Document::from_stem(stem)
+            .with_context(|| format!("{}: names no schema document", path.display()))?;
+        out.push((doc, path));
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}
+
 /// The documents a keyword schema's `$ref`s may point into: `<stem>.ref.<name>.json` beside
 /// it (matched by their `$id`), sorted.
 fn keyword_refs(dir: &Path, stem: &str) -> anyhow::Result<Vec<PathBuf>> {
@@ -135,6 +152,10 @@ fn keyword_refs(dir: &Path, stem: &str) -> anyhow::Result<Vec<PathBuf>> {
     Ok(refs)
 }
 
+/// The plugin that gives the oracle connectFi's `isNotOnlyWhitespace` and `dateISO`,
+/// committed with the goldens (relative to the workspace root, where xtask runs).
+const PLUGIN: &str = "spec/examples/ajv/connectfi-plugin.js";
+
 /// Runs the oracle on one schema and input file; returns its stdout.
 fn oracle_answers(
     oracle: &Path,
@@ -151,6 +172,8 @@ fn oracle_answers(
     for r in refs {
         cmd.arg("--ref").arg(r);
     }
+    // connectFi's own keyword and format, as DECISIONS.md says they are assumed to be defined.
+    cmd.arg("--plugin").arg(PLUGIN);
     cmd.arg(schema).arg(input);
     let output = cmd
         .output()

@@ -13,9 +13,10 @@ use kyc_spec::ajv::{Mode, Validator, render_line};
 /// Arguments of `cargo xtask validate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Which schema the lines must satisfy.
-    #[arg(value_enum)]
-    pub schema: Schema,
+    /// Which schema the lines must satisfy: `request`, `response`, `error`, `webhook`, or any
+    /// schema file's stem (`akepa-identification.request`).
+    #[arg(value_parser = document)]
+    pub schema: Document,
     /// A file with one JSON value per line, or `-` for standard input.
     pub input: PathBuf,
     /// Report every error (Ajv `allErrors: true`) instead of stopping at the first.
@@ -23,45 +24,13 @@ pub struct Args {
     pub all_errors: bool,
 }
 
-/// The schemas instances are checked against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Schema {
-    /// Body of `POST /customer/kyc/init`.
-    Request,
-    /// Its 200 body.
-    Response,
-    /// Every error body.
-    Error,
-    /// The status-change callback body.
-    Webhook,
-    /// Body of `POST /customer/init`.
-    CustomerInitRequest,
-    /// Body of the mock's `POST /_mock/clock/advance`.
-    MockClockRequest,
-}
-
-impl Schema {
-    /// Every schema with a golden corpus, with its corpus name.
-    pub const ALL: [(Schema, &'static str); 6] = [
-        (Schema::Request, "request"),
-        (Schema::Response, "response"),
-        (Schema::Error, "error"),
-        (Schema::Webhook, "webhook"),
-        (Schema::CustomerInitRequest, "customer-init-request"),
-        (Schema::MockClockRequest, "mock-clock-request"),
-    ];
-
-    /// The embedded document.
-    pub fn document(self) -> Document {
-        match self {
-            Schema::Request => Document::KycInitRequest,
-            Schema::Response => Document::KycInitResponse,
-            Schema::Error => Document::Error,
-            Schema::Webhook => Document::Webhook,
-            Schema::CustomerInitRequest => Document::CustomerInitRequest,
-            Schema::MockClockRequest => Document::MockClockRequest,
-        }
-    }
+/// A document by the name the command line gives, or the list of names it could have been.
+fn document(name: &str) -> Result<Document, String> {
+    Document::from_stem(name).ok_or_else(|| {
+        let mut names: Vec<&str> = kyc_spec::SHORT_NAMES.iter().map(|(n, _)| *n).collect();
+        names.extend(Document::ALL.iter().map(|d| d.stem()));
+        format!("no schema named {name:?}; one of: {}", names.join(", "))
+    })
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -81,7 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         Mode::FirstError
     };
-    let validator = Validator::embedded(args.schema.document());
+    let validator = Validator::embedded(args.schema);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut all_valid = true;

@@ -13,9 +13,11 @@ use super::spec_check;
 use crate::cassette::Step;
 
 /// Body pointers that are volatile in every cassette.
-pub const DEFAULT_VOLATILE: [&str; 5] = [
+pub const DEFAULT_VOLATILE: [&str; 7] = [
     "/requestId",
     "/data/customer/dtsCreatedAt",
+    "/data/dtsCreatedAt",
+    "/data/applications/*/dtsCreatedAt",
     "/data/dtsExpireAt",
     "/data/token",
     "/data/kycDocumentList/*/id",

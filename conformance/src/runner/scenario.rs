@@ -143,6 +143,7 @@ pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
         bindings: Bindings::new(cassette, session),
         slot: webhook_capture::slot(&cassette.name),
         hooks_seen: 0,
+        hook_document: None,
     };
     let mut result = CaseResult {
         name: cassette.name.clone(),
@@ -249,6 +250,8 @@ struct Run<'a> {
     slot: String,
     /// Callbacks that arrived for earlier steps.
     hooks_seen: usize,
+    /// The schema of the callbacks the scenario registered a URL for.
+    hook_document: Option<kyc_spec::Document>,
 }
 
 impl Run<'_> {
@@ -266,11 +269,18 @@ impl Run<'_> {
             Ok(o) => o,
             Err(e) => return StepRun::Errored(e.to_string()),
         };
-        if let Some(r) = session.webhook_receiver() {
-            let pointed = (outgoing.body.as_deref())
-                .and_then(|body| webhook_capture::point_at(body, &r.url(&self.slot)));
+        let hook = Contract::embedded()
+            .operation(&outgoing.method, path_only(&outgoing.path))
+            .and_then(|op| op.webhook.as_ref());
+        if let (Some(r), Some(hook)) = (session.webhook_receiver(), hook) {
+            let pointed = (outgoing.body.as_deref()).and_then(|body| {
+                webhook_capture::point_at(body, &hook.url_pointer, &r.url(&self.slot))
+            });
             if pointed.is_some() {
                 outgoing.body = pointed;
+                // Callbacks that arrive from now on are this operation's, whichever later
+                // step causes them (a clock move, a review decision).
+                self.hook_document = Some(hook.document);
             }
         }
         let sent = match send(session, &outgoing, step.wait.as_ref()).await {
@@ -325,15 +335,17 @@ impl Run<'_> {
             };
             let captured = r.wait(&self.slot, self.hooks_seen + expected, within).await;
             let new = captured.get(self.hooks_seen..).unwrap_or_default();
-            // The callbacks' schema is the contract's for the operation; an operation without
-            // one has no callbacks to expect, so any that arrive are checked as the KYC webhook.
-            let document = Contract::embedded()
-                .operation(
-                    &prepared.outgoing.method,
-                    path_only(&prepared.outgoing.path),
-                )
-                .and_then(|op| op.webhook.as_ref())
-                .map_or(kyc_spec::Document::Webhook, |w| w.document);
+            // The callbacks' schema is the contract's for the operation that registered the
+            // URL; before any did, the step's own operation's, else the KYC webhook's.
+            let document = self.hook_document.unwrap_or_else(|| {
+                Contract::embedded()
+                    .operation(
+                        &prepared.outgoing.method,
+                        path_only(&prepared.outgoing.path),
+                    )
+                    .and_then(|op| op.webhook.as_ref())
+                    .map_or(kyc_spec::Document::Webhook, |w| w.document)
+            });
             let findings = webhook_capture::check(new, expected, document);
             judged
                 .deviations

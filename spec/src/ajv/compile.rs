@@ -115,7 +115,8 @@ pub fn types_match(types: &[JsType], value: &Value) -> bool {
 pub enum Group {
     /// maximum, minimum, exclusiveMaximum, exclusiveMinimum, multipleOf, format.
     Number = 0,
-    /// maxLength, minLength, pattern, format.
+    /// maxLength, minLength, pattern, format, then connectFi's `isNotOnlyWhitespace` (a
+    /// custom keyword registered for strings, which Ajv appends to the group).
     String = 1,
     /// maxItems, minItems, additionalItems, items, contains, uniqueItems.
     Array = 2,
@@ -138,7 +139,13 @@ impl Group {
                 "multipleOf",
                 "format",
             ],
-            Group::String => &["maxLength", "minLength", "pattern", "format"],
+            Group::String => &[
+                "maxLength",
+                "minLength",
+                "pattern",
+                "format",
+                "isNotOnlyWhitespace",
+            ],
             Group::Array => &[
                 "maxItems",
                 "minItems",
@@ -339,6 +346,8 @@ pub struct SchemaNode {
     pub min_length: Option<Limit>,
     /// `pattern`.
     pub pattern: Option<(Pattern, Fixed)>,
+    /// `isNotOnlyWhitespace: true` (connectFi's custom keyword, DECISIONS.md).
+    pub not_only_whitespace: Option<Fixed>,
     /// `maxItems`.
     pub max_items: Option<Limit>,
     /// `minItems`.
@@ -714,6 +723,22 @@ impl<'d> Compiler<'d> {
             let pattern =
                 Pattern::new(source, "u").map_err(|e| self.err(doc, &kw_ptr("pattern"), e))?;
             s.pattern = Some((pattern, messages::pattern(kw_path("pattern"), source)));
+        }
+        match map.get("isNotOnlyWhitespace") {
+            None | Some(Value::Bool(false)) => {}
+            Some(Value::Bool(true)) => {
+                s.not_only_whitespace = Some(messages::custom_keyword(
+                    kw_path("isNotOnlyWhitespace"),
+                    "isNotOnlyWhitespace",
+                ));
+            }
+            Some(_) => {
+                return Err(self.err(
+                    doc,
+                    &kw_ptr("isNotOnlyWhitespace"),
+                    "`isNotOnlyWhitespace` must be a boolean",
+                ));
+            }
         }
 
         // Array group.

@@ -3,8 +3,9 @@
 //!
 //! * `nullable: true` (an Ajv keyword) becomes `null` in `type`;
 //! * `$ref` with sibling keywords (Ajv applies the siblings) becomes `allOf: [{$ref}]` + siblings;
-//! * `pattern`, `format`, `multipleOf` and the numeric limits become custom keywords that run
-//!   the very checks the Ajv walker runs (ECMAScript regexes, ajv-formats, JavaScript doubles);
+//! * `pattern`, `format`, `multipleOf`, the numeric limits and connectFi's
+//!   `isNotOnlyWhitespace` become custom keywords that run the very checks the Ajv walker runs
+//!   (ECMAScript regexes, ajv-formats, JavaScript doubles, JavaScript's `\s`);
 //! * every key the walker does not evaluate is dropped: annotations (`contentMediaType` and
 //!   `contentEncoding`, which the crate asserts in draft 7 and Ajv's draft-07 class ignores;
 //!   `title`, `readOnly`, …) and `x-` extensions (so a schema's own `x-ajv-…` key can never
@@ -25,6 +26,7 @@ const PREFIX: &str = "x-ajv-";
 
 /// Keywords moved to custom keywords.
 const CUSTOM: &[&str] = &[
+    "isNotOnlyWhitespace",
     "pattern",
     "format",
     "multipleOf",
@@ -141,6 +143,8 @@ pub fn rewrite(schema: &Value) -> Value {
 
 /// The Ajv-semantics checks behind the custom keywords.
 enum Check {
+    /// `isNotOnlyWhitespace: true` (`false` checks nothing).
+    NotOnlyWhitespace(bool),
     Pattern(Pattern),
     Format(Format),
     MultipleOf(f64),
@@ -150,6 +154,9 @@ enum Check {
 impl Check {
     fn holds(&self, instance: &Value) -> bool {
         match (self, instance) {
+            (Check::NotOnlyWhitespace(on), Value::String(s)) => {
+                !on || super::walker::has_non_whitespace(s)
+            }
             (Check::Pattern(p), Value::String(s)) => p.test(s),
             (Check::Format(f), Value::String(s)) => {
                 f.applies_to() != Some(FormatType::String) || f.check_str(s)
@@ -207,6 +214,10 @@ fn make_check(name: &str, value: &Value) -> Result<Check, String> {
     };
     let limit = |fails| Ok(Check::Limit(number()?, fails));
     match name {
+        "isNotOnlyWhitespace" => value
+            .as_bool()
+            .map(Check::NotOnlyWhitespace)
+            .ok_or_else(|| format!("{name} must be a boolean")),
         "pattern" => Pattern::new(
             value
                 .as_str()

@@ -40,6 +40,9 @@ enum Kind {
     AnyNumber,
     /// `password`, `binary`: registered as `true`, i.e. never checked.
     Unchecked,
+    /// connectFi's `dateISO` (not in ajv-formats; DECISIONS.md): an ISO 8601 date or date-time
+    /// that JavaScript's `Date.parse` reads.
+    DateIso,
 }
 
 /// ajv-formats' regular expressions: name, source, flags.
@@ -126,6 +129,7 @@ const NAMES: &[(&str, Kind)] = &[
     ("double", Kind::AnyNumber),
     ("password", Kind::Unchecked),
     ("binary", Kind::Unchecked),
+    ("dateISO", Kind::DateIso),
 ];
 
 fn compiled() -> &'static [Pattern] {
@@ -187,6 +191,7 @@ impl Format {
             Kind::DateTime { strict_zone } => date_time(s, strict_zone),
             Kind::Uri => (s.contains('/') || s.contains(':')) && regex("uri").test(s),
             Kind::Regexp => regexp(s),
+            Kind::DateIso => date_iso(s),
             Kind::Int32 | Kind::Int64 | Kind::AnyNumber | Kind::Unchecked => true,
         }
     }
@@ -200,6 +205,82 @@ impl Format {
             _ => true,
         }
     }
+}
+
+/// connectFi's `dateISO` as the committed plugin (`spec/examples/ajv/connectfi-plugin.js`)
+/// defines it: the shape `YYYY-MM-DD[THH:MM[:SS[.fff…]][Z|±HH[:]MM]]`, and values V8's
+/// `Date.parse` accepts for that shape: month 1–12, day 1–31 (V8 does not check the day
+/// against the month), hour 0–24 with 24 only as `24:00[:00[.000…]]`, minute and second
+/// 0–59, zone hour 0–23 and minute 0–59.
+fn date_iso(s: &str) -> bool {
+    let b = s.as_bytes();
+    let num = |at: usize, len: usize| -> Option<u32> {
+        let part = s.get(at..at + len)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (Some(_), Some(month), Some(day)) = (num(0, 4), num(5, 2), num(8, 2)) else {
+        return false;
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return false;
+    }
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return false;
+    }
+    if b.len() == 10 {
+        return true;
+    }
+    if b.get(10) != Some(&b'T') || b.get(13) != Some(&b':') {
+        return false;
+    }
+    let (Some(hour), Some(minute)) = (num(11, 2), num(14, 2)) else {
+        return false;
+    };
+    let mut at = 16;
+    let mut second = 0;
+    let mut fraction_zero = true;
+    if b.get(at) == Some(&b':') {
+        let Some(sec) = num(at + 1, 2) else {
+            return false;
+        };
+        second = sec;
+        at += 3;
+        if b.get(at) == Some(&b'.') {
+            let digits = b[at + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if digits == 0 {
+                return false;
+            }
+            fraction_zero = b[at + 1..at + 1 + digits].iter().all(|c| *c == b'0');
+            at += 1 + digits;
+        }
+    }
+    let zone_ok = match &b[at..] {
+        [] | [b'Z'] => true,
+        [sign, rest @ ..] if *sign == b'+' || *sign == b'-' => {
+            let (h, m) = match rest {
+                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => ([*h1, *h2], [*m1, *m2]),
+                _ => return false,
+            };
+            let two = |d: [u8; 2]| {
+                d.iter()
+                    .all(u8::is_ascii_digit)
+                    .then(|| u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0'))
+            };
+            matches!((two(h), two(m)), (Some(h), Some(m)) if h <= 23 && m <= 59)
+        }
+        _ => false,
+    };
+    let time_ok = if hour == 24 {
+        minute == 0 && second == 0 && fraction_zero
+    } else {
+        hour <= 23 && minute <= 59 && second <= 59
+    };
+    zone_ok && time_ok
 }
 
 fn is_leap_year(year: u32) -> bool {
@@ -335,7 +416,32 @@ mod tests {
         assert!(!check("uri", "http://\u{212a}.example/"));
         assert!(check("uri-template", "\u{212a}"));
         assert!(check("url", "http://\u{212a}.example.com/"));
-        assert!(Format::by_name("dateISO").is_none());
+        // connectFi's dateISO, as V8's Date.parse reads the plugin's shape.
+        for ok in [
+            "2023-01-15",
+            "2023-02-30",
+            "2023-01-15T24:00",
+            "2023-01-15T00:00+0100",
+            "2023-01-15T00:00:00.0011111Z",
+            "2099-01-17T19:59:59.999Z",
+            "2023-01-15T24:00:00.000Z",
+        ] {
+            assert!(check("dateISO", ok), "{ok}");
+        }
+        for bad in [
+            "2023-13-01",
+            "2023-01-32",
+            "2023-01-15T24:01",
+            "2023-01-15T23:59:60",
+            "2023-01-15T00:00+24:00",
+            "2023-01-15T24:00:00.001Z",
+            "2023-1-15",
+            "2023-01-15T",
+            "2023-01-15 00:00",
+            "20230115",
+        ] {
+            assert!(!check("dateISO", bad), "{bad}");
+        }
         assert!(
             !Format::by_name("int32")
                 .expect("known")

@@ -181,6 +181,17 @@ pub fn format(schema_path: String, name: &str) -> Fixed {
     )
 }
 
+/// A custom keyword registered without errors of its own (`errors: false`): Ajv reports its
+/// default error, with no params.
+pub fn custom_keyword(schema_path: String, keyword: &'static str) -> Fixed {
+    fixed(
+        schema_path,
+        keyword,
+        params([]),
+        format!("must pass \"{keyword}\" keyword validation"),
+    )
+}
+
 /// `additionalItems: false` (and a too-long tuple).
 pub fn additional_items(schema_path: String, len: usize) -> Fixed {
     fixed(

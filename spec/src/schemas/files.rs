@@ -4,14 +4,56 @@
 /// One of the schema documents in `spec/schema/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Document {
+    /// `akepa-document-generate.request.schema.json` (`AkepaDocumentGenerateRequest`).
+    AkepaDocumentGenerateRequest,
+    /// `akepa-document-generate.response.schema.json` (`AkepaDocumentGenerateResponse`).
+    AkepaDocumentGenerateResponse,
+    /// `akepa-document-upload.response.schema.json` (`AkepaDocumentUploadResponse`).
+    AkepaDocumentUploadResponse,
+    /// `akepa-identification.request.schema.json` (`AkepaIdentificationRequest`).
+    AkepaIdentificationRequest,
+    /// `akepa-identification.response.schema.json` (`AkepaIdentificationResponse`).
+    AkepaIdentificationResponse,
+    /// `akepa-list.request.schema.json` (`AkepaListRequest`).
+    AkepaListRequest,
+    /// `akepa-list.response.schema.json` (`AkepaListResponse`).
+    AkepaListResponse,
+    /// `akepa-status.request.schema.json` (`AkepaStatusRequest`).
+    AkepaStatusRequest,
+    /// `akepa-status.response.schema.json` (`AkepaStatusResponse`).
+    AkepaStatusResponse,
+    /// `akepa-update.request.schema.json` (`AkepaUpdateRequest`).
+    AkepaUpdateRequest,
+    /// `akepa-update.response.schema.json` (`AkepaUpdateResponse`).
+    AkepaUpdateResponse,
+    /// `akepa-webhook.schema.json` (`AkepaWebhook`).
+    AkepaWebhook,
+    /// `akepa-workflow.schema.json` (`AkepaWorkflow`).
+    AkepaWorkflow,
+    /// `akepa.schema.json` (`Akepa`).
+    Akepa,
     /// `auth-token.request.schema.json` (`AuthTokenRequest`).
     AuthTokenRequest,
     /// `auth-token.response.schema.json` (`AuthTokenResponse`).
     AuthTokenResponse,
     /// `cassette.schema.json` (`Cassette`).
     Cassette,
+    /// `common-commonStr500.schema.json` (`CommonStr500`).
+    CommonCommonStr500,
+    /// `common-commonStr50Req.schema.json` (`CommonStr50Req`).
+    CommonCommonStr50Req,
+    /// `common-id.schema.json` (`CommonId`).
+    CommonId,
+    /// `common-numberOfRecords.schema.json` (`NumberOfRecords`).
+    CommonNumberOfRecords,
+    /// `common-reference.schema.json` (`CommonReference`).
+    CommonReference,
+    /// `common-skipRecords.schema.json` (`SkipRecords`).
+    CommonSkipRecords,
     /// `common.schema.json` (`Common`).
     Common,
+    /// `customer-email.schema.json` (`CustomerEmail`).
+    CustomerEmail,
     /// `customer-init.request.schema.json` (`CustomerInitRequest`).
     CustomerInitRequest,
     /// `customer-init.response.schema.json` (`CustomerInitResponse`).
@@ -26,6 +68,8 @@ pub enum Document {
     KycInitRequest,
     /// `kyc-init.response.schema.json` (`KycInitResponse`).
     KycInitResponse,
+    /// `mock-akepa-review.request.schema.json` (`MockAkepaReviewRequest`).
+    MockAkepaReviewRequest,
     /// `mock-clock.request.schema.json` (`MockClockRequest`).
     MockClockRequest,
     /// `mock-clock.response.schema.json` (`MockClockResponse`).
@@ -36,11 +80,32 @@ pub enum Document {
 
 impl Document {
     /// Every document, in file-name order.
-    pub const ALL: [Document; 14] = [
+    pub const ALL: [Document; 36] = [
+        Document::AkepaDocumentGenerateRequest,
+        Document::AkepaDocumentGenerateResponse,
+        Document::AkepaDocumentUploadResponse,
+        Document::AkepaIdentificationRequest,
+        Document::AkepaIdentificationResponse,
+        Document::AkepaListRequest,
+        Document::AkepaListResponse,
+        Document::AkepaStatusRequest,
+        Document::AkepaStatusResponse,
+        Document::AkepaUpdateRequest,
+        Document::AkepaUpdateResponse,
+        Document::AkepaWebhook,
+        Document::AkepaWorkflow,
+        Document::Akepa,
         Document::AuthTokenRequest,
         Document::AuthTokenResponse,
         Document::Cassette,
+        Document::CommonCommonStr500,
+        Document::CommonCommonStr50Req,
+        Document::CommonId,
+        Document::CommonNumberOfRecords,
+        Document::CommonReference,
+        Document::CommonSkipRecords,
         Document::Common,
+        Document::CustomerEmail,
         Document::CustomerInitRequest,
         Document::CustomerInitResponse,
         Document::Error,
@@ -48,6 +113,7 @@ impl Document {
         Document::KycInitHeaders,
         Document::KycInitRequest,
         Document::KycInitResponse,
+        Document::MockAkepaReviewRequest,
         Document::MockClockRequest,
         Document::MockClockResponse,
         Document::Webhook,
@@ -56,10 +122,31 @@ impl Document {
     /// File name inside `spec/schema/`.
     pub fn file_name(self) -> &'static str {
         match self {
+            Document::AkepaDocumentGenerateRequest => "akepa-document-generate.request.schema.json",
+            Document::AkepaDocumentGenerateResponse => "akepa-document-generate.response.schema.json",
+            Document::AkepaDocumentUploadResponse => "akepa-document-upload.response.schema.json",
+            Document::AkepaIdentificationRequest => "akepa-identification.request.schema.json",
+            Document::AkepaIdentificationResponse => "akepa-identification.response.schema.json",
+            Document::AkepaListRequest => "akepa-list.request.schema.json",
+            Document::AkepaListResponse => "akepa-list.response.schema.json",
+            Document::AkepaStatusRequest => "akepa-status.request.schema.json",
+            Document::AkepaStatusResponse => "akepa-status.response.schema.json",
+            Document::AkepaUpdateRequest => "akepa-update.request.schema.json",
+            Document::AkepaUpdateResponse => "akepa-update.response.schema.json",
+            Document::AkepaWebhook => "akepa-webhook.schema.json",
+            Document::AkepaWorkflow => "akepa-workflow.schema.json",
+            Document::Akepa => "akepa.schema.json",
             Document::AuthTokenRequest => "auth-token.request.schema.json",
             Document::AuthTokenResponse => "auth-token.response.schema.json",
             Document::Cassette => "cassette.schema.json",
+            Document::CommonCommonStr500 => "common-commonStr500.schema.json",
+            Document::CommonCommonStr50Req => "common-commonStr50Req.schema.json",
+            Document::CommonId => "common-id.schema.json",
+            Document::CommonNumberOfRecords => "common-numberOfRecords.schema.json",
+            Document::CommonReference => "common-reference.schema.json",
+            Document::CommonSkipRecords => "common-skipRecords.schema.json",
             Document::Common => "common.schema.json",
+            Document::CustomerEmail => "customer-email.schema.json",
             Document::CustomerInitRequest => "customer-init.request.schema.json",
             Document::CustomerInitResponse => "customer-init.response.schema.json",
             Document::Error => "error.schema.json",
@@ -67,6 +154,7 @@ impl Document {
             Document::KycInitHeaders => "kyc-init.headers.schema.json",
             Document::KycInitRequest => "kyc-init.request.schema.json",
             Document::KycInitResponse => "kyc-init.response.schema.json",
+            Document::MockAkepaReviewRequest => "mock-akepa-review.request.schema.json",
             Document::MockClockRequest => "mock-clock.request.schema.json",
             Document::MockClockResponse => "mock-clock.response.schema.json",
             Document::Webhook => "webhook.schema.json",
@@ -76,10 +164,31 @@ impl Document {
     /// The document's text as committed.
     pub fn source(self) -> &'static str {
         match self {
+            Document::AkepaDocumentGenerateRequest => include_str!("../../schema/akepa-document-generate.request.schema.json"),
+            Document::AkepaDocumentGenerateResponse => include_str!("../../schema/akepa-document-generate.response.schema.json"),
+            Document::AkepaDocumentUploadResponse => include_str!("../../schema/akepa-document-upload.response.schema.json"),
+            Document::AkepaIdentificationRequest => include_str!("../../schema/akepa-identification.request.schema.json"),
+            Document::AkepaIdentificationResponse => include_str!("../../schema/akepa-identification.response.schema.json"),
+            Document::AkepaListRequest => include_str!("../../schema/akepa-list.request.schema.json"),
+            Document::AkepaListResponse => include_str!("../../schema/akepa-list.response.schema.json"),
+            Document::AkepaStatusRequest => include_str!("../../schema/akepa-status.request.schema.json"),
+            Document::AkepaStatusResponse => include_str!("../../schema/akepa-status.response.schema.json"),
+            Document::AkepaUpdateRequest => include_str!("../../schema/akepa-update.request.schema.json"),
+            Document::AkepaUpdateResponse => include_str!("../../schema/akepa-update.response.schema.json"),
+            Document::AkepaWebhook => include_str!("../../schema/akepa-webhook.schema.json"),
+            Document::AkepaWorkflow => include_str!("../../schema/akepa-workflow.schema.json"),
+            Document::Akepa => include_str!("../../schema/akepa.schema.json"),
             Document::AuthTokenRequest => include_str!("../../schema/auth-token.request.schema.json"),
             Document::AuthTokenResponse => include_str!("../../schema/auth-token.response.schema.json"),
             Document::Cassette => include_str!("../../schema/cassette.schema.json"),
+            Document::CommonCommonStr500 => include_str!("../../schema/common-commonStr500.schema.json"),
+            Document::CommonCommonStr50Req => include_str!("../../schema/common-commonStr50Req.schema.json"),
+            Document::CommonId => include_str!("../../schema/common-id.schema.json"),
+            Document::CommonNumberOfRecords => include_str!("../../schema/common-numberOfRecords.schema.json"),
+            Document::CommonReference => include_str!("../../schema/common-reference.schema.json"),
+            Document::CommonSkipRecords => include_str!("../../schema/common-skipRecords.schema.json"),
             Document::Common => include_str!("../../schema/common.schema.json"),
+            Document::CustomerEmail => include_str!("../../schema/customer-email.schema.json"),
             Document::CustomerInitRequest => include_str!("../../schema/customer-init.request.schema.json"),
             Document::CustomerInitResponse => include_str!("../../schema/customer-init.response.schema.json"),
             Document::Error => include_str!("../../schema/error.schema.json"),
@@ -87,6 +196,7 @@ impl Document {
             Document::KycInitHeaders => include_str!("../../schema/kyc-init.headers.schema.json"),
             Document::KycInitRequest => include_str!("../../schema/kyc-init.request.schema.json"),
             Document::KycInitResponse => include_str!("../../schema/kyc-init.response.schema.json"),
+            Document::MockAkepaReviewRequest => include_str!("../../schema/mock-akepa-review.request.schema.json"),
             Document::MockClockRequest => include_str!("../../schema/mock-clock.request.schema.json"),
             Document::MockClockResponse => include_str!("../../schema/mock-clock.response.schema.json"),
             Document::Webhook => include_str!("../../schema/webhook.schema.json"),

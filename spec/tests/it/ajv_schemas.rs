@@ -29,8 +29,12 @@ fn unsupported_schemas_are_refused_with_their_location() {
             "#/properties/a: unsupported keyword `unevaluatedProperties`",
         ),
         (
-            json!({"properties": {"a": {"format": "dateISO"}}}),
+            json!({"properties": {"a": {"format": "dateIso"}}}),
             "#/properties/a/format: unknown format",
+        ),
+        (
+            json!({"isNotOnlyWhitespace": "yes"}),
+            "#/isNotOnlyWhitespace: `isNotOnlyWhitespace` must be a boolean",
         ),
         (
             json!({"nullable": true}),

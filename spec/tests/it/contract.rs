@@ -51,7 +51,7 @@ fn requests_find_their_operation_by_method_and_concrete_path() {
         .filter(|o| o.mock_only)
         .map(|o| o.id.as_str())
         .collect();
-    assert_eq!(mock_only, ["mockAdvanceClock"]);
+    assert_eq!(mock_only, ["mockAdvanceClock", "mockAkepaReview"]);
     assert!(!c.by_id("mockAdvanceClock").unwrap().authenticated);
     assert!(c.by_id("customerInit").unwrap().authenticated);
 }
@@ -91,6 +91,10 @@ fn error_codes_come_from_the_error_schema_with_their_statuses() {
             "documentNotFound",
             "customerExists",
             "referenceExists",
+            "applicationNotFound",
+            "extAkepa",
+            "fileNotFound",
+            "statusApplicationEntity",
             "unauthorized",
             "invalidBody",
             "payloadTooLarge",
@@ -104,6 +108,11 @@ fn error_codes_come_from_the_error_schema_with_their_statuses() {
     assert!(not_found.mock_only);
     assert!(!c.error_code("customerNotFound").unwrap().mock_only);
     assert!(!c.error_code("customerExists").unwrap().mock_only);
+    let application = c.error_code("applicationNotFound").unwrap();
+    assert_eq!(
+        (application.statuses.as_slice(), application.mock_only),
+        (&[404][..], false)
+    );
     let clock = c.error_code("clockNotManual").unwrap();
     assert_eq!(
         (clock.statuses.as_slice(), clock.mock_only),
