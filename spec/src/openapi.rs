@@ -360,8 +360,9 @@ fn add(
     Ok(())
 }
 
-/// Rewrites one schema in place: drops `$schema`/`$id`, points `$ref`s at components and turns
-/// `nullable: true` into a type array.
+/// Rewrites one schema in place: drops `$schema`/`$id`, points `$ref`s at components, turns
+/// `nullable: true` into a type array and connectFi's custom keyword `isNotOnlyWhitespace` into
+/// the extension `x-isNotOnlyWhitespace` (OpenAPI knows no such keyword; extensions are allowed).
 fn translate(schema: &mut Value, doc: Document, pointer: &mut String) -> Result<(), Error> {
     match schema {
         Value::Object(obj) => {
@@ -378,6 +379,9 @@ fn translate(schema: &mut Value, doc: Document, pointer: &mut String) -> Result<
                     "$ref".into(),
                     Value::String(format!("#/components/schemas/{target}")),
                 );
+            }
+            if let Some(custom) = obj.remove("isNotOnlyWhitespace") {
+                obj.insert("x-isNotOnlyWhitespace".into(), custom);
             }
             if obj.remove("nullable") == Some(Value::Bool(true))
                 && let Some(Value::String(t)) = obj.get("type")
