@@ -2,6 +2,8 @@
 # Load test: the mock against a bare axum server answering the same 200 body, both on
 # loopback, with wrk. Prints req/s, p99, errors, the ratio, and the mock's memory over time.
 #   mock/bench/mock-load.sh [DURATION_S=60] [CONNECTIONS=32] [THREADS=2]
+# ENDPOINT=akepa measures POST /akepa/identification instead of POST /customer/kyc/init (the bare
+# server answers both with a canned body of the right shape).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-60}; conns=${2:-32}; threads=${3:-2}
@@ -11,7 +13,11 @@ cargo build --release -q -p kyc-mock --example mock_bare_baseline
 target=${CARGO_TARGET_DIR:-target}
 bin=$target/release/kyc-conformance
 bare=$target/release/examples/mock_bare_baseline
-script=mock/bench/mock-load.lua
+case "${ENDPOINT:-kyc}" in
+  kyc) script=mock/bench/mock-load.lua ;;
+  akepa) script=mock/bench/akepa-load.lua ;;
+  *) echo "ENDPOINT must be kyc or akepa" >&2; exit 2 ;;
+esac
 export WRK_THREADS=$threads
 
 run() { # name url
