@@ -619,7 +619,9 @@ impl MockState {
             app.link(link.entity_id.as_str(), link.document_id.as_str());
         }
         app.on_documents(now);
-        let next = app.next_due(&self.config().delays).map(|due| (due, app.id.clone()));
+        let next = app
+            .next_due(&self.config().delays)
+            .map(|due| (due, app.id.clone()));
         let body = application_answer(app, &self.request_id())?;
         akepa.schedule.extend(next);
         Ok(body)

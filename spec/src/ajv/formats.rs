@@ -207,80 +207,93 @@ impl Format {
     }
 }
 
-/// connectFi's `dateISO` as the committed plugin (`spec/examples/ajv/connectfi-plugin.js`)
-/// defines it: the shape `YYYY-MM-DD[THH:MM[:SS[.fff…]][Z|±HH[:]MM]]`, and values V8's
-/// `Date.parse` accepts for that shape: month 1–12, day 1–31 (V8 does not check the day
-/// against the month), hour 0–24 with 24 only as `24:00[:00[.000…]]`, minute and second
-/// 0–59, zone hour 0–23 and minute 0–59.
+/// The `dateISO` format: the plugin's regular expression, then `!isNaN(Date.parse(s))` as V8
+/// answers it for the strings that expression admits. V8 reads every one of them with its
+/// ES5 ISO parser, which checks each field's range on its own (month 1–12, day 1–31 in any
+/// month, so `2023-02-30` is accepted and rolls over; hour 0–24, where 24 needs zero minutes,
+/// seconds and fraction; minutes and seconds 0–59, no leap second; a zone of at most 23:59).
+/// A date alone that fails those checks is read again by V8's legacy parser, which takes
+/// `YYYY-MM-DD` as month-day-year when the "year" is a possible day (1 to 31): so
+/// `0001-13-01` and `0007-31-31` are dates, `2023-13-01` is not. Four-digit years always land
+/// inside the representable time range, with any offset.
 fn date_iso(s: &str) -> bool {
     let b = s.as_bytes();
-    let num = |at: usize, len: usize| -> Option<u32> {
-        let part = s.get(at..at + len)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(range)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
     };
-    let (Some(_), Some(month), Some(day)) = (num(0, 4), num(5, 2), num(8, 2)) else {
+    // `\d{4}-\d{2}-\d{2}`
+    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
         return false;
     };
     if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return false;
     }
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return false;
-    }
+    let iso = (1..=12).contains(&month) && (1..=31).contains(&day);
     if b.len() == 10 {
-        return true;
+        // A date alone that the ISO parser refuses goes to V8's legacy parser, which reads
+        // `0001-13-01` as month 1, day 13 of (20)01 whenever the first number could be a day.
+        return iso || ((1..=12).contains(&year) && (1..=31).contains(&month));
     }
-    if b.get(10) != Some(&b'T') || b.get(13) != Some(&b':') {
+    if !iso {
         return false;
     }
-    let (Some(hour), Some(minute)) = (num(11, 2), num(14, 2)) else {
+    // `T\d{2}:\d{2}`
+    let (Some(hour), Some(minute)) = (digits(11..13), digits(14..16)) else {
         return false;
     };
+    if b[10] != b'T' || b.get(13) != Some(&b':') {
+        return false;
+    }
     let mut at = 16;
+    // `(:\d{2}(\.\d+)?)?`
     let mut second = 0;
     let mut fraction_zero = true;
     if b.get(at) == Some(&b':') {
-        let Some(sec) = num(at + 1, 2) else {
+        let Some(s) = digits(at + 1..at + 3) else {
             return false;
         };
-        second = sec;
+        second = s;
         at += 3;
         if b.get(at) == Some(&b'.') {
-            let digits = b[at + 1..]
-                .iter()
-                .take_while(|c| c.is_ascii_digit())
-                .count();
-            if digits == 0 {
+            let start = at + 1;
+            at = start;
+            while b.get(at).is_some_and(u8::is_ascii_digit) {
+                at += 1;
+            }
+            if at == start {
                 return false;
             }
-            fraction_zero = b[at + 1..at + 1 + digits].iter().all(|c| *c == b'0');
-            at += 1 + digits;
+            fraction_zero = b[start..at].iter().all(|d| *d == b'0');
         }
     }
-    let zone_ok = match &b[at..] {
-        [] | [b'Z'] => true,
-        [sign, rest @ ..] if *sign == b'+' || *sign == b'-' => {
-            let (h, m) = match rest {
-                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => ([*h1, *h2], [*m1, *m2]),
-                _ => return false,
+    // `(Z|[+-]\d{2}:?\d{2})?$`
+    match b.get(at) {
+        None => {}
+        Some(b'Z') if at + 1 == b.len() => {}
+        Some(b'+' | b'-') => {
+            let Some(zone_hour) = digits(at + 1..at + 3) else {
+                return false;
             };
-            let two = |d: [u8; 2]| {
-                d.iter()
-                    .all(u8::is_ascii_digit)
-                    .then(|| u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0'))
+            let minutes_at = if b.get(at + 3) == Some(&b':') {
+                at + 4
+            } else {
+                at + 3
             };
-            matches!((two(h), two(m)), (Some(h), Some(m)) if h <= 23 && m <= 59)
+            let Some(zone_minute) = digits(minutes_at..minutes_at + 2) else {
+                return false;
+            };
+            if minutes_at + 2 != b.len() || zone_hour > 23 || zone_minute > 59 {
+                return false;
+            }
         }
-        _ => false,
-    };
-    let time_ok = if hour == 24 {
-        minute == 0 && second == 0 && fraction_zero
-    } else {
-        hour <= 23 && minute <= 59 && second <= 59
-    };
-    zone_ok && time_ok
+        Some(_) => return false,
+    }
+    minute <= 59
+        && second <= 59
+        && (hour <= 23 || (hour == 24 && minute == 0 && second == 0 && fraction_zero))
 }
 
 fn is_leap_year(year: u32) -> bool {
@@ -447,5 +460,38 @@ mod tests {
                 .expect("known")
                 .check_number(2_147_483_648.0)
         );
+    }
+    #[test]
+    fn date_iso_answers_like_the_plugin_on_v8() {
+        // Each answer was printed by node 22 for the plugin's check.
+        for (s, ok) in [
+            ("2023-01-15", true),
+            ("2023-02-30", true),
+            ("2023-01-32", false),
+            ("0001-01-32", true),
+            ("0001-13-01", true),
+            ("0007-31-31", true),
+            ("0031-12-32", false),
+            ("0001-00-01", false),
+            ("0001-13-01T10:00", false),
+            ("2023-13-01", false),
+            ("2023-00-01", false),
+            ("2023-01-15T00:00", true),
+            ("2023-01-15T24:00:00.000", true),
+            ("2023-01-15T24:00:00.0001", false),
+            ("2023-01-15T24:01", false),
+            ("2023-01-15T23:59:60", false),
+            ("2023-01-15T00:00+0100", true),
+            ("2023-01-15T00:00+24:00", false),
+            ("2023-01-15T00:00+23:59", true),
+            ("2023-01-15T12:34:56+00:60", false),
+            ("2099-01-17T19:59:59.999Z", true),
+            ("2023-01-15T00:00:00.", false),
+            ("2023-01-15Z", false),
+            ("yesterday", false),
+            ("275760-09-13", false),
+        ] {
+            assert_eq!(super::date_iso(s), ok, "{s}");
+        }
     }
 }
