@@ -1604,7 +1604,7 @@ fn helpers(needs: &Needs) -> TokenStream {
             OnlyWhitespace,
         });
         extra_arms.extend(quote! {
-            Violation::OnlyWhitespace => write!(f, "{name}: only white space"),
+            Violation::OnlyWhitespace => write!(f, "{name}: only whitespace, where isNotOnlyWhitespace wants a character"),
         });
     }
     if needs.violation_format {

@@ -993,3 +993,30 @@ mod exact_arrays {
         serde_json::from_str::<Shapes>(r#"{"nonce":9223372036854775808}"#).expect_err("beyond i64");
     }
 }
+
+mod connectfi_keywords {
+    use super::*;
+    use fixtures::connectfi_keywords::{ConnectfiKeywords, ConnectfiKeywordsName, Violation};
+
+    #[test]
+    fn only_whitespace_is_refused_with_javascripts_whitespace() {
+        for blank in [" ", "\t\n", "\u{a0}\u{3000}", "\u{feff}"] {
+            let error = ConnectfiKeywordsName::new(blank).expect_err("only whitespace");
+            assert_eq!(error.violation(), &Violation::OnlyWhitespace, "{blank:?}");
+        }
+        // U+0085 is whitespace to Rust but not to JavaScript's `\s`.
+        assert!(ConnectfiKeywordsName::new("\u{85}").is_ok());
+        assert!(ConnectfiKeywordsName::new(" a ").is_ok());
+        assert!(rejects::<ConnectfiKeywords>(json!({"name": "   "})).contains("whitespace"));
+    }
+
+    #[test]
+    fn date_iso_is_kept_as_written_and_false_checks_nothing() {
+        let value: ConnectfiKeywords =
+            round_trip(r#"{"name":"n","note":"  ","since":"2023-01-15T00:00:00.001Z"}"#);
+        assert_eq!(
+            value.since.as_value().map(|s| s.as_str()),
+            Some("2023-01-15T00:00:00.001Z")
+        );
+    }
+}
