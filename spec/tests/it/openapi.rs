@@ -1,5 +1,5 @@
 //! The OpenAPI document describes what a sandbox serves: every contract operation except the
-//! mock's own controls.
+//! mock's own controls, both generations, the deprecated one marked so.
 
 use std::path::Path;
 
@@ -70,4 +70,35 @@ fn mock_only_operations_and_their_documents_are_left_out() {
         .filter_map(|t| t["name"].as_str())
         .collect();
     assert!(!tags.contains(&"mock"), "{tags:?}");
+}
+
+/// Both generations are described: every akepa operation of the contract is in the document
+/// under the `akepa` tag and not deprecated, and every deprecated KYC operation is marked so.
+#[test]
+fn both_families_are_tagged_and_only_the_old_one_is_deprecated() {
+    let contract = Contract::embedded();
+    let document = document();
+    let mut akepa = 0;
+    for op in contract.operations().iter().filter(|o| !o.mock_only) {
+        let rendered = &document["paths"][op.path.as_str()][op.method.as_str().to_lowercase()];
+        assert_eq!(rendered["operationId"], op.id.as_str(), "{}", op.id);
+        assert_eq!(
+            rendered
+                .get("deprecated")
+                .and_then(|d| d.as_bool())
+                .unwrap_or(false),
+            op.deprecated,
+            "{}",
+            op.id
+        );
+        if op.path.starts_with("/akepa/") {
+            akepa += 1;
+            assert_eq!(rendered["tags"], serde_json::json!(["akepa"]), "{}", op.id);
+            assert!(!op.deprecated, "{}", op.id);
+        }
+        if op.path.starts_with("/customer/kyc/") {
+            assert!(op.deprecated, "{}", op.id);
+        }
+    }
+    assert_eq!(akepa, 7, "the seven akepa operations");
 }
