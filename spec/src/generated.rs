@@ -10642,7 +10642,12 @@ impl std::fmt::Display for ConstraintError {
             Violation::OutOfRange { expected } => {
                 write!(f, "{name}: out of range, expected {expected}")
             }
-            Violation::OnlyWhitespace => write!(f, "{name}: only white space"),
+            Violation::OnlyWhitespace => {
+                write!(
+                    f,
+                    "{name}: only whitespace, where isNotOnlyWhitespace wants a character"
+                )
+            }
             Violation::FormatMismatch { format } => {
                 write!(f, "{name}: not a valid {format}")
             }

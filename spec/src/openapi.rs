@@ -290,7 +290,10 @@ fn operation(contract: &Contract, op: &Operation, examples: &Examples) -> Result
                                 "required": true,
                                 "content": {"application/json": {"schema": component_ref(&schema)}}
                             },
-                            "responses": {"200": {"description": "Any 2xx acknowledges the callback"}}
+                            "responses": {
+                                "200": {"description": "Any 2xx acknowledges the callback"},
+                                "4XX": {"description": "The receiver refused the callback; connectFi makes one attempt and does not retry"}
+                            }
                         }
                     }
                 }
