@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 all good, 1 deviations or findings, 2 could not run, 130 interrupted.
 
+pub mod audit;
 pub mod lint;
 pub mod live_args;
 pub mod mock;

@@ -8,6 +8,7 @@
 //! * [`runner`]: records and replays cassettes against the mock or a live sandbox and reports deviations;
 //! * [`webhook_capture`]: a loopback receiver that collects and checks a target's callbacks.
 
+pub mod audit;
 pub mod cassette;
 pub mod lint;
 pub mod live;

@@ -25,6 +25,8 @@ enum Command {
     Record(cli::record::RecordArgs),
     /// Check a directory of cassettes for secrets and personal data.
     Lint(cli::lint::LintArgs),
+    /// Answer the questions the docs leave open, with evidence, from the embedded mock or a live target.
+    Audit(cli::audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         },
         Command::Replay(args) => runtime.block_on(cli::replay::run(args)),
         Command::Record(args) => runtime.block_on(cli::record::run(args)),
+        Command::Audit(args) => runtime.block_on(cli::audit::run(args)),
         Command::Lint(args) => match args.run() {
             Ok(code) => code,
             Err(e) => {

@@ -1,7 +1,8 @@
 //! Live-run behaviour through the binary, against stand-in targets on 127.0.0.1: retries and
 //! the `flaky` outcome, the rate ceiling, shards, Ctrl-C still writing the report, record's
-//! exit codes, and webhook capture.
+//! exit codes, webhook capture, and the audit's answers and reports.
 
 mod live {
+    mod audit;
     mod binary;
 }

@@ -16,6 +16,7 @@
 //! - `spec/schema/akepa-webhook.schema.json`
 //! - `spec/schema/akepa-workflow.schema.json`
 //! - `spec/schema/akepa.schema.json`
+//! - `spec/schema/audit.schema.json`
 //! - `spec/schema/auth-token.request.schema.json`
 //! - `spec/schema/auth-token.response.schema.json`
 //! - `spec/schema/common-commonStr500.schema.json`
@@ -1199,6 +1200,628 @@ pub struct AkepaDocument {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `audit.json`, written by `kyc-conformance audit`: each question the docs leave open, answered by probing a target, with its evidence and a verdict against the spec.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditReport {
+    /// `the embedded mock` or the target's base URL.
+    pub target: String,
+    pub summary: AuditSummary,
+    pub questions: Vec<AuditQuestion>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSummary {
+    pub questions: AuditSummaryQuestions,
+    #[serde(rename = "asDocumented")]
+    pub as_documented: AuditSummaryAsDocumented,
+    #[serde(rename = "asAssumed")]
+    pub as_assumed: AuditSummaryAsAssumed,
+    pub contradicts: AuditSummaryContradicts,
+    pub unanswered: AuditSummaryUnanswered,
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct AuditSummaryQuestions(i64);
+
+impl AuditSummaryQuestions {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "AuditSummaryQuestions",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for AuditSummaryQuestions {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AuditSummaryQuestions> for i64 {
+    fn from(value: AuditSummaryQuestions) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for AuditSummaryQuestions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for AuditSummaryQuestions {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditSummaryQuestions".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct AuditSummaryAsDocumented(i64);
+
+impl AuditSummaryAsDocumented {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "AuditSummaryAsDocumented",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for AuditSummaryAsDocumented {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AuditSummaryAsDocumented> for i64 {
+    fn from(value: AuditSummaryAsDocumented) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for AuditSummaryAsDocumented {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for AuditSummaryAsDocumented {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditSummaryAsDocumented".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct AuditSummaryAsAssumed(i64);
+
+impl AuditSummaryAsAssumed {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "AuditSummaryAsAssumed",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for AuditSummaryAsAssumed {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AuditSummaryAsAssumed> for i64 {
+    fn from(value: AuditSummaryAsAssumed) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for AuditSummaryAsAssumed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for AuditSummaryAsAssumed {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditSummaryAsAssumed".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct AuditSummaryContradicts(i64);
+
+impl AuditSummaryContradicts {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "AuditSummaryContradicts",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for AuditSummaryContradicts {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AuditSummaryContradicts> for i64 {
+    fn from(value: AuditSummaryContradicts) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for AuditSummaryContradicts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for AuditSummaryContradicts {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditSummaryContradicts".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct AuditSummaryUnanswered(i64);
+
+impl AuditSummaryUnanswered {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "AuditSummaryUnanswered",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for AuditSummaryUnanswered {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AuditSummaryUnanswered> for i64 {
+    fn from(value: AuditSummaryUnanswered) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for AuditSummaryUnanswered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for AuditSummaryUnanswered {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditSummaryUnanswered".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuestion {
+    /// Stable id, e.g. `customer-id-prefix`.
+    pub id: AuditQuestionId,
+    /// The machine-readable answer; its shape is the question's (README, "Auditing a sandbox"). `null` when unanswered.
+    pub answer: serde_json::Value,
+    pub verdict: AuditVerdict,
+    /// The decision, document or operation the verdict compares with.
+    pub against: String,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub note: Option<String>,
+    pub evidence: Vec<AuditEvidence>,
+}
+
+/// Stable id, e.g. `customer-id-prefix`.
+///
+/// Pattern (ECMA-262): `^[a-z][a-z0-9-]*$`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AuditQuestionId(String);
+
+impl AuditQuestionId {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
+        let value = value.into();
+
+        const PATTERN: &str = "^[a-z][a-z0-9-]*$";
+
+        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+            regress::Regex::with_flags(PATTERN, "u")
+                .expect("the generator compiled this pattern")
+        });
+        if REGEX.find(&value).is_none() {
+            return Err(
+                ConstraintError::new(
+                    "AuditQuestionId",
+                    Violation::PatternMismatch {
+                        pattern: PATTERN,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for AuditQuestionId {
+    type Error = ConstraintError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AuditQuestionId> for String {
+    fn from(value: AuditQuestionId) -> Self {
+        value.0
+    }
+}
+
+impl TryFrom<&str> for AuditQuestionId {
+    type Error = ConstraintError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl std::str::FromStr for AuditQuestionId {
+    type Err = ConstraintError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for AuditQuestionId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AuditQuestionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for AuditQuestionId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditQuestionId".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "pattern" : "^[a-z][a-z0-9-]*$" })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuditVerdict {
+    /// What connectFi's docs say.
+    AsDocumented,
+    /// What an x-assumption or a DECISIONS.md entry chose where the docs are silent.
+    AsAssumed,
+    /// Not what the spec says: `against` names what it contradicts.
+    Contradicts,
+    /// The probe could not get an answer: `note` says why.
+    Unanswered,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl AuditVerdict {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AsDocumented,
+        Self::AsAssumed,
+        Self::Contradicts,
+        Self::Unanswered,
+    ];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AsDocumented => "as-documented",
+            Self::AsAssumed => "as-assumed",
+            Self::Contradicts => "contradicts",
+            Self::Unanswered => "unanswered",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "as-documented" => Self::AsDocumented,
+            "as-assumed" => Self::AsAssumed,
+            "contradicts" => Self::Contradicts,
+            "unanswered" => Self::Unanswered,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for AuditVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AuditVerdict {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for AuditVerdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditVerdict {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for AuditVerdict {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditVerdict".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["as-documented", "as-assumed", "contradicts",
+            "unanswered"] }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditEvidence {
+    pub probe: String,
+    /// `METHOD path`.
+    pub request: String,
+    pub status: AuditEvidenceStatus,
+    /// The answer's body, redacted by its place in the contract.
+    pub body: serde_json::Value,
+}
+
+/// Value: >= 100.
+/// Value: <= 599.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct AuditEvidenceStatus(i64);
+
+impl AuditEvidenceStatus {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 100 {
+            return Err(
+                ConstraintError::new(
+                    "AuditEvidenceStatus",
+                    Violation::OutOfRange {
+                        expected: ">= 100",
+                    },
+                ),
+            );
+        }
+        if value > 599 {
+            return Err(
+                ConstraintError::new(
+                    "AuditEvidenceStatus",
+                    Violation::OutOfRange {
+                        expected: "<= 599",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for AuditEvidenceStatus {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AuditEvidenceStatus> for i64 {
+    fn from(value: AuditEvidenceStatus) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for AuditEvidenceStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for AuditEvidenceStatus {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditEvidenceStatus".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 100, "maximum" : 599 })
+    }
 }
 
 /// Body of `POST /auth/get-token`: log in and receive a session token.

@@ -57,6 +57,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(u8::try_from(code).unwrap_or(2)))
 }
 
+/// `cargo xtask audit`: the audit of the embedded mock with the runner the tests built, its
+/// three reports in `<target dir>/audit/`; the exit code is the audit's.
+pub fn audit() -> anyhow::Result<ExitCode> {
+    let root = workspace::root();
+    let binary = runner_binary(&root)?;
+    let out = report_dir(&root)?.with_file_name("audit");
+    let status = Command::new(&binary)
+        .current_dir(&root)
+        .args(["audit", "--target", "mock", "--out"])
+        .arg(&out)
+        .status()
+        .with_context(|| format!("running {}", binary.display()))?;
+    let code = status.code().unwrap_or(2);
+    Ok(ExitCode::from(u8::try_from(code).unwrap_or(2)))
+}
+
 /// Whether `args` already set `flag` (as `--flag V` or `--flag=V`).
 fn has_flag(args: &[String], flag: &str) -> bool {
     args.iter().any(|a| {

@@ -37,6 +37,8 @@ enum Command {
     Goldens(goldens::Args),
     /// Replay the bundled cassettes against the embedded mock and print the report.
     Conformance(conformance::Args),
+    /// Audit the embedded mock: the open questions answered, reports in `target/audit/`.
+    Audit,
     /// Check that the embeddable mock depends on no HTTP client, CLI parser, bar or subscriber.
     MockDeps,
     /// Check that every committed insta snapshot was used by a test run.
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Goldens(args) => goldens::run(args),
         Command::Conformance(args) => conformance::run(args),
+        Command::Audit => conformance::audit(),
         Command::MockDeps => checks::mock_deps(),
         Command::Snapshots(args) => checks::snapshots(args),
         Command::Ci(args) => ci::run(args),

@@ -32,6 +32,8 @@ pub enum Document {
     AkepaWorkflow,
     /// `akepa.schema.json` (`Akepa`).
     Akepa,
+    /// `audit.schema.json` (`AuditReport`).
+    Audit,
     /// `auth-token.request.schema.json` (`AuthTokenRequest`).
     AuthTokenRequest,
     /// `auth-token.response.schema.json` (`AuthTokenResponse`).
@@ -80,7 +82,7 @@ pub enum Document {
 
 impl Document {
     /// Every document, in file-name order.
-    pub const ALL: [Document; 36] = [
+    pub const ALL: [Document; 37] = [
         Document::AkepaDocumentGenerateRequest,
         Document::AkepaDocumentGenerateResponse,
         Document::AkepaDocumentUploadResponse,
@@ -95,6 +97,7 @@ impl Document {
         Document::AkepaWebhook,
         Document::AkepaWorkflow,
         Document::Akepa,
+        Document::Audit,
         Document::AuthTokenRequest,
         Document::AuthTokenResponse,
         Document::Cassette,
@@ -136,6 +139,7 @@ impl Document {
             Document::AkepaWebhook => "akepa-webhook.schema.json",
             Document::AkepaWorkflow => "akepa-workflow.schema.json",
             Document::Akepa => "akepa.schema.json",
+            Document::Audit => "audit.schema.json",
             Document::AuthTokenRequest => "auth-token.request.schema.json",
             Document::AuthTokenResponse => "auth-token.response.schema.json",
             Document::Cassette => "cassette.schema.json",
@@ -178,6 +182,7 @@ impl Document {
             Document::AkepaWebhook => include_str!("../../schema/akepa-webhook.schema.json"),
             Document::AkepaWorkflow => include_str!("../../schema/akepa-workflow.schema.json"),
             Document::Akepa => include_str!("../../schema/akepa.schema.json"),
+            Document::Audit => include_str!("../../schema/audit.schema.json"),
             Document::AuthTokenRequest => include_str!("../../schema/auth-token.request.schema.json"),
             Document::AuthTokenResponse => include_str!("../../schema/auth-token.response.schema.json"),
             Document::Cassette => include_str!("../../schema/cassette.schema.json"),

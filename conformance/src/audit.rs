@@ -1,0 +1,694 @@
+//! The audit of a target: fixed probes that answer the questions the docs leave open or
+//! contradict, each answer with its evidence (the redacted exchanges) and a verdict against
+//! the spec: as documented, as assumed (a DECISIONS.md choice), or contradicting it.
+//!
+//! A probe that cannot get the answers it needs (the target refuses to create a customer, a
+//! request fails) leaves its question unanswered with the reason; the audit still runs the
+//! others. The report's shape is `spec/schema/audit.schema.json`.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::cassette::UniqueKind;
+use crate::redact::BodyKind;
+use crate::runner::client::{ClientError, Outgoing, Session};
+use crate::runner::scenario::unique_value;
+
+/// How an answer stands against the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// What connectFi's docs say.
+    AsDocumented,
+    /// What an `x-assumption` or a DECISIONS.md entry chose where the docs are silent.
+    AsAssumed,
+    /// Not what the spec says (`against` names what it contradicts).
+    Contradicts,
+    /// The probe could not get an answer (`note` says why).
+    Unanswered,
+}
+
+/// One exchange a probe made, as it may be shown (body redacted by its place in the contract).
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    /// Which probe step.
+    pub probe: String,
+    /// `METHOD path`.
+    pub request: String,
+    /// The answer's status.
+    pub status: u16,
+    /// The answer's body, redacted.
+    pub body: Value,
+}
+
+/// One question and its answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct Question {
+    /// Stable id, e.g. `customer-id-prefix`.
+    pub id: &'static str,
+    /// The machine-readable answer (`null` when unanswered).
+    pub answer: Value,
+    /// How it stands against the spec.
+    pub verdict: Verdict,
+    /// The decision or document the verdict compares with.
+    pub against: &'static str,
+    /// Why a question is unanswered, or what is worth knowing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The exchanges behind the answer.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Counts of the verdicts.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Questions asked.
+    pub questions: usize,
+    /// As documented.
+    pub as_documented: usize,
+    /// As assumed.
+    pub as_assumed: usize,
+    /// Contradicting the spec.
+    pub contradicts: usize,
+    /// Without an answer.
+    pub unanswered: usize,
+}
+
+/// A finished audit.
+#[derive(Clone, Debug, Serialize)]
+pub struct Audit {
+    /// `mock` or the target's base URL.
+    pub target: String,
+    /// Counts.
+    pub summary: Summary,
+    /// Every question, in a fixed order.
+    pub questions: Vec<Question>,
+}
+
+impl Audit {
+    fn new(target: String, questions: Vec<Question>) -> Audit {
+        let mut summary = Summary {
+            questions: questions.len(),
+            ..Summary::default()
+        };
+        for q in &questions {
+            match q.verdict {
+                Verdict::AsDocumented => summary.as_documented += 1,
+                Verdict::AsAssumed => summary.as_assumed += 1,
+                Verdict::Contradicts => summary.contradicts += 1,
+                Verdict::Unanswered => summary.unanswered += 1,
+            }
+        }
+        Audit {
+            target,
+            summary,
+            questions,
+        }
+    }
+
+    /// `audit.json`: pretty, with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("the audit is plain JSON data");
+        text.push('\n');
+        text
+    }
+
+    /// `audit.md`: the summary, a table of the answers, then each question's evidence.
+    pub fn to_markdown(&self) -> String {
+        let s = &self.summary;
+        let mut out = format!(
+            "# Audit of {}\n\n{} questions: {} as documented, {} as assumed, {} contradicting the spec, {} unanswered.\n\n\
+             | question | answer | verdict | against |\n|---|---|---|---|\n",
+            self.target, s.questions, s.as_documented, s.as_assumed, s.contradicts, s.unanswered
+        );
+        for q in &self.questions {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {} | {} |",
+                q.id,
+                q.answer,
+                verdict_text(q.verdict),
+                q.against
+            );
+        }
+        for q in &self.questions {
+            let _ = writeln!(out, "\n## `{}`\n", q.id);
+            if let Some(note) = &q.note {
+                let _ = writeln!(out, "{note}\n");
+            }
+            for e in &q.evidence {
+                let _ = writeln!(
+                    out,
+                    "- {}: `{}` → {} `{}`",
+                    e.probe, e.request, e.status, e.body
+                );
+            }
+        }
+        out
+    }
+
+    /// `audit.html`: one self-contained page (inline style, no script, nothing fetched).
+    pub fn to_html(&self) -> String {
+        let s = &self.summary;
+        let mut rows = String::new();
+        for q in &self.questions {
+            let _ = write!(
+                rows,
+                "<tr class=\"{}\"><td><a href=\"#{}\"><code>{}</code></a></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                css_class(q.verdict),
+                q.id,
+                q.id,
+                escape(&q.answer.to_string()),
+                verdict_text(q.verdict),
+                escape(q.against)
+            );
+        }
+        let mut sections = String::new();
+        for q in &self.questions {
+            let _ = write!(
+                sections,
+                "<section id=\"{}\"><h2><code>{}</code> <span class=\"{}\">{}</span></h2>",
+                q.id,
+                q.id,
+                css_class(q.verdict),
+                verdict_text(q.verdict)
+            );
+            if let Some(note) = &q.note {
+                let _ = write!(sections, "<p>{}</p>", escape(note));
+            }
+            sections.push_str("<ul>");
+            for e in &q.evidence {
+                let _ = write!(
+                    sections,
+                    "<li>{}: <code>{}</code> → {} <pre>{}</pre></li>",
+                    escape(&e.probe),
+                    escape(&e.request),
+                    e.status,
+                    escape(&serde_json::to_string_pretty(&e.body).unwrap_or_default())
+                );
+            }
+            sections.push_str("</ul></section>");
+        }
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Audit of {target}</title><style>\
+             body{{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}\
+             table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}}\
+             .as-documented{{color:#17692f}}.as-assumed{{color:#7a5d00}}.contradicts{{color:#a11;font-weight:bold}}.unanswered{{color:#666}}\
+             pre{{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:12px}}@media print{{pre{{white-space:pre-wrap}}}}\
+             </style></head><body><h1>Audit of {target}</h1><p class=\"summary\">{n} questions: {d} as documented, {a} as assumed, \
+             {c} contradicting the spec, {u} unanswered.</p><table><tr><th>question</th><th>answer</th><th>verdict</th><th>against</th></tr>\
+             {rows}</table>{sections}</body></html>\n",
+            target = escape(&self.target),
+            n = s.questions,
+            d = s.as_documented,
+            a = s.as_assumed,
+            c = s.contradicts,
+            u = s.unanswered,
+        )
+    }
+}
+
+fn verdict_text(v: Verdict) -> &'static str {
+    match v {
+        Verdict::AsDocumented => "as documented",
+        Verdict::AsAssumed => "as assumed",
+        Verdict::Contradicts => "contradicts",
+        Verdict::Unanswered => "unanswered",
+    }
+}
+
+fn css_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::AsDocumented => "as-documented",
+        Verdict::AsAssumed => "as-assumed",
+        Verdict::Contradicts => "contradicts",
+        Verdict::Unanswered => "unanswered",
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The probes' state: the session, the run's unique values and the exchanges made so far.
+struct Probe<'a> {
+    session: &'a Session,
+    evidence: Vec<Evidence>,
+}
+
+impl Probe<'_> {
+    fn json(&self, method: &str, path: &str, body: Option<Value>, token: Token<'_>) -> Outgoing {
+        let mut headers = Vec::new();
+        if body.is_some() {
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+        }
+        let token = match token {
+            Token::Session => self.session.token().map(|t| t.expose().to_owned()),
+            Token::None => None,
+            Token::Literal(t) => Some(t.to_owned()),
+        };
+        if let Some(t) = token {
+            headers.push(("x-connectfi-token".to_owned(), t));
+        }
+        Outgoing {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            headers,
+            body: body.map(|b| b.to_string().into_bytes()),
+        }
+    }
+
+    /// Sends, keeps the redacted exchange as evidence, returns the status and the raw body.
+    async fn send(&mut self, probe: &str, out: Outgoing) -> Result<(u16, Value), ClientError> {
+        let answer = self.session.send(&out).await?;
+        let body: Value = serde_json::from_slice(&answer.body).unwrap_or(Value::Null);
+        let kind = BodyKind::Response {
+            method: &out.method,
+            path: &out.path,
+            status: answer.status,
+        };
+        let shown = self.session.redactor().redact_body(kind, &body).0;
+        self.evidence.push(Evidence {
+            probe: probe.to_owned(),
+            request: self
+                .session
+                .scrub_str(&format!("{} {}", out.method, out.path)),
+            status: answer.status,
+            body: shown,
+        });
+        Ok((answer.status, body))
+    }
+
+    fn take(&mut self) -> Vec<Evidence> {
+        std::mem::take(&mut self.evidence)
+    }
+}
+
+enum Token<'a> {
+    Session,
+    None,
+    Literal(&'a str),
+}
+
+/// A customer the audit creates (invented data, unique per run), and its id.
+async fn create_customer(p: &mut Probe<'_>, seed: u64, name: &str) -> Result<String, String> {
+    let unique = |kind| unique_value(seed, "audit", name, kind);
+    let body = json!({
+        "customerReference": unique(UniqueKind::Reference),
+        "customerType": "individual",
+        "customer": {"firstName": "Ada", "lastName": "Pendleton", "gender": "F",
+            "email": unique(UniqueKind::Email), "dateOfBirth": "1985-03-14",
+            "citizenshipCountryCodeA3": "USA",
+            "identificationDocuments": [{"type": "SSN", "value": unique(UniqueKind::Ssn), "issuanceCountryCodeA3": "USA"}]}
+    });
+    let out = p.json("POST", "/customer/init", Some(body), Token::Session);
+    let (status, answer) = p
+        .send(&format!("create customer {name}"), out)
+        .await
+        .map_err(|e| e.to_string())?;
+    answer
+        .pointer("/data/customerId")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("POST /customer/init answered {status} without a customerId"))
+}
+
+fn accepted_or_rejected(status: u16, body: &Value) -> &'static str {
+    match (status, body.get("code").and_then(Value::as_str)) {
+        (200, _) => "accepted",
+        (_, Some("requestValidateError")) => "rejected",
+        _ => "other",
+    }
+}
+
+fn question(
+    id: &'static str,
+    answer: Result<Value, String>,
+    expected: &dyn Fn(&Value) -> Option<Verdict>,
+    against: &'static str,
+    evidence: Vec<Evidence>,
+) -> Question {
+    match answer {
+        Ok(answer) => Question {
+            id,
+            verdict: expected(&answer).unwrap_or(Verdict::Contradicts),
+            answer,
+            against,
+            note: None,
+            evidence,
+        },
+        Err(note) => Question {
+            id,
+            answer: Value::Null,
+            verdict: Verdict::Unanswered,
+            against,
+            note: Some(note),
+            evidence,
+        },
+    }
+}
+
+/// Runs every probe against the session's target. `seed` makes the customers it creates
+/// unique (a fresh one for a live target).
+pub async fn run(session: &Session, target: &str, seed: u64) -> Audit {
+    let mut p = Probe {
+        session,
+        evidence: Vec::new(),
+    };
+    let mut questions = Vec::new();
+
+    // deprecated-endpoint-alive, repeated-init and sync-mode-effect share one customer.
+    let kyc_customer = create_customer(&mut p, seed, "kyc").await;
+    let setup = p.take();
+    let init = |p: &Probe<'_>, body: Value| {
+        p.json("POST", "/customer/kyc/init", Some(body), Token::Session)
+    };
+    {
+        let answer = match &kyc_customer {
+            Ok(id) => match p.send("init", init(&p, json!({"customerId": id}))).await {
+                Ok((status, _)) => Ok(json!({"status": status, "alive": status == 200})),
+                Err(e) => Err(e.to_string()),
+            },
+            Err(e) => Err(e.clone()),
+        };
+        let mut evidence = setup.clone();
+        evidence.extend(p.take());
+        questions.push(question(
+            "deprecated-endpoint-alive",
+            answer,
+            &|a| (a["alive"] == true).then_some(Verdict::AsDocumented),
+            "contract: kycInit (deprecated, still served)",
+            evidence,
+        ));
+    }
+    {
+        let answer = match &kyc_customer {
+            Ok(id) => {
+                let first = p.send("init", init(&p, json!({"customerId": id}))).await;
+                let again = p
+                    .send("init again", init(&p, json!({"customerId": id})))
+                    .await;
+                match (first, again) {
+                    (Ok((_, a)), Ok((_, b))) => {
+                        let state = |v: &Value| {
+                            (
+                                v.pointer("/data/kyc/status").cloned(),
+                                v.pointer("/data/kycDocumentList").cloned(),
+                            )
+                        };
+                        Ok(json!(if state(&a) == state(&b) {
+                            "same-state"
+                        } else {
+                            "restarted"
+                        }))
+                    }
+                    (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+                }
+            }
+            Err(e) => Err(e.clone()),
+        };
+        questions.push(question(
+            "repeated-init",
+            answer,
+            &|a| (a == "same-state").then_some(Verdict::AsAssumed),
+            "DECISIONS.md D15",
+            p.take(),
+        ));
+    }
+    {
+        let answer = match &kyc_customer {
+            Ok(id) => {
+                let t = p
+                    .send(
+                        "syncMode true",
+                        init(&p, json!({"customerId": id, "syncMode": true})),
+                    )
+                    .await;
+                let f = p
+                    .send(
+                        "syncMode false",
+                        init(&p, json!({"customerId": id, "syncMode": false})),
+                    )
+                    .await;
+                match (t, f) {
+                    (Ok((st, mut a)), Ok((sf, mut b))) => {
+                        for v in [&mut a, &mut b] {
+                            if let Some(m) = v.as_object_mut() {
+                                m.remove("requestId");
+                            }
+                        }
+                        Ok(json!(if st == sf && a == b {
+                            "none"
+                        } else {
+                            "changes-answer"
+                        }))
+                    }
+                    (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+                }
+            }
+            Err(e) => Err(e.clone()),
+        };
+        questions.push(question(
+            "sync-mode-effect",
+            answer,
+            &|a| (a == "none").then_some(Verdict::AsAssumed),
+            "DECISIONS.md D3",
+            p.take(),
+        ));
+    }
+    {
+        let mut spelled = serde_json::Map::new();
+        let mut failed = None;
+        for (prefix, id) in [
+            ("csta_", "csta_AuditNoSuchCustomer0000000"),
+            ("csta-", "csta-AuditNoSuchCustomer0000000"),
+        ] {
+            match p
+                .send(
+                    &format!("unknown {prefix} id"),
+                    init(&p, json!({"customerId": id})),
+                )
+                .await
+            {
+                Ok((status, body)) => {
+                    let a = match body.get("code").and_then(Value::as_str) {
+                        Some("customerNotFound") => "accepted",
+                        Some("requestValidateError") => "rejected",
+                        _ if status == 200 => "accepted",
+                        _ => "other",
+                    };
+                    spelled.insert(prefix.to_owned(), json!(a));
+                }
+                Err(e) => failed = Some(e.to_string()),
+            }
+        }
+        let answer = failed.map_or(Ok(Value::Object(spelled)), Err);
+        questions.push(question(
+            "customer-id-prefix",
+            answer,
+            &|a| {
+                (a == &json!({"csta_": "accepted", "csta-": "accepted"}))
+                    .then_some(Verdict::AsAssumed)
+            },
+            "DECISIONS.md D1",
+            p.take(),
+        ));
+    }
+    // The akepa questions need an application of a customer the audit creates.
+    let akepa_customer = create_customer(&mut p, seed, "akepa").await;
+    let akepa_setup = p.take();
+    let reference = unique_value(seed, "audit", "application", UniqueKind::Reference);
+    let identify = |p: &Probe<'_>, body: Value| {
+        p.json("POST", "/akepa/identification", Some(body), Token::Session)
+    };
+    {
+        let mut answer = Ok(json!({}));
+        if let (Ok(kyc), Ok(akepa)) = (&kyc_customer, &akepa_customer) {
+            let mut init_side = serde_json::Map::new();
+            let mut akepa_side = serde_json::Map::new();
+            for key in ["webhookURL", "webhookUrl"] {
+                match p
+                    .send(
+                        &format!("init with {key}"),
+                        init(&p, json!({"customerId": kyc, key: ""})),
+                    )
+                    .await
+                {
+                    Ok((s, b)) => {
+                        init_side.insert(key.to_owned(), json!(accepted_or_rejected(s, &b)));
+                    }
+                    Err(e) => answer = Err(e.to_string()),
+                }
+                let body = json!({"customerId": akepa, "reference": reference, key: ""});
+                match p
+                    .send(&format!("identification with {key}"), identify(&p, body))
+                    .await
+                {
+                    Ok((s, b)) => {
+                        akepa_side.insert(key.to_owned(), json!(accepted_or_rejected(s, &b)));
+                    }
+                    Err(e) => answer = Err(e.to_string()),
+                }
+            }
+            if answer.is_ok() {
+                answer = Ok(
+                    json!({"/customer/kyc/init": init_side, "/akepa/identification": akepa_side}),
+                );
+            }
+        } else {
+            answer = Err("no customer to probe with (see the setup exchanges)".to_owned());
+        }
+        let mut evidence = akepa_setup;
+        evidence.extend(p.take());
+        questions.push(question(
+            "webhook-url-spelling",
+            answer,
+            &|a| {
+                (a == &json!({"/customer/kyc/init": {"webhookURL": "accepted", "webhookUrl": "rejected"},
+                              "/akepa/identification": {"webhookURL": "rejected", "webhookUrl": "accepted"}}))
+                .then_some(Verdict::AsAssumed)
+            },
+            "DECISIONS.md D2, D7, D38",
+            evidence,
+        ));
+    }
+    {
+        let answer = match (&kyc_customer, &akepa_customer) {
+            (Ok(kyc), Ok(akepa)) => {
+                let i = p
+                    .send(
+                        "init with an extra property",
+                        init(&p, json!({"customerId": kyc, "auditExtra": 1})),
+                    )
+                    .await;
+                let body = json!({"customerId": akepa, "reference": reference, "auditExtra": 1});
+                let a = p
+                    .send("identification with an extra property", identify(&p, body))
+                    .await;
+                let verdict = |r: Result<(u16, Value), ClientError>| {
+                    r.map(|(s, _)| if s == 200 { "ignored" } else { "rejected" })
+                };
+                match (verdict(i), verdict(a)) {
+                    (Ok(i), Ok(a)) => {
+                        Ok(json!({"/customer/kyc/init": i, "/akepa/identification": a}))
+                    }
+                    (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+                }
+            }
+            _ => Err("no customer to probe with".to_owned()),
+        };
+        questions.push(question(
+            "additional-properties",
+            answer,
+            &|a| (a == &json!({"/customer/kyc/init": "rejected", "/akepa/identification": "rejected"})).then_some(Verdict::AsAssumed),
+            "DECISIONS.md D7; the akepa error example",
+            p.take(),
+        ));
+    }
+    {
+        let answer = match &akepa_customer {
+            Ok(akepa) => p
+                .send("identification without reference", identify(&p, json!({"customerId": akepa})))
+                .await
+                .map(|(s, b)| json!({"/akepa/identification": accepted_or_rejected(s, &b) == "rejected"}))
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.clone()),
+        };
+        questions.push(question(
+            "reference-required",
+            answer,
+            &|a| (a == &json!({"/akepa/identification": true})).then_some(Verdict::AsDocumented),
+            "akepa-identification.request.schema.json (required)",
+            p.take(),
+        ));
+    }
+    {
+        let answer = match &akepa_customer {
+            Ok(akepa) => {
+                let body = json!({"customerId": akepa, "reference": reference});
+                match p.send("identification", identify(&p, body)).await {
+                    Ok((_, created)) => {
+                        let app = created
+                            .pointer("/data/applicationId")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned();
+                        let post = p.json(
+                            "POST",
+                            "/akepa/status",
+                            Some(json!({"customerId": akepa, "applicationId": app})),
+                            Token::Session,
+                        );
+                        let get = p.json(
+                            "GET",
+                            &format!("/akepa/status/{akepa}"),
+                            None,
+                            Token::Session,
+                        );
+                        let form = |r: Result<(u16, Value), ClientError>| {
+                            r.map(|(s, _)| if s == 200 { "served" } else { "not-found" })
+                        };
+                        let post = form(p.send("POST status", post).await);
+                        let get = form(p.send("GET status", get).await);
+                        match (post, get) {
+                            (Ok(a), Ok(b)) => Ok(
+                                json!({"POST /akepa/status": a, "GET /akepa/status/{customerId}": b}),
+                            ),
+                            (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+                        }
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+            Err(e) => Err(e.clone()),
+        };
+        questions.push(question(
+            "akepa-status-form",
+            answer,
+            &|a| (a == &json!({"POST /akepa/status": "served", "GET /akepa/status/{customerId}": "served"})).then_some(Verdict::AsAssumed),
+            "contract: akepaStatus, akepaStatusByCustomer",
+            p.take(),
+        ));
+    }
+    {
+        let mut side = serde_json::Map::new();
+        let mut failed = None;
+        for (name, token) in [
+            ("missing", Token::None),
+            ("unknown", Token::Literal("audit-unknown-token")),
+        ] {
+            let out = p.json(
+                "POST",
+                "/customer/kyc/init",
+                Some(json!({"customerId": "csta_AuditNoSuchCustomer0000000"})),
+                token,
+            );
+            match p.send(&format!("{name} token"), out).await {
+                Ok((status, _)) => {
+                    let shown = p.evidence.last().map_or(Value::Null, |e| e.body.clone());
+                    side.insert(name.to_owned(), json!({"status": status, "body": shown}));
+                }
+                Err(e) => failed = Some(e.to_string()),
+            }
+        }
+        let documented = json!({"status": 401, "body": {"code": "unauthorized", "message": "Authentication error"}});
+        let answer = failed.map_or(Ok(Value::Object(side)), Err);
+        questions.push(question(
+            "unauthorized",
+            answer,
+            &|a| {
+                (a["missing"] == documented && a["unknown"] == documented)
+                    .then_some(Verdict::AsDocumented)
+            },
+            "error.schema.json#/$defs/Unauthorized",
+            p.take(),
+        ));
+    }
+    Audit::new(target.to_owned(), questions)
+}

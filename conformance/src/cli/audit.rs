@@ -1,0 +1,108 @@
+//! `kyc-conformance audit --target mock|URL --out DIR`: writes `audit.json`, `audit.md` and
+//! `audit.html`; exit 0 when every answer is as documented or as assumed, 1 when one
+//! contradicts the spec or stayed unanswered, 2 when the audit could not run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use kyc_conformance::audit::{self, Audit};
+use kyc_conformance::runner::client::SessionConfig;
+use kyc_conformance::runner::embedded::EmbeddedMock;
+use kyc_conformance::runner::target::Target;
+
+use super::live_args::LiveArgs;
+use super::output;
+use super::session::live_session;
+
+/// Arguments of `kyc-conformance audit`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AuditArgs {
+    /// `mock` for the embedded mock, or the base URL of a live target (token from
+    /// CONNECTFI_TOKEN, or a login with CONNECTFI_LOGIN and CONNECTFI_PASSWORD).
+    #[arg(long, default_value = "mock")]
+    pub target: Target,
+    /// Directory the three reports are written to (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Retries and rate ceiling (the shard does not apply).
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// Runs the audit and maps failure to run to exit code 2.
+pub async fn run(args: AuditArgs) -> ExitCode {
+    match audit(args).await {
+        Ok(audit) => {
+            let s = &audit.summary;
+            output::result(&format!(
+                "audit of {}: {} questions, {} as documented, {} as assumed, {} contradicting the spec, {} unanswered\n",
+                audit.target,
+                s.questions,
+                s.as_documented,
+                s.as_assumed,
+                s.contradicts,
+                s.unanswered
+            ));
+            if s.contradicts + s.unanswered == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            output::diagnostic(&format!("error: {e:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        anyhow::bail!(
+            "--timeout must be a positive number of seconds, not {}",
+            args.timeout
+        );
+    }
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let config = |base_url| SessionConfig {
+        base_url,
+        timeout,
+        retry: args.live.policy(),
+        rate: args.live.rate,
+    };
+    let mut _mock = None;
+    let (session, name) = match &args.target {
+        Target::Url(url) => (live_session(config(url)).await?, url.clone()),
+        Target::Mock => {
+            let mock = EmbeddedMock::start()
+                .await
+                .context("starting the embedded mock")?;
+            let base = mock.base_url();
+            let session = mock
+                .session(config(&base))
+                .await
+                .context("a session on the embedded mock")?;
+            _mock = Some(mock);
+            (session, "the embedded mock".to_owned())
+        }
+    };
+    let seed = session.unique_seed();
+    let audit = audit::run(&session, &name, seed).await;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    for (file, text) in [
+        ("audit.json", audit.to_json()),
+        ("audit.md", audit.to_markdown()),
+        ("audit.html", audit.to_html()),
+    ] {
+        let path = args.out.join(file);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(audit)
+}
