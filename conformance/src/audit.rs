@@ -690,5 +690,209 @@ pub async fn run(session: &Session, target: &str, seed: u64) -> Audit {
             p.take(),
         ));
     }
+    questions.push(token_lifetime(&mut p).await);
+    questions.push(validation_error_shape(&mut p, &kyc_customer, &akepa_customer).await);
+    questions.push(deprecated_webhook_payload(&mut p, seed).await);
     Audit::new(target.to_owned(), questions)
+}
+
+/// `token-lifetime-seconds`: `dtsExpireAt` of a fresh login minus the time of the request, as
+/// the target's clock tells it (the mock's through its clock control, a live target's by the
+/// machine's clock, which the answer's `Date` would not improve on).
+async fn token_lifetime(p: &mut Probe<'_>) -> Question {
+    let answer = async {
+        let (login, password) = p
+            .session
+            .credentials()
+            .map(|(l, w)| (l.expose().to_owned(), w.expose().to_owned()))
+            .ok_or_else(|| {
+                "no login and password to log in with (set CONNECTFI_LOGIN and CONNECTFI_PASSWORD)"
+                    .to_owned()
+            })?;
+        let now = if p.session.mock_control() {
+            let out = p.json(
+                "POST",
+                "/_mock/clock/advance",
+                Some(json!({"ms": 0})),
+                Token::None,
+            );
+            let (_, body) = p
+                .send("the mock's clock", out)
+                .await
+                .map_err(|e| e.to_string())?;
+            body.pointer("/data/now")
+                .and_then(Value::as_str)
+                .and_then(kyc_mock::parse_timestamp)
+                .ok_or("the mock's clock answered no time")?
+        } else {
+            kyc_mock::Clock::system().now()
+        };
+        let body = json!({"user": {"login": login, "password": password}});
+        let out = p.json("POST", "/auth/get-token", Some(body), Token::None);
+        let (status, body) = p.send("login", out).await.map_err(|e| e.to_string())?;
+        let expires = body
+            .pointer("/data/dtsExpireAt")
+            .and_then(Value::as_str)
+            .and_then(kyc_mock::parse_timestamp)
+            .ok_or_else(|| format!("the login answered {status} without a dtsExpireAt"))?;
+        Ok::<Value, String>(json!((expires.saturating_sub(now)) / 1000))
+    }
+    .await;
+    question(
+        "token-lifetime-seconds",
+        answer,
+        &|a| (a.as_u64().is_some_and(|s| s > 0)).then_some(Verdict::AsDocumented),
+        "auth-token.response.schema.json (dtsExpireAt; no lifetime is documented)",
+        p.take(),
+    )
+}
+
+/// `validation-error-shape`: invalid bodies sent to the deprecated init, the identification
+/// and the customer creation; how many 400 contexts are exactly Ajv's error list for the same
+/// input (our validator's, which the goldens hold to Ajv byte for byte).
+async fn validation_error_shape(
+    p: &mut Probe<'_>,
+    kyc: &Result<String, String>,
+    akepa: &Result<String, String>,
+) -> Question {
+    let kyc = kyc
+        .clone()
+        .unwrap_or_else(|_| "csta_AuditNoSuchCustomer0000000".to_owned());
+    let akepa = akepa
+        .clone()
+        .unwrap_or_else(|_| "cstap_AuditNoSuchCustomer000000".to_owned());
+    let cases = [
+        (
+            "/customer/kyc/init",
+            kyc_spec::Document::KycInitRequest,
+            json!({}),
+        ),
+        (
+            "/customer/kyc/init",
+            kyc_spec::Document::KycInitRequest,
+            json!({"customerId": 5}),
+        ),
+        (
+            "/customer/kyc/init",
+            kyc_spec::Document::KycInitRequest,
+            json!({"customerId": "csta 1"}),
+        ),
+        (
+            "/customer/kyc/init",
+            kyc_spec::Document::KycInitRequest,
+            json!({"customerId": kyc, "syncMode": "yes"}),
+        ),
+        (
+            "/customer/kyc/init",
+            kyc_spec::Document::KycInitRequest,
+            json!([]),
+        ),
+        (
+            "/akepa/identification",
+            kyc_spec::Document::AkepaIdentificationRequest,
+            json!({"customerId": akepa}),
+        ),
+        (
+            "/akepa/identification",
+            kyc_spec::Document::AkepaIdentificationRequest,
+            json!({"customerId": "c-1", "reference": "r_1"}),
+        ),
+        (
+            "/akepa/identification",
+            kyc_spec::Document::AkepaIdentificationRequest,
+            json!({"customerId": akepa, "reference": "r1", "extra": 1}),
+        ),
+        (
+            "/customer/init",
+            kyc_spec::Document::CustomerInitRequest,
+            json!({"customerReference": "r1", "customer": {}}),
+        ),
+    ];
+    let (mut matches, mut differs) = (0, 0);
+    for (path, doc, body) in cases {
+        let expected = kyc_spec::ajv::Validator::embedded(doc)
+            .validate(&body, kyc_spec::ajv::Mode::FirstError)
+            .err()
+            .map(|errors| serde_json::to_value(errors).unwrap_or(Value::Null));
+        let out = p.json("POST", path, Some(body), Token::Session);
+        match p.send(&format!("invalid body to {path}"), out).await {
+            Ok((400, answer)) if answer.get("context") == expected.as_ref() => matches += 1,
+            Ok(_) => differs += 1,
+            Err(e) => {
+                return question(
+                    "validation-error-shape",
+                    Err(e.to_string()),
+                    &|_| None,
+                    "Ajv 8",
+                    p.take(),
+                );
+            }
+        }
+    }
+    question(
+        "validation-error-shape",
+        Ok(json!({"matches": matches, "differs": differs})),
+        &|a| (a["differs"] == 0).then_some(Verdict::AsDocumented),
+        "Ajv 8's error list (connectFi validates with Ajv)",
+        p.take(),
+    )
+}
+
+/// `deprecated-webhook-payload`: a customer's KYC is moved on once (both licence sides and the
+/// card attributes sent) with `webhookURL` at the audit's receiver; the top-level keys of the
+/// first callback, and whether it validates against `webhook.schema.json`. `null` when none
+/// arrived (a live target reaches this machine's receiver only through a tunnel).
+async fn deprecated_webhook_payload(p: &mut Probe<'_>, seed: u64) -> Question {
+    let Some(receiver) = p.session.webhook_receiver() else {
+        return question(
+            "deprecated-webhook-payload",
+            Ok(Value::Null),
+            &|_| Some(Verdict::AsAssumed),
+            "DECISIONS.md D6",
+            p.take(),
+        );
+    };
+    let url = receiver.url("audit");
+    let answer = async {
+        let customer = create_customer(p, seed, "webhook").await?;
+        let init = p.json("POST", "/customer/kyc/init", Some(json!({"customerId": customer, "webhookURL": url})), Token::Session);
+        let (_, started) = p.send("init with webhookURL", init).await.map_err(|e| e.to_string())?;
+        let slots: Vec<String> = started
+            .pointer("/data/kycDocumentList")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["id"].as_str().map(str::to_owned))
+            .collect();
+        for slot in slots {
+            let boundary = "kyc-audit-boundary";
+            let body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"side.png\"\r\nContent-Type: image/png\r\n\r\ninvented image bytes\r\n--{boundary}--\r\n"
+            );
+            let mut out = p.json("POST", &format!("/customer/kyc/upload/{customer}/{slot}"), None, Token::Session);
+            out.headers.push(("content-type".to_owned(), format!("multipart/form-data; boundary={boundary}")));
+            out.body = Some(body.into_bytes());
+            p.send("upload", out).await.map_err(|e| e.to_string())?;
+        }
+        let attributes = json!({"customerId": customer, "additionalAttributes": {"cardAttributes":
+            {"productID": "Virtual_Debit_Card", "nameOnCard": "JOHN TESTMAN", "designId": "1", "addressType": "PRIMARY", "issueType": "NEW"}}});
+        let out = p.json("POST", "/customer/kyc/add-attributes", Some(attributes), Token::Session);
+        p.send("add attributes", out).await.map_err(|e| e.to_string())?;
+        let arrived = receiver.wait("audit", 1, crate::webhook_capture::DEFAULT_WAIT).await;
+        let Some(first) = arrived.first() else {
+            return Ok(Value::Null);
+        };
+        let body: Value = serde_json::from_slice(&first.body).unwrap_or(Value::Null);
+        let keys: Vec<&str> = body.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+        let validates = kyc_spec::ajv::Validator::embedded(kyc_spec::Document::Webhook).is_valid(&body);
+        Ok(json!({"keys": keys, "validates": validates}))
+    }
+    .await;
+    question(
+        "deprecated-webhook-payload",
+        answer,
+        &|a| (a.is_null() || a["validates"] == true).then_some(Verdict::AsAssumed),
+        "DECISIONS.md D6 (webhook.schema.json)",
+        p.take(),
+    )
 }

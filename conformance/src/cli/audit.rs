@@ -92,6 +92,13 @@ async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
             (session, "the embedded mock".to_owned())
         }
     };
+    // The deprecated endpoint's callback is probed through a receiver on 127.0.0.1 (a live
+    // target reaches it only through a tunnel; then that answer is null).
+    let mut session = session;
+    let receiver = kyc_conformance::webhook_capture::Receiver::start()
+        .await
+        .context("starting the webhook receiver on 127.0.0.1")?;
+    session.set_webhook_receiver(receiver);
     let seed = session.unique_seed();
     let audit = audit::run(&session, &name, seed).await;
     std::fs::create_dir_all(&args.out)

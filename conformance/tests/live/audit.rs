@@ -32,7 +32,12 @@ fn audit(out: &Path, target: Option<&str>) -> Output {
     cmd.env_remove("CONNECTFI_LOGIN")
         .env_remove("CONNECTFI_PASSWORD");
     match target {
-        Some(url) => cmd.args(["--target", url]).env("CONNECTFI_TOKEN", TOKEN),
+        Some(url) => cmd
+            .args(["--target", url])
+            .env("CONNECTFI_TOKEN", TOKEN)
+            // For the token-lifetime probe's login (the mock's invented credentials).
+            .env("CONNECTFI_LOGIN", kyc_mock::DEFAULT_LOGIN)
+            .env("CONNECTFI_PASSWORD", kyc_mock::DEFAULT_PASSWORD),
         None => cmd.env_remove("CONNECTFI_TOKEN"),
     };
     cmd.output().unwrap()
@@ -90,9 +95,11 @@ fn the_embedded_mock_answers_every_question_as_the_spec_says() {
 /// init (as a strict `common-id` would), and is the mock everywhere else.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_target_that_refuses_hyphen_ids_gets_that_answer_and_a_contradiction() {
+    // The wall clock, as a live target's: the token lifetime is measured against this machine's.
     let mock = kyc_mock::app(MockState::new(MockConfig {
         token: Some(TOKEN.to_owned()),
-        ..MockConfig::deterministic(9)
+        seed: Some(9),
+        ..MockConfig::default()
     }));
     let forward = mock.clone();
     let strict = move |headers: HeaderMap, body: Bytes| {
