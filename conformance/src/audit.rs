@@ -86,6 +86,49 @@ pub struct Audit {
     pub summary: Summary,
     /// Every question, in a fixed order.
     pub questions: Vec<Question>,
+    /// The bundled suite replayed against the same target, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suite: Option<SuiteSummary>,
+}
+
+/// The bundled suite's outcome on the audited target: the report's counts and every
+/// deviation kind with how many cases and deviations show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct SuiteSummary {
+    /// The replay's counts.
+    pub summary: crate::runner::report::Summary,
+    /// Deviation kind → number of deviations, in the kinds' order.
+    pub deviations: std::collections::BTreeMap<&'static str, usize>,
+    /// The cases that did not pass, with the kinds of their deviations.
+    pub failing: Vec<(String, Vec<&'static str>)>,
+}
+
+impl SuiteSummary {
+    /// Groups a replay's results.
+    pub fn of(report: &crate::runner::report::Report) -> SuiteSummary {
+        let mut deviations = std::collections::BTreeMap::new();
+        let mut failing = Vec::new();
+        for case in &report.cases {
+            let mut kinds: Vec<&'static str> = Vec::new();
+            for d in &case.deviations {
+                *deviations.entry(d.kind.as_str()).or_insert(0) += 1;
+                if !kinds.contains(&d.kind.as_str()) {
+                    kinds.push(d.kind.as_str());
+                }
+            }
+            if !matches!(
+                case.outcome,
+                crate::runner::report::Outcome::Passed | crate::runner::report::Outcome::Flaky
+            ) {
+                failing.push((case.name.clone(), kinds));
+            }
+        }
+        SuiteSummary {
+            summary: report.summary,
+            deviations,
+            failing,
+        }
+    }
 }
 
 impl Audit {
@@ -106,6 +149,7 @@ impl Audit {
             target,
             summary,
             questions,
+            suite: None,
         }
     }
 
@@ -133,6 +177,20 @@ impl Audit {
                 verdict_text(q.verdict),
                 q.against
             );
+        }
+        if let Some(suite) = &self.suite {
+            let r = &suite.summary;
+            let _ = writeln!(
+                out,
+                "\n## The bundled suite on this target\n\n{} cases: {} passed, {} failed, {} errored.\n",
+                r.total, r.passed, r.failed, r.errored
+            );
+            for (kind, n) in &suite.deviations {
+                let _ = writeln!(out, "- `{kind}`: {n}");
+            }
+            for (case, kinds) in &suite.failing {
+                let _ = writeln!(out, "- failing `{case}`: {}", kinds.join(", "));
+            }
         }
         for q in &self.questions {
             let _ = writeln!(out, "\n## `{}`\n", q.id);
@@ -188,6 +246,26 @@ impl Audit {
                     escape(&e.request),
                     e.status,
                     escape(&serde_json::to_string_pretty(&e.body).unwrap_or_default())
+                );
+            }
+            sections.push_str("</ul></section>");
+        }
+        if let Some(suite) = &self.suite {
+            let r = &suite.summary;
+            let _ = write!(
+                sections,
+                "<section id=\"suite\"><h2>The bundled suite on this target</h2><p>{} cases: {} passed, {} failed, {} errored.</p><ul>",
+                r.total, r.passed, r.failed, r.errored
+            );
+            for (kind, n) in &suite.deviations {
+                let _ = write!(sections, "<li><code>{}</code>: {n}</li>", escape(kind));
+            }
+            for (case, kinds) in &suite.failing {
+                let _ = write!(
+                    sections,
+                    "<li class=\"contradicts\">failing <code>{}</code>: {}</li>",
+                    escape(case),
+                    escape(&kinds.join(", "))
                 );
             }
             sections.push_str("</ul></section>");

@@ -1210,6 +1210,13 @@ pub struct AuditReport {
     pub target: String,
     pub summary: AuditSummary,
     pub questions: Vec<AuditQuestion>,
+    /// The bundled suite replayed against the same target: the replay's counts, every deviation kind with its count, and the cases that did not pass with their kinds.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub suite: Option<AuditSuite>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -1821,6 +1828,128 @@ impl JsonSchema for AuditEvidenceStatus {
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({ "type" : "integer", "minimum" : 100, "maximum" : 599 })
+    }
+}
+
+/// The bundled suite replayed against the same target: the replay's counts, every deviation kind with its count, and the cases that did not pass with their kinds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSuite {
+    /// As in the replay's JSON report.
+    pub summary: serde_json::Map<String, serde_json::Value>,
+    pub deviations: std::collections::BTreeMap<String, AuditSuiteDeviationsValue>,
+    pub failing: Vec<AuditSuiteFailingItem>,
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct AuditSuiteDeviationsValue(i64);
+
+impl AuditSuiteDeviationsValue {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "AuditSuiteDeviationsValue",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for AuditSuiteDeviationsValue {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AuditSuiteDeviationsValue> for i64 {
+    fn from(value: AuditSuiteDeviationsValue) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for AuditSuiteDeviationsValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for AuditSuiteDeviationsValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditSuiteDeviationsValue".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Items: 2 to 2.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AuditSuiteFailingItem(pub String, pub Vec<String>);
+
+impl Serialize for AuditSuiteFailingItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq as _;
+        let mut seq = serializer.serialize_seq(None)?;
+        seq.serialize_element(&self.0)?;
+        seq.serialize_element(&self.1)?;
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditSuiteFailingItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let items = Vec::<serde_json::Value>::deserialize(deserializer)?;
+        let length = items.len();
+        if length != 2 {
+            return Err(D::Error::invalid_length(length, &"2 items"));
+        }
+        let mut items = items.into_iter();
+        Ok(
+            Self(
+                serde_json::from_value(items.next().unwrap_or_default())
+                    .map_err(|error| D::Error::custom(format!("item 0: {error}")))?,
+                serde_json::from_value(items.next().unwrap_or_default())
+                    .map_err(|error| D::Error::custom(format!("item 1: {error}")))?,
+            ),
+        )
+    }
+}
+
+impl JsonSchema for AuditSuiteFailingItem {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditSuiteFailingItem".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "array", "prefixItems" : [generator.subschema_for:: < String > (),
+            generator.subschema_for:: < Vec < String > > ()], "items" : false, "maxItems"
+            : 2, "minItems" : 2 }
+        )
     }
 }
 

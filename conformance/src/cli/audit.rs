@@ -9,8 +9,11 @@ use std::time::Duration;
 use anyhow::Context;
 
 use kyc_conformance::audit::{self, Audit};
+use kyc_conformance::cassette;
+use kyc_conformance::runner;
 use kyc_conformance::runner::client::SessionConfig;
 use kyc_conformance::runner::embedded::EmbeddedMock;
+use kyc_conformance::runner::report::Report;
 use kyc_conformance::runner::target::Target;
 
 use super::live_args::LiveArgs;
@@ -30,6 +33,10 @@ pub struct AuditArgs {
     /// Seconds to wait for each answer.
     #[arg(long, default_value_t = 10.0)]
     pub timeout: f64,
+    /// Do not replay the bundled suite on the target (its deviations are then not in the
+    /// report): a live target's waits can take minutes.
+    #[arg(long)]
+    pub no_suite: bool,
     /// Retries and rate ceiling (the shard does not apply).
     #[command(flatten)]
     pub live: LiveArgs,
@@ -95,12 +102,37 @@ async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
     // The deprecated endpoint's callback is probed through a receiver on 127.0.0.1 (a live
     // target reaches it only through a tunnel; then that answer is null).
     let mut session = session;
+    // Replayed cassettes' webhooks go to the same receiver, each case to its own slot.
     let receiver = kyc_conformance::webhook_capture::Receiver::start()
         .await
         .context("starting the webhook receiver on 127.0.0.1")?;
     session.set_webhook_receiver(receiver);
     let seed = session.unique_seed();
-    let audit = audit::run(&session, &name, seed).await;
+    let session = std::sync::Arc::new(session);
+    let mut audit = audit::run(&session, &name, seed).await;
+    if args.no_suite {
+        return write(&args, audit);
+    }
+    // The whole suite on the same target, its deviations grouped by kind.
+    let dir = super::replay::default_cassettes();
+    let cassettes: Vec<_> = cassette::load_dir(&dir)
+        .context("loading the bundled cassettes")?
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    let results = runner::replay_all(
+        session.clone(),
+        std::sync::Arc::new(cassettes),
+        8,
+        std::sync::Arc::new(|| {}),
+    )
+    .await;
+    audit.suite = Some(audit::SuiteSummary::of(&Report::new(results)));
+    write(&args, audit)
+}
+
+/// Writes the three reports.
+fn write(args: &AuditArgs, audit: Audit) -> anyhow::Result<Audit> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     for (file, text) in [

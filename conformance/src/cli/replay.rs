@@ -103,7 +103,7 @@ pub async fn run(args: ReplayArgs) -> ExitCode {
 
 /// Where the cassettes are when `--cassettes` is not given: the bundled suite relative to
 /// the current directory, else the one this binary was built from.
-fn default_cassettes() -> PathBuf {
+pub fn default_cassettes() -> PathBuf {
     let here = PathBuf::from(BUNDLED_CASSETTES);
     if here.is_dir() {
         here
