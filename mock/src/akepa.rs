@@ -697,7 +697,7 @@ impl MockState {
 mod tests {
     use std::time::Duration;
 
-    use serde_json::{Map, Value, json};
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::kyc::{DocumentSpec, DocumentType};
@@ -706,7 +706,6 @@ mod tests {
         let Value::Object(person) = json!({"firstName": "A", "lastName": "B"}) else {
             unreachable!("an object literal")
         };
-        let _: &Map<String, Value> = &person;
         Template {
             documents: (0..docs)
                 .map(|_| DocumentSpec {

@@ -11,8 +11,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use kyc_spec::Contract;
 use kyc_spec::contract::Method;
 use kyc_spec::generated::{
-    AuthTokenRequest, CustomerInitRequest, KycAddAttributesRequest, KycInitRequest,
-    MockClockRequest, Tristate,
+    AuthTokenRequest, KycAddAttributesRequest, KycInitRequest, MockClockRequest, Tristate,
 };
 
 use super::body::{self, RequestBody, UPLOAD_BODY_LIMIT};
@@ -91,50 +90,46 @@ fn respond(state: &MockState, what: &'static str, outcome: Result<Vec<u8>, ApiEr
 }
 
 async fn get_token(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
-    let mut body = RequestBody::new(&headers, body);
-    let outcome = async {
-        let value = body::read_json(&headers, &mut body).await?;
-        let request: AuthTokenRequest = state.decode("getToken", value)?;
-        let user = &request.user;
-        let (token, expires) = state.login(user.login.as_str(), user.password.as_str())?;
-        Ok(token_answer(&token, expires))
-    }
-    .await;
-    body.linger().await;
-    respond(&state, "get-token", outcome)
+    // Logging in is how a token is had, so it needs none.
+    let op = ("getToken", "get-token", true);
+    json_endpoint(
+        state,
+        headers,
+        body,
+        op,
+        |state, request: AuthTokenRequest| {
+            let user = &request.user;
+            let (token, expires) = state.login(user.login.as_str(), user.password.as_str())?;
+            Ok(token_answer(&token, expires))
+        },
+    )
+    .await
 }
 
 async fn kyc_init(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
-    let mut body = RequestBody::new(&headers, body);
-    let outcome = async {
-        state.authorize(&headers)?;
-        let value = body::read_json(&headers, &mut body).await?;
-        let request: KycInitRequest = state.decode("kycInit", value)?;
-        let webhook = match request.webhook_url {
-            Tristate::Absent => WebhookChange::Keep,
-            Tristate::Value(url) if !url.as_str().is_empty() => {
-                WebhookChange::Set(url.into_inner())
-            }
-            Tristate::Value(_) | Tristate::Null => WebhookChange::Clear,
-        };
-        state.init(request.customer_id.as_str(), webhook)
-    }
-    .await;
-    body.linger().await;
-    respond(&state, "init", outcome)
+    let op = ("kycInit", "init", false);
+    json_endpoint(
+        state,
+        headers,
+        body,
+        op,
+        |state, request: KycInitRequest| {
+            let webhook = match request.webhook_url {
+                Tristate::Absent => WebhookChange::Keep,
+                Tristate::Value(url) if !url.as_str().is_empty() => {
+                    WebhookChange::Set(url.into_inner())
+                }
+                Tristate::Value(_) | Tristate::Null => WebhookChange::Clear,
+            };
+            state.init(request.customer_id.as_str(), webhook)
+        },
+    )
+    .await
 }
 
 async fn customer_init(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
-    let mut body = RequestBody::new(&headers, body);
-    let outcome = async {
-        state.authorize(&headers)?;
-        let value = body::read_json(&headers, &mut body).await?;
-        let request: CustomerInitRequest = state.decode("customerInit", value)?;
-        state.create_customer(request)
-    }
-    .await;
-    body.linger().await;
-    respond(&state, "customer-init", outcome)
+    let op = ("customerInit", "customer-init", false);
+    json_endpoint(state, headers, body, op, MockState::create_customer).await
 }
 
 /// The mock's own clock control: no token (DECISIONS.md D32).
@@ -143,17 +138,18 @@ async fn mock_advance_clock(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let mut body = RequestBody::new(&headers, body);
-    let outcome = async {
-        let value = body::read_json(&headers, &mut body).await?;
-        let request: MockClockRequest = state.decode("mockAdvanceClock", value)?;
-        // The schema bounds it to 0..=one year.
-        let ms = u64::try_from(request.ms.get()).unwrap_or_default();
-        state.advance_clock(ms)
-    }
-    .await;
-    body.linger().await;
-    respond(&state, "mock-clock-advance", outcome)
+    let op = ("mockAdvanceClock", "mock-clock-advance", true);
+    json_endpoint(
+        state,
+        headers,
+        body,
+        op,
+        |state, request: MockClockRequest| {
+            // The schema bounds it to 0..=one year.
+            state.advance_clock(u64::try_from(request.ms.get()).unwrap_or_default())
+        },
+    )
+    .await
 }
 
 async fn kyc_status(
@@ -267,16 +263,17 @@ async fn kyc_add_attributes(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let mut body = RequestBody::new(&headers, body);
-    let outcome = async {
-        state.authorize(&headers)?;
-        let value = body::read_json(&headers, &mut body).await?;
-        let request: KycAddAttributesRequest = state.decode("kycAddAttributes", value)?;
-        state.add_attributes(request.customer_id.as_str(), request.additional_attributes)
-    }
-    .await;
-    body.linger().await;
-    respond(&state, "add-attributes", outcome)
+    let op = ("kycAddAttributes", "add-attributes", false);
+    json_endpoint(
+        state,
+        headers,
+        body,
+        op,
+        |state, request: KycAddAttributesRequest| {
+            state.add_attributes(request.customer_id.as_str(), request.additional_attributes)
+        },
+    )
+    .await
 }
 
 /// A JSON endpoint: token (unless `open`), body, schema and generated type, then `act`.

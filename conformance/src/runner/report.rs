@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::client::Answer;
-use super::deviation::{Deviation, StepRef};
+use super::deviation::Deviation;
 
 /// How a case ended. New outcomes (e.g. `flaky`) may be added; consumers should treat an
 /// unknown one as not passed.
@@ -80,16 +80,6 @@ pub struct StepResult {
     /// Requests sent for a step that waits (1 when the first answer already ended the wait).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub polls: Option<u32>,
-}
-
-impl StepResult {
-    /// The step as deviations name it.
-    pub fn step_ref(&self) -> StepRef {
-        StepRef {
-            index: self.index,
-            name: self.name.clone(),
-        }
-    }
 }
 
 /// The result of one cassette.

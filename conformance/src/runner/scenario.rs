@@ -269,10 +269,11 @@ impl Run<'_> {
             Ok(o) => o,
             Err(e) => return StepRun::Errored(e.to_string()),
         };
-        let hook = Contract::embedded()
+        // The step's operation, looked up once: its callback field and callback schema.
+        let step_hook = Contract::embedded()
             .operation(&outgoing.method, path_only(&outgoing.path))
             .and_then(|op| op.webhook.as_ref());
-        if let (Some(r), Some(hook)) = (session.webhook_receiver(), hook) {
+        if let (Some(r), Some(hook)) = (session.webhook_receiver(), step_hook) {
             let pointed = (outgoing.body.as_deref()).and_then(|body| {
                 webhook_capture::point_at(body, &hook.url_pointer, &r.url(&self.slot))
             });
@@ -337,15 +338,10 @@ impl Run<'_> {
             let new = captured.get(self.hooks_seen..).unwrap_or_default();
             // The callbacks' schema is the contract's for the operation that registered the
             // URL; before any did, the step's own operation's, else the KYC webhook's.
-            let document = self.hook_document.unwrap_or_else(|| {
-                Contract::embedded()
-                    .operation(
-                        &prepared.outgoing.method,
-                        path_only(&prepared.outgoing.path),
-                    )
-                    .and_then(|op| op.webhook.as_ref())
-                    .map_or(kyc_spec::Document::Webhook, |w| w.document)
-            });
+            let document = self
+                .hook_document
+                .or(step_hook.map(|w| w.document))
+                .unwrap_or(kyc_spec::Document::Webhook);
             let findings = webhook_capture::check(new, expected, document);
             judged
                 .deviations

@@ -44,29 +44,8 @@ impl Mock {
         Mock::new(deterministic_config())
     }
 
-    /// The status and raw bytes of the answer, unchecked.
-    pub async fn send_raw(&self, request: Request<Body>) -> (u16, Vec<u8>) {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
-        let status = response.status().as_u16();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("the body arrives")
-            .to_bytes();
-        (status, bytes.to_vec())
-    }
-
-    pub async fn send(&self, request: Request<Body>) -> Answer {
-        let (method, path) = (
-            request.method().to_string(),
-            request.uri().path().to_owned(),
-        );
+    /// The status, content type and raw bytes of the answer, unchecked.
+    async fn exchange(&self, request: Request<Body>) -> (u16, String, Vec<u8>) {
         let response = self
             .router
             .clone()
@@ -85,6 +64,21 @@ impl Mock {
             .await
             .expect("the body arrives")
             .to_bytes();
+        (status, content_type, bytes.to_vec())
+    }
+
+    /// The status and raw bytes of the answer, unchecked.
+    pub async fn send_raw(&self, request: Request<Body>) -> (u16, Vec<u8>) {
+        let (status, _, bytes) = self.exchange(request).await;
+        (status, bytes)
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Answer {
+        let (method, path) = (
+            request.method().to_string(),
+            request.uri().path().to_owned(),
+        );
+        let (status, content_type, bytes) = self.exchange(request).await;
         let body = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
             panic!(
                 "answer {status} is not JSON ({e}): {}",
