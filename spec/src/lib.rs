@@ -3,6 +3,8 @@
 //!
 //! * [`contract`]: the table of operations (`spec/contract.json`) and the error codes;
 //! * [`schemas`]: the hand-written JSON Schema files in `spec/schema/`, embedded and parsed once;
+//! * [`fields`]: a document as the list of its fields (types, requiredness, constraints);
+//! * [`migration`]: the deprecated operations' successors (`spec/migration.json`) and the static diff;
 //! * [`ajv`]: validation whose error lists are byte-identical to Ajv 8's;
 //! * [`calendar`]: UTC calendar arithmetic for the contract's timestamps and HTTP dates;
 //! * [`openapi`]: the OpenAPI 3.1 document derived from the contract and the schema files;
@@ -12,8 +14,10 @@
 pub mod ajv;
 pub mod calendar;
 pub mod contract;
+pub mod fields;
 #[rustfmt::skip] // prettyplease formats it; `cargo xtask codegen --check` guards it.
 pub mod generated;
+pub mod migration;
 pub mod openapi;
 pub mod pointer;
 pub mod schemas;
