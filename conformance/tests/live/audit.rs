@@ -206,3 +206,25 @@ fn a_target_that_refuses_hyphen_ids_gets_that_answer_and_a_contradiction() {
         json!({"answer": {"csta_": "accepted", "csta-": "rejected"}, "verdict": "contradicts"})
     );
 }
+
+/// Accepts `webhookURL` on `/akepa/identification` too (as the page's table spells it): the
+/// key is renamed to the `webhookUrl` the mock takes before the mock sees the body.
+#[test]
+fn a_target_that_accepts_webhook_url_in_capitals_on_akepa_gets_that_answer_and_a_contradiction() {
+    let url = stand_in(config(), |mock| {
+        edit_json(mock, "/akepa/identification", |body| {
+            let fields = body.as_object_mut()?;
+            let url = fields.remove("webhookURL")?;
+            fields.insert("webhookUrl".to_owned(), url);
+            None
+        })
+    });
+    let answers = check("webhook-url-accepted", &url, &["webhook-url-spelling"]);
+    assert_eq!(
+        answers["webhook-url-spelling"],
+        json!({"answer": {
+            "/customer/kyc/init": {"webhookURL": "accepted", "webhookUrl": "rejected"},
+            "/akepa/identification": {"webhookURL": "accepted", "webhookUrl": "accepted"}
+        }, "verdict": "contradicts"})
+    );
+}
