@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -227,4 +228,20 @@ fn a_target_that_accepts_webhook_url_in_capitals_on_akepa_gets_that_answer_and_a
             "/akepa/identification": {"webhookURL": "accepted", "webhookUrl": "accepted"}
         }, "verdict": "contradicts"})
     );
+}
+
+/// Hands out tokens that live five minutes instead of D21's hour.
+#[test]
+fn a_target_with_a_shorter_token_lifetime_gets_that_answer_and_a_contradiction() {
+    let config = MockConfig {
+        token_ttl: Duration::from_secs(300),
+        ..config()
+    };
+    let url = stand_in(config, |_| Router::new());
+    let answers = check("short-token", &url, &["token-lifetime-seconds"]);
+    let lifetime = &answers["token-lifetime-seconds"];
+    // Measured against this machine's clock from before the login: a second of slack for it.
+    let seconds = lifetime["answer"].as_u64().unwrap();
+    assert!((300..=301).contains(&seconds), "{lifetime}");
+    assert_eq!(lifetime["verdict"], "contradicts");
 }
