@@ -16,7 +16,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{any, post};
 use kyc_mock::{MockConfig, MockState};
 use serde_json::{Map, Value, json};
 use tower::ServiceExt as _;
@@ -59,7 +59,8 @@ fn audit(out: &Path, target: Option<&str>) -> Output {
 
 /// What every run's reports owe, whatever they answer: all three files, `audit.json` in its
 /// published shape, a self-contained `audit.html` with one section per question (and the
-/// suite's, when it ran). Returns each question's `{"id", "answer", "verdict"}` in order.
+/// suite's, when it ran). Returns each question's `{"id", "answer", "verdict"}` in order, with
+/// its `note` when it has one.
 #[track_caller]
 fn reports(out: &Path, suite: bool) -> Vec<Value> {
     let read = |file: &str| {
@@ -76,7 +77,13 @@ fn reports(out: &Path, suite: bool) -> Vec<Value> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|q| json!({"id": q["id"], "answer": q["answer"], "verdict": q["verdict"]}))
+        .map(|q| {
+            let mut shown = json!({"id": q["id"], "answer": q["answer"], "verdict": q["verdict"]});
+            if let Some(note) = q.get("note") {
+                shown["note"] = note.clone();
+            }
+            shown
+        })
         .collect();
     let mut sections: Vec<&str> = answers.iter().map(|q| q["id"].as_str().unwrap()).collect();
     if suite {
@@ -148,7 +155,7 @@ fn edit_json(mock: Router, path: &str, edit: fn(&mut Value) -> Option<Response>)
 /// Audits the stand-in at `url` (without the suite, whose real-time waits would take a minute)
 /// and checks its reports. Every stand-in contradicts something, so the run exits 1; every
 /// question outside `changed` stays as the spec documents or assumes it. Returns question id →
-/// `{"answer", "verdict"}`.
+/// `{"answer", "verdict"}` (and `note`, when there is one).
 #[track_caller]
 fn check(name: &str, url: &str, changed: &[&str]) -> Map<String, Value> {
     let out = scratch(name);
@@ -156,9 +163,10 @@ fn check(name: &str, url: &str, changed: &[&str]) -> Map<String, Value> {
     assert_eq!(run.status.code(), Some(1), "{run:?}");
     let answers: Map<String, Value> = reports(&out, false)
         .into_iter()
-        .map(|q| {
+        .map(|mut q| {
             let id = q["id"].as_str().unwrap().to_owned();
-            (id, json!({"answer": q["answer"], "verdict": q["verdict"]}))
+            q.as_object_mut().unwrap().remove("id");
+            (id, q)
         })
         .collect();
     let off: Vec<(&String, &Value)> = answers
@@ -244,4 +252,93 @@ fn a_target_with_a_shorter_token_lifetime_gets_that_answer_and_a_contradiction()
     let seconds = lifetime["answer"].as_u64().unwrap();
     assert!((300..=301).contains(&seconds), "{lifetime}");
     assert_eq!(lifetime["verdict"], "contradicts");
+}
+
+/// connectFi's 404 for a route it does not know, as the mock answers it.
+fn not_found(method: &str, path: &str) -> Value {
+    json!({"requestId": "0123456789abcdef0123456789abcdef", "code": "notFound",
+        "context": {"reason": format!("no endpoint {method} {path}")}, "message": "Not found."})
+}
+
+/// Has retired the deprecated endpoints: every `/customer/kyc/*` route answers 404
+/// `notFound`, whatever the token (D21: the route is checked first).
+#[test]
+fn a_target_without_the_deprecated_endpoints_gets_those_answers_and_contradictions() {
+    let url = stand_in(config(), |_| {
+        let gone = |request: Request| async move {
+            let body = not_found(request.method().as_str(), request.uri().path());
+            (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+        };
+        Router::new().route("/customer/kyc/{*rest}", any(gone))
+    });
+    // Every question that sends something to /customer/kyc/* changes with it; only the akepa
+    // questions that do not touch it and the login's token lifetime stay as the spec says.
+    let answers = check(
+        "deprecated-gone",
+        &url,
+        &[
+            "deprecated-endpoint-alive",
+            "repeated-init",
+            "sync-mode-effect",
+            "customer-id-prefix",
+            "webhook-url-spelling",
+            "additional-properties",
+            "unauthorized",
+            "validation-error-shape",
+            "deprecated-webhook-payload",
+        ],
+    );
+    let init_gone = json!({"status": 404, "body": not_found("POST", "/customer/kyc/init")});
+    let expected = [
+        (
+            "deprecated-endpoint-alive",
+            json!({"answer": {"status": 404, "alive": false}, "verdict": "contradicts"}),
+        ),
+        // Two 404s carry no state and no effect to compare.
+        (
+            "repeated-init",
+            json!({"answer": null, "verdict": "unanswered",
+                "note": "the init answered 404, then 404: no KYC state to compare"}),
+        ),
+        (
+            "sync-mode-effect",
+            json!({"answer": null, "verdict": "unanswered",
+                "note": "the init answered 404 with syncMode true and 404 with false"}),
+        ),
+        // A 404 neither accepts nor rejects an id or a key: "other".
+        (
+            "customer-id-prefix",
+            json!({"answer": {"csta_": "other", "csta-": "other"}, "verdict": "contradicts"}),
+        ),
+        (
+            "webhook-url-spelling",
+            json!({"answer": {
+                "/customer/kyc/init": {"webhookURL": "other", "webhookUrl": "other"},
+                "/akepa/identification": {"webhookURL": "rejected", "webhookUrl": "accepted"}
+            }, "verdict": "contradicts"}),
+        ),
+        (
+            "additional-properties",
+            json!({"answer": {"/customer/kyc/init": "other", "/akepa/identification": "rejected"},
+                "verdict": "contradicts"}),
+        ),
+        // Probed on the init: the 404 comes before any token check.
+        (
+            "unauthorized",
+            json!({"answer": {"missing": init_gone, "unknown": init_gone}, "verdict": "contradicts"}),
+        ),
+        // Five of the nine invalid bodies go to the init.
+        (
+            "validation-error-shape",
+            json!({"answer": {"matches": 4, "differs": 5}, "verdict": "contradicts"}),
+        ),
+        (
+            "deprecated-webhook-payload",
+            json!({"answer": null, "verdict": "unanswered",
+                "note": "the init with webhookURL answered 404"}),
+        ),
+    ];
+    for (id, question) in expected {
+        assert_eq!(answers[id], question, "{id}");
+    }
 }
