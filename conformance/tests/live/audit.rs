@@ -1,19 +1,27 @@
 //! `kyc-conformance audit` through the binary: the embedded mock answers every question as the
 //! spec documents or assumes it, and a stand-in target that behaves differently gets the
-//! matching answer and a `contradicts` verdict (exit 1). The HTML opens from disk: every
-//! question has its section, and nothing refers to another host or runs a script.
+//! matching answer and a `contradicts` verdict (exit 1). Every run's reports are checked the
+//! same way: `audit.json` in its published shape, and an `audit.html` that parses, has a
+//! section per question and refers to nothing outside itself.
+//!
+//! A stand-in is the mock with a few routes in front of it (`stand_in`); `check` audits it
+//! and returns the answers, so each test says only what its stand-in does differently.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{any, post};
 use kyc_mock::{MockConfig, MockState};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use tower::ServiceExt as _;
+
+use super::html::assert_self_contained;
 
 const TOKEN: &str = "audit-test-token";
 
@@ -30,7 +38,12 @@ fn audit(out: &Path, target: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kyc-conformance"));
     cmd.arg("audit").arg("--out").arg(out);
     cmd.env_remove("CONNECTFI_LOGIN")
-        .env_remove("CONNECTFI_PASSWORD");
+        .env_remove("CONNECTFI_PASSWORD")
+        // Whatever the environment says, the stand-ins are reached directly on 127.0.0.1.
+        .env("NO_PROXY", "127.0.0.1")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("ALL_PROXY");
     match target {
         Some(url) => cmd
             // The suite's real-time waits would take a minute; the questions are the point here.
@@ -44,16 +57,125 @@ fn audit(out: &Path, target: Option<&str>) -> Output {
     cmd.output().unwrap()
 }
 
-fn answers(out: &Path) -> Value {
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("audit.json")).unwrap()).unwrap();
-    let list: Vec<Value> = report["questions"]
+/// What every run's reports owe, whatever they answer: all three files, `audit.json` in its
+/// published shape, a self-contained `audit.html` with one section per question (and the
+/// suite's, when it ran). Returns each question's `{"id", "answer", "verdict"}` in order, with
+/// its `note` when it has one.
+#[track_caller]
+fn reports(out: &Path, suite: bool) -> Vec<Value> {
+    let read = |file: &str| {
+        std::fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    let report: Value = serde_json::from_str(&read("audit.json")).unwrap();
+    let schema = kyc_spec::ajv::Validator::embedded(kyc_spec::Document::Audit);
+    assert!(
+        schema.is_valid(&report),
+        "audit.json breaks audit.schema.json"
+    );
+    assert!(read("audit.md").starts_with("# Audit of "));
+    let answers: Vec<Value> = report["questions"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|q| json!({"id": q["id"], "answer": q["answer"], "verdict": q["verdict"]}))
+        .map(|q| {
+            let mut shown = json!({"id": q["id"], "answer": q["answer"], "verdict": q["verdict"]});
+            if let Some(note) = q.get("note") {
+                shown["note"] = note.clone();
+            }
+            shown
+        })
         .collect();
-    Value::Array(list)
+    let mut sections: Vec<&str> = answers.iter().map(|q| q["id"].as_str().unwrap()).collect();
+    if suite {
+        sections.push("suite");
+    }
+    assert_eq!(assert_self_contained(&read("audit.html")), sections);
+    answers
+}
+
+/// The configuration a stand-in's mock starts from: the audit's token, seeded ids, and the
+/// wall clock, as a live target's (the token lifetime is measured against this machine's).
+fn config() -> MockConfig {
+    MockConfig {
+        token: Some(TOKEN.to_owned()),
+        seed: Some(9),
+        ..MockConfig::default()
+    }
+}
+
+/// A stand-in target on 127.0.0.1: the routes `intercept` builds (given the mock, to forward
+/// to) in front of a mock with `config`, which answers every other path. Returns its base URL;
+/// it serves on its own thread until the test binary exits.
+fn stand_in(
+    config: MockConfig,
+    intercept: impl FnOnce(Router) -> Router + Send + 'static,
+) -> String {
+    let (url, bound) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let mock = kyc_mock::app(MockState::new(config));
+            let app = intercept(mock.clone()).fallback_service(mock);
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .unwrap();
+            url.send(format!("http://{}", listener.local_addr().unwrap()))
+                .unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    bound.recv().unwrap()
+}
+
+/// `POST path` with its JSON body put through `edit` first: `edit` answers itself (`Some`),
+/// or leaves the body, changed or not, for the mock to answer.
+fn edit_json(mock: Router, path: &str, edit: fn(&mut Value) -> Option<Response>) -> Router {
+    let handler = move |request: Request| async move {
+        let (mut parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        let bytes = match serde_json::from_slice::<Value>(&bytes) {
+            Ok(mut json) => {
+                if let Some(answer) = edit(&mut json) {
+                    return answer;
+                }
+                json.to_string().into_bytes()
+            }
+            Err(_) => bytes.to_vec(),
+        };
+        parts.headers.insert("content-length", bytes.len().into());
+        let request = Request::from_parts(parts, Body::from(bytes));
+        mock.oneshot(request).await.unwrap()
+    };
+    Router::new().route(path, post(handler))
+}
+
+/// Audits the stand-in at `url` (without the suite, whose real-time waits would take a minute)
+/// and checks its reports. Every stand-in contradicts something, so the run exits 1; every
+/// question outside `changed` stays as the spec documents or assumes it. Returns question id →
+/// `{"answer", "verdict"}` (and `note`, when there is one).
+#[track_caller]
+fn check(name: &str, url: &str, changed: &[&str]) -> Map<String, Value> {
+    let out = scratch(name);
+    let run = audit(&out, Some(url));
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    let answers: Map<String, Value> = reports(&out, false)
+        .into_iter()
+        .map(|mut q| {
+            let id = q["id"].as_str().unwrap().to_owned();
+            q.as_object_mut().unwrap().remove("id");
+            (id, q)
+        })
+        .collect();
+    let off: Vec<(&String, &Value)> = answers
+        .iter()
+        .filter(|(id, _)| !changed.contains(&id.as_str()))
+        .filter(|(_, q)| q["verdict"] != "as-documented" && q["verdict"] != "as-assumed")
+        .collect();
+    assert!(off.is_empty(), "these should be as the spec says: {off:#?}");
+    answers
 }
 
 #[test]
@@ -61,30 +183,8 @@ fn the_embedded_mock_answers_every_question_as_the_spec_says() {
     let out = scratch("mock");
     let run = audit(&out, None);
     assert_eq!(run.status.code(), Some(0), "{run:?}");
-    let answers = answers(&out);
+    let answers = reports(&out, true);
     insta::assert_json_snapshot!(answers);
-    let html = std::fs::read_to_string(out.join("audit.html")).unwrap();
-    for q in answers.as_array().unwrap() {
-        let id = q["id"].as_str().unwrap();
-        assert!(
-            html.contains(&format!("<section id=\"{id}\">")),
-            "no section for {id}"
-        );
-    }
-    for outside in ["<script", "src=\"http", "href=\"http", "@import", "url("] {
-        assert!(
-            !html.contains(outside),
-            "the page refers outside itself: {outside}"
-        );
-    }
-    // The report follows its published shape.
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("audit.json")).unwrap()).unwrap();
-    let schema = kyc_spec::ajv::Validator::embedded(kyc_spec::Document::Audit);
-    assert!(
-        schema.is_valid(&report),
-        "audit.json breaks audit.schema.json"
-    );
     let markdown = std::fs::read_to_string(out.join("audit.md")).unwrap();
     assert!(
         markdown.starts_with("# Audit of the embedded mock"),
@@ -92,71 +192,153 @@ fn the_embedded_mock_answers_every_question_as_the_spec_says() {
     );
 }
 
-/// A stand-in sandbox that refuses the hyphen spelling of customer ids on the deprecated
-/// init (as a strict `common-id` would), and is the mock everywhere else.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_target_that_refuses_hyphen_ids_gets_that_answer_and_a_contradiction() {
-    // The wall clock, as a live target's: the token lifetime is measured against this machine's.
-    let mock = kyc_mock::app(MockState::new(MockConfig {
-        token: Some(TOKEN.to_owned()),
-        seed: Some(9),
-        ..MockConfig::default()
-    }));
-    let forward = mock.clone();
-    let strict = move |headers: HeaderMap, body: Bytes| {
-        let mock = forward.clone();
-        async move {
-            if String::from_utf8_lossy(&body).contains("csta-") {
+/// Refuses the hyphen spelling of customer ids on the deprecated init, as a strict
+/// `common-id` would.
+#[test]
+fn a_target_that_refuses_hyphen_ids_gets_that_answer_and_a_contradiction() {
+    let url = stand_in(config(), |mock| {
+        edit_json(mock, "/customer/kyc/init", |body| {
+            let id = body["customerId"].as_str()?;
+            id.starts_with("csta-").then(|| {
                 let refused = json!({"requestId": "0123456789abcdef0123456789abcdef",
                     "code": "requestValidateError",
                     "context": [{"instancePath": "/customerId", "schemaPath": "common-id/pattern",
                         "keyword": "pattern", "params": {"pattern": "^[0-9a-zA-Z_]+$"},
                         "message": "must match pattern \"^[0-9a-zA-Z_]+$\""}]});
-                return (StatusCode::BAD_REQUEST, axum::Json(refused)).into_response();
-            }
-            let mut request = Request::post("/customer/kyc/init")
-                .body(Body::from(body))
-                .unwrap();
-            *request.headers_mut() = headers;
-            let answer: Response = mock.oneshot(request).await.unwrap();
-            answer
-        }
-    };
-    let app = Router::new()
-        .route("/customer/kyc/init", post(strict))
-        .fallback_service(mock);
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
-    let out = scratch("strict");
-    let run = tokio::task::spawn_blocking({
-        let out = out.clone();
-        move || audit(&out, Some(&url))
-    })
-    .await
-    .unwrap();
-    assert_eq!(run.status.code(), Some(1), "{run:?}");
-    let answers = answers(&out);
-    let prefix = answers
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|q| q["id"] == "customer-id-prefix")
-        .unwrap();
+                (StatusCode::BAD_REQUEST, axum::Json(refused)).into_response()
+            })
+        })
+    });
+    let answers = check("hyphen-refused", &url, &["customer-id-prefix"]);
     assert_eq!(
-        prefix["answer"],
-        json!({"csta_": "accepted", "csta-": "rejected"})
+        answers["customer-id-prefix"],
+        json!({"answer": {"csta_": "accepted", "csta-": "rejected"}, "verdict": "contradicts"})
     );
-    assert_eq!(prefix["verdict"], "contradicts");
-    // The rest of the target is the mock, so every other answer stays as the spec says.
-    let others_fine = answers
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["id"] != "customer-id-prefix")
-        .all(|q| q["verdict"] == "as-documented" || q["verdict"] == "as-assumed");
-    assert!(others_fine, "{answers:#}");
+}
+
+/// Accepts `webhookURL` on `/akepa/identification` too (as the page's table spells it): the
+/// key is renamed to the `webhookUrl` the mock takes before the mock sees the body.
+#[test]
+fn a_target_that_accepts_webhook_url_in_capitals_on_akepa_gets_that_answer_and_a_contradiction() {
+    let url = stand_in(config(), |mock| {
+        edit_json(mock, "/akepa/identification", |body| {
+            let fields = body.as_object_mut()?;
+            let url = fields.remove("webhookURL")?;
+            fields.insert("webhookUrl".to_owned(), url);
+            None
+        })
+    });
+    let answers = check("webhook-url-accepted", &url, &["webhook-url-spelling"]);
+    assert_eq!(
+        answers["webhook-url-spelling"],
+        json!({"answer": {
+            "/customer/kyc/init": {"webhookURL": "accepted", "webhookUrl": "rejected"},
+            "/akepa/identification": {"webhookURL": "accepted", "webhookUrl": "accepted"}
+        }, "verdict": "contradicts"})
+    );
+}
+
+/// Hands out tokens that live five minutes instead of D21's hour.
+#[test]
+fn a_target_with_a_shorter_token_lifetime_gets_that_answer_and_a_contradiction() {
+    let config = MockConfig {
+        token_ttl: Duration::from_secs(300),
+        ..config()
+    };
+    let url = stand_in(config, |_| Router::new());
+    let answers = check("short-token", &url, &["token-lifetime-seconds"]);
+    let lifetime = &answers["token-lifetime-seconds"];
+    // Measured against this machine's clock from before the login: a second of slack for it.
+    let seconds = lifetime["answer"].as_u64().unwrap();
+    assert!((300..=301).contains(&seconds), "{lifetime}");
+    assert_eq!(lifetime["verdict"], "contradicts");
+}
+
+/// connectFi's 404 for a route it does not know, as the mock answers it.
+fn not_found(method: &str, path: &str) -> Value {
+    json!({"requestId": "0123456789abcdef0123456789abcdef", "code": "notFound",
+        "context": {"reason": format!("no endpoint {method} {path}")}, "message": "Not found."})
+}
+
+/// Has retired the deprecated endpoints: every `/customer/kyc/*` route answers 404
+/// `notFound`, whatever the token (D21: the route is checked first).
+#[test]
+fn a_target_without_the_deprecated_endpoints_gets_those_answers_and_contradictions() {
+    let url = stand_in(config(), |_| {
+        let gone = |request: Request| async move {
+            let body = not_found(request.method().as_str(), request.uri().path());
+            (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+        };
+        Router::new().route("/customer/kyc/{*rest}", any(gone))
+    });
+    // Every question that sends something to /customer/kyc/* changes with it; only the akepa
+    // questions that do not touch it and the login's token lifetime stay as the spec says.
+    let answers = check(
+        "deprecated-gone",
+        &url,
+        &[
+            "deprecated-endpoint-alive",
+            "repeated-init",
+            "sync-mode-effect",
+            "customer-id-prefix",
+            "webhook-url-spelling",
+            "additional-properties",
+            "unauthorized",
+            "validation-error-shape",
+            "deprecated-webhook-payload",
+        ],
+    );
+    let init_gone = json!({"status": 404, "body": not_found("POST", "/customer/kyc/init")});
+    let expected = [
+        (
+            "deprecated-endpoint-alive",
+            json!({"answer": {"status": 404, "alive": false}, "verdict": "contradicts"}),
+        ),
+        // Two 404s carry no state and no effect to compare.
+        (
+            "repeated-init",
+            json!({"answer": null, "verdict": "unanswered",
+                "note": "the init answered 404, then 404: no KYC state to compare"}),
+        ),
+        (
+            "sync-mode-effect",
+            json!({"answer": null, "verdict": "unanswered",
+                "note": "the init answered 404 with syncMode true and 404 with false"}),
+        ),
+        // A 404 neither accepts nor rejects an id or a key: "other".
+        (
+            "customer-id-prefix",
+            json!({"answer": {"csta_": "other", "csta-": "other"}, "verdict": "contradicts"}),
+        ),
+        (
+            "webhook-url-spelling",
+            json!({"answer": {
+                "/customer/kyc/init": {"webhookURL": "other", "webhookUrl": "other"},
+                "/akepa/identification": {"webhookURL": "rejected", "webhookUrl": "accepted"}
+            }, "verdict": "contradicts"}),
+        ),
+        (
+            "additional-properties",
+            json!({"answer": {"/customer/kyc/init": "other", "/akepa/identification": "rejected"},
+                "verdict": "contradicts"}),
+        ),
+        // Probed on the init: the 404 comes before any token check.
+        (
+            "unauthorized",
+            json!({"answer": {"missing": init_gone, "unknown": init_gone}, "verdict": "contradicts"}),
+        ),
+        // Five of the nine invalid bodies go to the init.
+        (
+            "validation-error-shape",
+            json!({"answer": {"matches": 4, "differs": 5}, "verdict": "contradicts"}),
+        ),
+        (
+            "deprecated-webhook-payload",
+            json!({"answer": null, "verdict": "unanswered",
+                "note": "the init with webhookURL answered 404"}),
+        ),
+    ];
+    for (id, question) in expected {
+        assert_eq!(answers[id], question, "{id}");
+    }
 }
