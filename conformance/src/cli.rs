@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod lint;
 pub mod live_args;
+pub mod migrate;
 pub mod mock;
 pub mod output;
 pub mod record;

@@ -1,5 +1,8 @@
 //! The conformance toolkit for connectFi's KYC endpoints.
 //!
+//! * [`audit`]: fixed probes that answer the questions the docs leave open, with evidence;
+//! * [`migrate`]: the migration report from the deprecated endpoints to `/akepa`;
+//! * [`html`]: the reports' self-contained page;
 //! * [`cassette`]: the recorded exchange, its file format and the one typed model of it;
 //! * [`lint`]: proves a directory of cassettes holds no secret and no personal data;
 //! * [`live`]: retries, a rate ceiling and sharding for runs against a live sandbox;
@@ -10,8 +13,10 @@
 
 pub mod audit;
 pub mod cassette;
+pub mod html;
 pub mod lint;
 pub mod live;
+pub mod migrate;
 pub mod record;
 pub mod redact;
 pub mod runner;

@@ -27,6 +27,8 @@ enum Command {
     Lint(cli::lint::LintArgs),
     /// Answer the questions the docs leave open, with evidence, from the embedded mock or a live target.
     Audit(cli::audit::AuditArgs),
+    /// Write the migration report from the deprecated endpoints to /akepa: the contracts' diff, paired scenarios on a target, a checklist.
+    Migrate(cli::migrate::MigrateArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Replay(args) => runtime.block_on(cli::replay::run(args)),
         Command::Record(args) => runtime.block_on(cli::record::run(args)),
         Command::Audit(args) => runtime.block_on(cli::audit::run(args)),
+        Command::Migrate(args) => runtime.block_on(cli::migrate::run(args)),
         Command::Lint(args) => match args.run() {
             Ok(code) => code,
             Err(e) => {

@@ -34,6 +34,7 @@
 //! - `spec/schema/kyc-init.headers.schema.json`
 //! - `spec/schema/kyc-init.request.schema.json`
 //! - `spec/schema/kyc-init.response.schema.json`
+//! - `spec/schema/migration.schema.json`
 //! - `spec/schema/mock-akepa-review.request.schema.json`
 //! - `spec/schema/mock-clock.request.schema.json`
 //! - `spec/schema/mock-clock.response.schema.json`
@@ -11075,6 +11076,1777 @@ pub struct KycInitResponse {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `migration.json`, written by `kyc-conformance migrate`: the two contracts compared field by field, paired scenarios run on a target, and the checklist derived from both.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationReport {
+    pub target: String,
+    pub summary: MigrationSummary,
+    pub checklist: Vec<MigrationGroup>,
+    pub contract: MigrationStaticDiff,
+    pub pairs: Vec<MigrationPairRun>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationSummary {
+    pub breaking: MigrationSummaryBreaking,
+    pub warning: MigrationSummaryWarning,
+    pub info: MigrationSummaryInfo,
+    pub stages: MigrationSummaryStages,
+    pub changed: MigrationSummaryChanged,
+    pub volatile: MigrationSummaryVolatile,
+    #[serde(rename = "runsFailed")]
+    pub runs_failed: MigrationSummaryRunsFailed,
+    pub checklist: MigrationSummaryChecklist,
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationSummaryBreaking(i64);
+
+impl MigrationSummaryBreaking {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationSummaryBreaking",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationSummaryBreaking {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationSummaryBreaking> for i64 {
+    fn from(value: MigrationSummaryBreaking) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationSummaryBreaking {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationSummaryBreaking {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationSummaryBreaking".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationSummaryWarning(i64);
+
+impl MigrationSummaryWarning {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationSummaryWarning",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationSummaryWarning {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationSummaryWarning> for i64 {
+    fn from(value: MigrationSummaryWarning) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationSummaryWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationSummaryWarning {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationSummaryWarning".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationSummaryInfo(i64);
+
+impl MigrationSummaryInfo {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationSummaryInfo",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationSummaryInfo {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationSummaryInfo> for i64 {
+    fn from(value: MigrationSummaryInfo) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationSummaryInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationSummaryInfo {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationSummaryInfo".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationSummaryStages(i64);
+
+impl MigrationSummaryStages {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationSummaryStages",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationSummaryStages {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationSummaryStages> for i64 {
+    fn from(value: MigrationSummaryStages) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationSummaryStages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationSummaryStages {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationSummaryStages".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationSummaryChanged(i64);
+
+impl MigrationSummaryChanged {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationSummaryChanged",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationSummaryChanged {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationSummaryChanged> for i64 {
+    fn from(value: MigrationSummaryChanged) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationSummaryChanged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationSummaryChanged {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationSummaryChanged".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationSummaryVolatile(i64);
+
+impl MigrationSummaryVolatile {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationSummaryVolatile",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationSummaryVolatile {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationSummaryVolatile> for i64 {
+    fn from(value: MigrationSummaryVolatile) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationSummaryVolatile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationSummaryVolatile {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationSummaryVolatile".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationSummaryRunsFailed(i64);
+
+impl MigrationSummaryRunsFailed {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationSummaryRunsFailed",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationSummaryRunsFailed {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationSummaryRunsFailed> for i64 {
+    fn from(value: MigrationSummaryRunsFailed) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationSummaryRunsFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationSummaryRunsFailed {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationSummaryRunsFailed".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationSummaryChecklist(i64);
+
+impl MigrationSummaryChecklist {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationSummaryChecklist",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationSummaryChecklist {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationSummaryChecklist> for i64 {
+    fn from(value: MigrationSummaryChecklist) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationSummaryChecklist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationSummaryChecklist {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationSummaryChecklist".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// How much a change can hurt a client that keeps its code, as oasdiff grades them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationSeverity {
+    Breaking,
+    Warning,
+    Info,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl MigrationSeverity {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[Self::Breaking, Self::Warning, Self::Info];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Breaking => "breaking",
+            Self::Warning => "warning",
+            Self::Info => "info",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "breaking" => Self::Breaking,
+            "warning" => Self::Warning,
+            "info" => Self::Info,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for MigrationSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MigrationSeverity {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for MigrationSeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MigrationSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for MigrationSeverity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationSeverity".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["breaking", "warning", "info"] }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationCounts {
+    pub breaking: MigrationCountsBreaking,
+    pub warning: MigrationCountsWarning,
+    pub info: MigrationCountsInfo,
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationCountsBreaking(i64);
+
+impl MigrationCountsBreaking {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationCountsBreaking",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationCountsBreaking {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationCountsBreaking> for i64 {
+    fn from(value: MigrationCountsBreaking) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationCountsBreaking {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationCountsBreaking {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationCountsBreaking".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationCountsWarning(i64);
+
+impl MigrationCountsWarning {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationCountsWarning",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationCountsWarning {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationCountsWarning> for i64 {
+    fn from(value: MigrationCountsWarning) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationCountsWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationCountsWarning {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationCountsWarning".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationCountsInfo(i64);
+
+impl MigrationCountsInfo {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationCountsInfo",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationCountsInfo {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationCountsInfo> for i64 {
+    fn from(value: MigrationCountsInfo) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationCountsInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationCountsInfo {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationCountsInfo".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// A field of one operation; `*` stands for an array's items.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationAddress {
+    pub operation: String,
+    pub place: MigrationPlace,
+    pub pointer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationPlace {
+    Path,
+    Request,
+    Response,
+    Webhook,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl MigrationPlace {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Path,
+        Self::Request,
+        Self::Response,
+        Self::Webhook,
+    ];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Path => "path",
+            Self::Request => "request",
+            Self::Response => "response",
+            Self::Webhook => "webhook",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "path" => Self::Path,
+            "request" => Self::Request,
+            "response" => Self::Response,
+            "webhook" => Self::Webhook,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for MigrationPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MigrationPlace {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for MigrationPlace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MigrationPlace {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for MigrationPlace {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationPlace".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["path", "request", "response", "webhook"] }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationChange {
+    pub kind: MigrationChangeKind,
+    pub severity: MigrationSeverity,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationChangeKind {
+    Renamed,
+    Moved,
+    Removed,
+    Added,
+    RequiredNow,
+    OptionalNow,
+    Retyped,
+    ConstraintChanged,
+    EnumChanged,
+    VocabularyChanged,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl MigrationChangeKind {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Renamed,
+        Self::Moved,
+        Self::Removed,
+        Self::Added,
+        Self::RequiredNow,
+        Self::OptionalNow,
+        Self::Retyped,
+        Self::ConstraintChanged,
+        Self::EnumChanged,
+        Self::VocabularyChanged,
+    ];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Renamed => "renamed",
+            Self::Moved => "moved",
+            Self::Removed => "removed",
+            Self::Added => "added",
+            Self::RequiredNow => "required-now",
+            Self::OptionalNow => "optional-now",
+            Self::Retyped => "retyped",
+            Self::ConstraintChanged => "constraint-changed",
+            Self::EnumChanged => "enum-changed",
+            Self::VocabularyChanged => "vocabulary-changed",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "renamed" => Self::Renamed,
+            "moved" => Self::Moved,
+            "removed" => Self::Removed,
+            "added" => Self::Added,
+            "required-now" => Self::RequiredNow,
+            "optional-now" => Self::OptionalNow,
+            "retyped" => Self::Retyped,
+            "constraint-changed" => Self::ConstraintChanged,
+            "enum-changed" => Self::EnumChanged,
+            "vocabulary-changed" => Self::VocabularyChanged,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for MigrationChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MigrationChangeKind {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for MigrationChangeKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MigrationChangeKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for MigrationChangeKind {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationChangeKind".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["renamed", "moved", "removed", "added",
+            "required-now", "optional-now", "retyped", "constraint-changed",
+            "enum-changed", "vocabulary-changed"] }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationAlso {
+    pub operation: String,
+    pub role: MigrationRole,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationRole {
+    Alternative,
+    NewStep,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl MigrationRole {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[Self::Alternative, Self::NewStep];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Alternative => "alternative",
+            Self::NewStep => "new-step",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "alternative" => Self::Alternative,
+            "new-step" => Self::NewStep,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for MigrationRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MigrationRole {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for MigrationRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MigrationRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for MigrationRole {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationRole".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["alternative", "new-step"] }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationFieldDiff {
+    /// `<operationId> <place> <pointer>` of the deprecated field; null for a new one.
+    #[serde(deserialize_with = "deserialize_present")]
+    pub from: Option<String>,
+    /// The successor field; null when removed.
+    #[serde(deserialize_with = "deserialize_present")]
+    pub to: Option<String>,
+    pub changes: Vec<MigrationChange>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub severity: Option<MigrationSeverity>,
+    /// Fields below it the same verdict covers.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub covers: Option<MigrationFieldDiffCovers>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub note: Option<String>,
+}
+
+/// Fields below it the same verdict covers.
+///
+/// Value: >= 1.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct MigrationFieldDiffCovers(i64);
+
+impl MigrationFieldDiffCovers {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 1 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationFieldDiffCovers",
+                    Violation::OutOfRange {
+                        expected: ">= 1",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for MigrationFieldDiffCovers {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationFieldDiffCovers> for i64 {
+    fn from(value: MigrationFieldDiffCovers) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for MigrationFieldDiffCovers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for MigrationFieldDiffCovers {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationFieldDiffCovers".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 1 })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationErrorDiff {
+    pub code: String,
+    #[serde(deserialize_with = "deserialize_present")]
+    pub from: Option<Vec<i64>>,
+    #[serde(deserialize_with = "deserialize_present")]
+    pub to: Option<Vec<i64>>,
+    pub change: MigrationErrorChange,
+    pub severity: MigrationSeverity,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationErrorChange {
+    Kept,
+    Removed,
+    Added,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl MigrationErrorChange {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[Self::Kept, Self::Removed, Self::Added];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Kept => "kept",
+            Self::Removed => "removed",
+            Self::Added => "added",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "kept" => Self::Kept,
+            "removed" => Self::Removed,
+            "added" => Self::Added,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for MigrationErrorChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MigrationErrorChange {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for MigrationErrorChange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MigrationErrorChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for MigrationErrorChange {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationErrorChange".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["kept", "removed", "added"] }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationOperationDiff {
+    pub from: String,
+    #[serde(deserialize_with = "deserialize_present")]
+    pub to: Option<String>,
+    pub also: Vec<MigrationAlso>,
+    #[serde(rename = "codePath")]
+    pub code_path: String,
+    pub note: String,
+    #[serde(rename = "fromRoute")]
+    pub from_route: String,
+    #[serde(
+        rename = "toRoute",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to_route: Option<String>,
+    pub changes: Vec<MigrationChange>,
+    pub fields: Vec<MigrationFieldDiff>,
+    pub errors: Vec<MigrationErrorDiff>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationTranslation {
+    pub from: String,
+    pub to: Vec<String>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationVocabularyDiff {
+    pub id: String,
+    pub title: String,
+    pub from: MigrationAddress,
+    pub to: MigrationAddress,
+    pub pairs: Vec<MigrationTranslation>,
+    #[serde(rename = "fromValues")]
+    pub from_values: Vec<String>,
+    #[serde(rename = "toValues")]
+    pub to_values: Vec<String>,
+    pub untranslated: Vec<String>,
+    #[serde(rename = "newValues")]
+    pub new_values: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationFlowStep {
+    pub operation: String,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationFlow {
+    pub id: String,
+    pub title: String,
+    pub deprecated: Vec<MigrationFlowStep>,
+    pub akepa: Vec<MigrationFlowStep>,
+}
+
+/// The two contracts compared through spec/migration.json.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationStaticDiff {
+    pub counts: MigrationCounts,
+    pub operations: Vec<MigrationOperationDiff>,
+    pub vocabularies: Vec<MigrationVocabularyDiff>,
+    pub flows: Vec<MigrationFlow>,
+    #[serde(rename = "addedOperations")]
+    pub added_operations: Vec<String>,
+}
+
+/// same; equivalent (a translation the table pairs); changed; volatile (differs between the deprecated flow's two runs); one-sided.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationVerdict {
+    Same,
+    Equivalent,
+    Changed,
+    Volatile,
+    OneSided,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl MigrationVerdict {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Same,
+        Self::Equivalent,
+        Self::Changed,
+        Self::Volatile,
+        Self::OneSided,
+    ];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Same => "same",
+            Self::Equivalent => "equivalent",
+            Self::Changed => "changed",
+            Self::Volatile => "volatile",
+            Self::OneSided => "one-sided",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "same" => Self::Same,
+            "equivalent" => Self::Equivalent,
+            "changed" => Self::Changed,
+            "volatile" => Self::Volatile,
+            "one-sided" => Self::OneSided,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for MigrationVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MigrationVerdict {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for MigrationVerdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MigrationVerdict {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for MigrationVerdict {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationVerdict".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["same", "equivalent", "changed", "volatile",
+            "one-sided"] }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationSide {
+    pub request: String,
+    pub statuses: Vec<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationFieldRun {
+    pub from: String,
+    pub to: String,
+    /// The deprecated value (first run), redacted.
+    pub deprecated: serde_json::Value,
+    /// The akepa value, redacted.
+    pub akepa: serde_json::Value,
+    pub verdict: MigrationVerdict,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationStage {
+    pub name: String,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deprecated: Option<MigrationSide>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub akepa: Option<MigrationSide>,
+    pub status: MigrationVerdict,
+    pub fields: Vec<MigrationFieldRun>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationPairRun {
+    pub name: String,
+    pub description: String,
+    /// deprecated, deprecated again, akepa.
+    pub outcomes: MigrationPairRunOutcomes,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failures: Option<Vec<String>>,
+    pub stages: Vec<MigrationStage>,
+}
+
+/// deprecated, deprecated again, akepa.
+///
+/// Items: 3 to 3.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "Vec<MigrationOutcome>", into = "Vec<MigrationOutcome>")]
+pub struct MigrationPairRunOutcomes(Vec<MigrationOutcome>);
+
+impl MigrationPairRunOutcomes {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: Vec<MigrationOutcome>) -> Result<Self, ConstraintError> {
+        let length = value.len();
+        if length < 3 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationPairRunOutcomes",
+                    Violation::TooFewItems {
+                        min: 3,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        if length > 3 {
+            return Err(
+                ConstraintError::new(
+                    "MigrationPairRunOutcomes",
+                    Violation::TooManyItems {
+                        max: 3,
+                        actual: length,
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked items.
+    pub fn as_slice(&self) -> &[MigrationOutcome] {
+        &self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> Vec<MigrationOutcome> {
+        self.0
+    }
+}
+
+impl TryFrom<Vec<MigrationOutcome>> for MigrationPairRunOutcomes {
+    type Error = ConstraintError;
+
+    fn try_from(value: Vec<MigrationOutcome>) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<MigrationPairRunOutcomes> for Vec<MigrationOutcome> {
+    fn from(value: MigrationPairRunOutcomes) -> Self {
+        value.0
+    }
+}
+
+impl JsonSchema for MigrationPairRunOutcomes {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationPairRunOutcomes".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "items" : generator.subschema_for:: < MigrationOutcome > (), "type" :
+            "array", "minItems" : 3, "maxItems" : 3 }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationOutcome {
+    Passed,
+    Failed,
+    Errored,
+    Flaky,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl MigrationOutcome {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Passed,
+        Self::Failed,
+        Self::Errored,
+        Self::Flaky,
+    ];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Errored => "errored",
+            Self::Flaky => "flaky",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "passed" => Self::Passed,
+            "failed" => Self::Failed,
+            "errored" => Self::Errored,
+            "flaky" => Self::Flaky,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for MigrationOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MigrationOutcome {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for MigrationOutcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MigrationOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for MigrationOutcome {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationOutcome".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["passed", "failed", "errored", "flaky"] }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationItem {
+    pub text: String,
+    pub severity: MigrationSeverity,
+    pub source: MigrationItemSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrationItemSource {
+    Contract,
+    Target,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl MigrationItemSource {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[Self::Contract, Self::Target];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contract => "contract",
+            Self::Target => "target",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "contract" => Self::Contract,
+            "target" => Self::Target,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for MigrationItemSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MigrationItemSource {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for MigrationItemSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MigrationItemSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for MigrationItemSource {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MigrationItemSource".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "string", "enum" : ["contract", "target"] })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationGroup {
+    #[serde(rename = "codePath")]
+    pub code_path: String,
+    pub items: Vec<MigrationItem>,
 }
 
 /// Body of the mock-only `POST /_mock/akepa/review`: the decision a person at PayGears makes on an application in `waiting_review` in the sandbox.

@@ -81,6 +81,7 @@ impl Place {
 
 /// A field of one operation: `kycInit request /webhookURL`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Address {
     /// The operation's id.
     pub operation: String,
@@ -194,6 +195,7 @@ pub enum Role {
 
 /// Another operation of a pair.
 #[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Also {
     /// Its id.
     pub operation: String,
@@ -205,6 +207,7 @@ pub struct Also {
 
 /// A deprecated operation and its successor.
 #[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Pair {
     /// The deprecated operation's id.
     pub from: String,
@@ -220,6 +223,7 @@ pub struct Pair {
 
 /// One explicit correspondence.
 #[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Correspondence {
     /// The deprecated field.
     pub from: Address,
@@ -233,6 +237,7 @@ pub struct Correspondence {
 
 /// One value of a deprecated vocabulary and what it became.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Translation {
     /// The deprecated value.
     pub from: String,
@@ -245,6 +250,7 @@ pub struct Translation {
 
 /// Two enumerations side by side, with the table's translation.
 #[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Vocabulary {
     /// Stable id (`kyc-status`).
     pub id: String,
@@ -269,6 +275,7 @@ impl Vocabulary {
 
 /// One step of a flow.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FlowStep {
     /// The operation's id.
     pub operation: String,
@@ -278,6 +285,7 @@ pub struct FlowStep {
 
 /// A task done by a sequence of calls, before and after.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Flow {
     /// Stable id.
     pub id: String,
@@ -291,6 +299,7 @@ pub struct Flow {
 
 /// The correspondence table, checked against the contract.
 #[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Migration {
     /// Deprecated operations and their successors.
     pub operations: Vec<Pair>,
@@ -553,6 +562,7 @@ pub enum ChangeKind {
 
 /// One change of a field.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Change {
     /// What changed.
     pub kind: ChangeKind,
@@ -564,6 +574,7 @@ pub struct Change {
 
 /// A deprecated field and its successor, or a successor's new field.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FieldDiff {
     /// The deprecated field (`None` for a new one).
     pub from: Option<String>,
@@ -588,6 +599,7 @@ fn is_zero(n: &usize) -> bool {
 
 /// An error code on either side.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ErrorDiff {
     /// The `code` value.
     pub code: String,
@@ -603,6 +615,7 @@ pub struct ErrorDiff {
 
 /// One operation pair's diff.
 #[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OperationDiff {
     /// The table's pair.
     #[serde(flatten)]
@@ -622,6 +635,7 @@ pub struct OperationDiff {
 
 /// Counts of changes by severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Counts {
     /// Breaking changes.
     pub breaking: usize,
@@ -643,6 +657,7 @@ impl Counts {
 
 /// A vocabulary side by side: both enums complete, the table's translation.
 #[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VocabularyDiff {
     /// The table's vocabulary.
     #[serde(flatten)]
@@ -659,6 +674,7 @@ pub struct VocabularyDiff {
 
 /// The whole static diff.
 #[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StaticDiff {
     /// Counts over every operation and field change.
     pub counts: Counts,

@@ -60,12 +60,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// `cargo xtask audit`: the audit of the embedded mock with the runner the tests built, its
 /// three reports in `<target dir>/audit/`; the exit code is the audit's.
 pub fn audit() -> anyhow::Result<ExitCode> {
+    report("audit")
+}
+
+/// `cargo xtask migrate`: the migration report on the embedded mock, its three files in
+/// `<target dir>/migration/`; the exit code is the report's.
+pub fn migrate() -> anyhow::Result<ExitCode> {
+    report("migrate")
+}
+
+/// Runs one of the runner's report subcommands (`audit`, `migrate`) against the embedded
+/// mock, writing into `<target dir>/<its directory>/`.
+fn report(subcommand: &str) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
     let binary = runner_binary(&root)?;
-    let out = report_dir(&root)?.with_file_name("audit");
+    let dir = if subcommand == "migrate" {
+        "migration"
+    } else {
+        subcommand
+    };
+    let out = report_dir(&root)?.with_file_name(dir);
     let status = Command::new(&binary)
         .current_dir(&root)
-        .args(["audit", "--target", "mock", "--out"])
+        .args([subcommand, "--target", "mock", "--out"])
         .arg(&out)
         .status()
         .with_context(|| format!("running {}", binary.display()))?;

@@ -39,6 +39,8 @@ enum Command {
     Conformance(conformance::Args),
     /// Audit the embedded mock: the open questions answered, reports in `target/audit/`.
     Audit,
+    /// The migration report on the embedded mock: the contracts' diff, the paired scenarios, the checklist, in `target/migration/`.
+    Migrate,
     /// Check that the embeddable mock depends on no HTTP client, CLI parser, bar or subscriber.
     MockDeps,
     /// Check that every committed insta snapshot was used by a test run.
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Goldens(args) => goldens::run(args),
         Command::Conformance(args) => conformance::run(args),
         Command::Audit => conformance::audit(),
+        Command::Migrate => conformance::migrate(),
         Command::MockDeps => checks::mock_deps(),
         Command::Snapshots(args) => checks::snapshots(args),
         Command::Ci(args) => ci::run(args),

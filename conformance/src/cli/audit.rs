@@ -11,14 +11,12 @@ use anyhow::Context;
 use kyc_conformance::audit::{self, Audit};
 use kyc_conformance::cassette;
 use kyc_conformance::runner;
-use kyc_conformance::runner::client::SessionConfig;
-use kyc_conformance::runner::embedded::EmbeddedMock;
 use kyc_conformance::runner::report::Report;
 use kyc_conformance::runner::target::Target;
 
 use super::live_args::LiveArgs;
 use super::output;
-use super::session::live_session;
+use super::session::report_session;
 
 /// Arguments of `kyc-conformance audit`.
 #[derive(Debug, Clone, clap::Args)]
@@ -77,36 +75,9 @@ async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
         );
     }
     let timeout = Duration::from_secs_f64(args.timeout);
-    let config = |base_url| SessionConfig {
-        base_url,
-        timeout,
-        retry: args.live.policy(),
-        rate: args.live.rate,
-    };
-    let mut _mock = None;
-    let (session, name) = match &args.target {
-        Target::Url(url) => (live_session(config(url)).await?, url.clone()),
-        Target::Mock => {
-            let mock = EmbeddedMock::start()
-                .await
-                .context("starting the embedded mock")?;
-            let base = mock.base_url();
-            let session = mock
-                .session(config(&base))
-                .await
-                .context("a session on the embedded mock")?;
-            _mock = Some(mock);
-            (session, "the embedded mock".to_owned())
-        }
-    };
-    // The deprecated endpoint's callback is probed through a receiver on 127.0.0.1 (a live
-    // target reaches it only through a tunnel; then that answer is null).
-    let mut session = session;
-    // Replayed cassettes' webhooks go to the same receiver, each case to its own slot.
-    let receiver = kyc_conformance::webhook_capture::Receiver::start()
-        .await
-        .context("starting the webhook receiver on 127.0.0.1")?;
-    session.set_webhook_receiver(receiver);
+    // The deprecated endpoint's callback is probed through the session's receiver, and the
+    // replayed cassettes' webhooks go to it too, each case to its own slot.
+    let (session, name, _mock) = report_session(&args.target, timeout, &args.live).await?;
     let seed = session.unique_seed();
     let session = std::sync::Arc::new(session);
     let mut audit = audit::run(&session, &name, seed).await;

@@ -80,6 +80,23 @@ pub struct StepResult {
     /// Requests sent for a step that waits (1 when the first answer already ended the wait).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub polls: Option<u32>,
+    /// The exchange as it happened, for reports that compare runs (the migration's paired
+    /// scenarios). Not redacted, so never serialized: a report shows it through the redactor.
+    #[serde(skip)]
+    pub observed: Option<Observed>,
+}
+
+/// One step's request line and answer, unredacted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observed {
+    /// The method sent.
+    pub method: String,
+    /// The path sent, placeholders filled.
+    pub path: String,
+    /// The answer's status.
+    pub status: u16,
+    /// The answer's body, when it was JSON.
+    pub body: Option<Value>,
 }
 
 /// The result of one cassette.

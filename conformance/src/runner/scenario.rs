@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use super::client::{Answer, ClientError, Outgoing, Session};
 use super::deviation::{Deviation, Kind, Severity, StepRef};
 use super::placeholder::Values;
-use super::report::{CaseResult, Outcome, StepOutcome, StepResult};
+use super::report::{CaseResult, Observed, Outcome, StepOutcome, StepResult};
 use super::{fill_expected, fill_request, judge, outcome_of, redact_result, webhook_deviation};
 use crate::cassette::{Cassette, Form, Step, UniqueKind, Wait};
 use crate::webhook_capture;
@@ -166,6 +166,7 @@ pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
             outcome: StepOutcome::Passed,
             reason: None,
             polls: None,
+            observed: None,
         };
         if let Some(failed) = &stopped {
             report.outcome = StepOutcome::Skipped;
@@ -194,6 +195,7 @@ pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
             StepRun::Done(done) => {
                 retried |= done.attempts > 1;
                 report.polls = done.polls;
+                report.observed = Some(done.observed);
                 let mut judged = done.judged;
                 if cassette.form == Form::Scenario {
                     for d in &mut judged.deviations {
@@ -232,13 +234,14 @@ enum StepRun {
     /// The exchange could not be completed.
     Errored(String),
     /// Judged (and redacted).
-    Done(Done),
+    Done(Box<Done>),
 }
 
 struct Done {
     judged: CaseResult,
     attempts: u32,
     polls: Option<u32>,
+    observed: Observed,
 }
 
 /// The state of one cassette's run.
@@ -289,6 +292,12 @@ impl Run<'_> {
             Err(e) => return StepRun::Errored(e.to_string()),
         };
         let body: Option<Value> = serde_json::from_slice(&sent.answer.body).ok();
+        let observed = Observed {
+            method: outgoing.method.clone(),
+            path: outgoing.path.clone(),
+            status: sent.answer.status,
+            body: body.clone(),
+        };
         let mut absent = Vec::new();
         for (name, pointer) in &step.capture {
             match body.as_ref().and_then(|b| b.pointer(pointer)) {
@@ -362,11 +371,12 @@ impl Run<'_> {
                 .push(timed_out(session, &prepared, wait, last));
             judged.outcome = Outcome::Failed;
         }
-        StepRun::Done(Done {
+        StepRun::Done(Box::new(Done {
             judged,
             attempts: sent.attempts,
             polls: sent.polls,
-        })
+            observed,
+        }))
     }
 }
 

@@ -12,18 +12,13 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{any, post};
-use kyc_mock::{MockConfig, MockState};
+use axum::response::IntoResponse;
+use kyc_mock::MockConfig;
 use serde_json::{Map, Value, json};
-use tower::ServiceExt as _;
 
 use super::html::assert_self_contained;
-
-const TOKEN: &str = "audit-test-token";
+use super::stand_in::{TOKEN, config, deprecated_gone, edit_json, not_found, stand_in};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -91,65 +86,6 @@ fn reports(out: &Path, suite: bool) -> Vec<Value> {
     }
     assert_eq!(assert_self_contained(&read("audit.html")), sections);
     answers
-}
-
-/// The configuration a stand-in's mock starts from: the audit's token, seeded ids, and the
-/// wall clock, as a live target's (the token lifetime is measured against this machine's).
-fn config() -> MockConfig {
-    MockConfig {
-        token: Some(TOKEN.to_owned()),
-        seed: Some(9),
-        ..MockConfig::default()
-    }
-}
-
-/// A stand-in target on 127.0.0.1: the routes `intercept` builds (given the mock, to forward
-/// to) in front of a mock with `config`, which answers every other path. Returns its base URL;
-/// it serves on its own thread until the test binary exits.
-fn stand_in(
-    config: MockConfig,
-    intercept: impl FnOnce(Router) -> Router + Send + 'static,
-) -> String {
-    let (url, bound) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let mock = kyc_mock::app(MockState::new(config));
-            let app = intercept(mock.clone()).fallback_service(mock);
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-                .await
-                .unwrap();
-            url.send(format!("http://{}", listener.local_addr().unwrap()))
-                .unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    bound.recv().unwrap()
-}
-
-/// `POST path` with its JSON body put through `edit` first: `edit` answers itself (`Some`),
-/// or leaves the body, changed or not, for the mock to answer.
-fn edit_json(mock: Router, path: &str, edit: fn(&mut Value) -> Option<Response>) -> Router {
-    let handler = move |request: Request| async move {
-        let (mut parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-        let bytes = match serde_json::from_slice::<Value>(&bytes) {
-            Ok(mut json) => {
-                if let Some(answer) = edit(&mut json) {
-                    return answer;
-                }
-                json.to_string().into_bytes()
-            }
-            Err(_) => bytes.to_vec(),
-        };
-        parts.headers.insert("content-length", bytes.len().into());
-        let request = Request::from_parts(parts, Body::from(bytes));
-        mock.oneshot(request).await.unwrap()
-    };
-    Router::new().route(path, post(handler))
 }
 
 /// Audits the stand-in at `url` (without the suite, whose real-time waits would take a minute)
@@ -254,23 +190,11 @@ fn a_target_with_a_shorter_token_lifetime_gets_that_answer_and_a_contradiction()
     assert_eq!(lifetime["verdict"], "contradicts");
 }
 
-/// connectFi's 404 for a route it does not know, as the mock answers it.
-fn not_found(method: &str, path: &str) -> Value {
-    json!({"requestId": "0123456789abcdef0123456789abcdef", "code": "notFound",
-        "context": {"reason": format!("no endpoint {method} {path}")}, "message": "Not found."})
-}
-
 /// Has retired the deprecated endpoints: every `/customer/kyc/*` route answers 404
 /// `notFound`, whatever the token (D21: the route is checked first).
 #[test]
 fn a_target_without_the_deprecated_endpoints_gets_those_answers_and_contradictions() {
-    let url = stand_in(config(), |_| {
-        let gone = |request: Request| async move {
-            let body = not_found(request.method().as_str(), request.uri().path());
-            (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
-        };
-        Router::new().route("/customer/kyc/{*rest}", any(gone))
-    });
+    let url = stand_in(config(), |_| deprecated_gone());
     // Every question that sends something to /customer/kyc/* changes with it; only the akepa
     // questions that do not touch it and the login's token lifetime stay as the spec says.
     let answers = check(

@@ -70,6 +70,8 @@ pub enum Document {
     KycInitRequest,
     /// `kyc-init.response.schema.json` (`KycInitResponse`).
     KycInitResponse,
+    /// `migration.schema.json` (`MigrationReport`).
+    Migration,
     /// `mock-akepa-review.request.schema.json` (`MockAkepaReviewRequest`).
     MockAkepaReviewRequest,
     /// `mock-clock.request.schema.json` (`MockClockRequest`).
@@ -82,7 +84,7 @@ pub enum Document {
 
 impl Document {
     /// Every document, in file-name order.
-    pub const ALL: [Document; 37] = [
+    pub const ALL: [Document; 38] = [
         Document::AkepaDocumentGenerateRequest,
         Document::AkepaDocumentGenerateResponse,
         Document::AkepaDocumentUploadResponse,
@@ -116,6 +118,7 @@ impl Document {
         Document::KycInitHeaders,
         Document::KycInitRequest,
         Document::KycInitResponse,
+        Document::Migration,
         Document::MockAkepaReviewRequest,
         Document::MockClockRequest,
         Document::MockClockResponse,
@@ -158,6 +161,7 @@ impl Document {
             Document::KycInitHeaders => "kyc-init.headers.schema.json",
             Document::KycInitRequest => "kyc-init.request.schema.json",
             Document::KycInitResponse => "kyc-init.response.schema.json",
+            Document::Migration => "migration.schema.json",
             Document::MockAkepaReviewRequest => "mock-akepa-review.request.schema.json",
             Document::MockClockRequest => "mock-clock.request.schema.json",
             Document::MockClockResponse => "mock-clock.response.schema.json",
@@ -201,6 +205,7 @@ impl Document {
             Document::KycInitHeaders => include_str!("../../schema/kyc-init.headers.schema.json"),
             Document::KycInitRequest => include_str!("../../schema/kyc-init.request.schema.json"),
             Document::KycInitResponse => include_str!("../../schema/kyc-init.response.schema.json"),
+            Document::Migration => include_str!("../../schema/migration.schema.json"),
             Document::MockAkepaReviewRequest => include_str!("../../schema/mock-akepa-review.request.schema.json"),
             Document::MockClockRequest => include_str!("../../schema/mock-clock.request.schema.json"),
             Document::MockClockResponse => include_str!("../../schema/mock-clock.response.schema.json"),

@@ -1,0 +1,93 @@
+//! `kyc-conformance migrate --target mock|URL --out DIR`: writes `migration.json`,
+//! `migration.md` and `migration.html`; exit 0 when every paired run passed on the target,
+//! 1 when one did not (the report says where), 2 when the report could not be made.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use kyc_conformance::migrate::{self, Report};
+use kyc_conformance::runner::target::Target;
+
+use super::live_args::LiveArgs;
+use super::output;
+use super::session::report_session;
+
+/// Arguments of `kyc-conformance migrate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MigrateArgs {
+    /// `mock` for the embedded mock, or the base URL of a live target (token from
+    /// CONNECTFI_TOKEN, or a login with CONNECTFI_LOGIN and CONNECTFI_PASSWORD).
+    #[arg(long, default_value = "mock")]
+    pub target: Target,
+    /// Directory the three reports are written to (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Directory of paired scenarios, one subdirectory per pair holding `deprecated.json`
+    /// and `akepa.json` (default: the bundled pairs).
+    #[arg(long)]
+    pub pairs: Option<PathBuf>,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Retries and rate ceiling (the shard does not apply).
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// Runs the migration report and maps failure to run to exit code 2.
+pub async fn run(args: MigrateArgs) -> ExitCode {
+    match migrate(args).await {
+        Ok(report) => {
+            let s = &report.summary;
+            output::result(&format!(
+                "migration report for {}: {} breaking changes, {} warnings; {} stages compared, {} changed, {} volatile values; {} runs did not pass; {} checklist items\n",
+                report.target,
+                s.breaking,
+                s.warning,
+                s.stages,
+                s.changed,
+                s.volatile,
+                s.runs_failed,
+                s.checklist
+            ));
+            if s.runs_failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            output::diagnostic(&format!("error: {e:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn migrate(args: MigrateArgs) -> anyhow::Result<Report> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        anyhow::bail!(
+            "--timeout must be a positive number of seconds, not {}",
+            args.timeout
+        );
+    }
+    let dir = args.pairs.clone().unwrap_or_else(migrate::default_pairs);
+    let pairs = migrate::load_pairs(&dir)
+        .with_context(|| format!("loading the paired scenarios in {}", dir.display()))?;
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let (session, name, _mock) = report_session(&args.target, timeout, &args.live).await?;
+    let report = migrate::run(&session, &name, &pairs).await;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    for (file, text) in [
+        ("migration.json", report.to_json()),
+        ("migration.md", report.to_markdown()),
+        ("migration.html", report.to_html()),
+    ] {
+        let path = args.out.join(file);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(report)
+}

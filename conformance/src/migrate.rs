@@ -1,0 +1,794 @@
+//! The migration report: what an integration of the deprecated `/customer/kyc/*` endpoints
+//! must change to use `/akepa`.
+//!
+//! * The static part is `kyc_spec::migration`'s diff of the two contracts (field by field,
+//!   vocabularies, error codes, the document flow).
+//! * The dynamic part runs paired scenarios (`conformance/migration/<pair>/deprecated.json`
+//!   and `akepa.json`: the same invented person through both flows) against a target, and
+//!   compares the steps both sides name alike: their statuses, and the fields the
+//!   correspondence table pairs, states translated through its vocabularies. Noise is
+//!   cancelled the way Diffy does it: the deprecated scenario runs twice, and what differs
+//!   between those two runs (ids, request ids, times) is volatile, not a change.
+//! * The checklist is derived from both: per code path of an integration, what to change.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use kyc_spec::Contract;
+use kyc_spec::migration::{ChangeKind, Migration, Place, Severity, StaticDiff};
+
+use crate::cassette::{Cassette, CassetteError};
+use crate::redact::BodyKind;
+use crate::runner::client::Session;
+use crate::runner::report::{CaseResult, Observed, Outcome};
+
+/// Why the paired scenarios could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    /// The directory could not be read.
+    #[error("reading {path}")]
+    Io {
+        /// The directory.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A pair lacks one of its two files.
+    #[error("{dir}: a pair needs deprecated.json and akepa.json")]
+    Incomplete {
+        /// The pair's directory.
+        dir: PathBuf,
+    },
+    /// A side is not a valid cassette.
+    #[error(transparent)]
+    Cassette(#[from] CassetteError),
+}
+
+/// One person through both flows.
+#[derive(Clone, Debug)]
+pub struct Pair {
+    /// The directory's name.
+    pub name: String,
+    /// The deprecated flow.
+    pub deprecated: Cassette,
+    /// The akepa flow.
+    pub akepa: Cassette,
+}
+
+/// The bundled pairs' directory.
+pub fn default_pairs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("migration")
+}
+
+/// Every pair under `dir` (one subdirectory each), sorted by name.
+pub fn load_pairs(dir: &Path) -> Result<Vec<Pair>, MigrateError> {
+    let io = |source| MigrateError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            dirs.push(path);
+        }
+    }
+    dirs.sort();
+    let mut pairs = Vec::with_capacity(dirs.len());
+    for d in dirs {
+        let (dep, akepa) = (d.join("deprecated.json"), d.join("akepa.json"));
+        if !dep.is_file() || !akepa.is_file() {
+            return Err(MigrateError::Incomplete { dir: d });
+        }
+        pairs.push(Pair {
+            name: d
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            deprecated: Cassette::load(&dep)?,
+            akepa: Cassette::load(&akepa)?,
+        });
+    }
+    Ok(pairs)
+}
+
+/// How a compared thing stands between the two flows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The same value on both.
+    Same,
+    /// Different values that the correspondence table translates into each other.
+    Equivalent,
+    /// Different, and not a translation: a change an integration sees.
+    Changed,
+    /// Different between the deprecated flow's two runs: noise, not a change.
+    Volatile,
+    /// Only one flow has this step, or a side did not get to it.
+    OneSided,
+}
+
+impl Verdict {
+    /// For people.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Same => "same",
+            Verdict::Equivalent => "equivalent",
+            Verdict::Changed => "changed",
+            Verdict::Volatile => "volatile",
+            Verdict::OneSided => "one side only",
+        }
+    }
+
+    /// The class a page colours it with.
+    pub fn css(self) -> &'static str {
+        match self {
+            Verdict::Same | Verdict::Equivalent => "ok",
+            Verdict::Changed => "bad",
+            Verdict::Volatile => "warn",
+            Verdict::OneSided => "muted",
+        }
+    }
+}
+
+/// One flow's step of a stage.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Side {
+    /// The operation's route (`POST /customer/kyc/init`), no ids.
+    pub request: String,
+    /// The answer's status in each run that got to the step (two for the deprecated flow).
+    pub statuses: Vec<u16>,
+}
+
+/// One paired field's values.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldRun {
+    /// Pointer into the deprecated answer.
+    pub from: String,
+    /// Pointer into the akepa answer.
+    pub to: String,
+    /// The deprecated value (first run), redacted.
+    pub deprecated: Value,
+    /// The akepa value, redacted.
+    pub akepa: Value,
+    /// How they compare.
+    pub verdict: Verdict,
+}
+
+/// A step both flows name alike (or one flow's own step).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stage {
+    /// The step name.
+    pub name: String,
+    /// The deprecated flow's step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Side>,
+    /// The akepa flow's step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub akepa: Option<Side>,
+    /// How the statuses compare.
+    pub status: Verdict,
+    /// The paired fields of the two answers.
+    pub fields: Vec<FieldRun>,
+}
+
+/// One pair's run.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairRun {
+    /// The pair's name.
+    pub name: String,
+    /// The deprecated scenario's description.
+    pub description: String,
+    /// The three runs' outcomes: deprecated, deprecated again, akepa.
+    pub outcomes: [Outcome; 3],
+    /// Why a run did not pass (the runner's redacted messages).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<String>,
+    /// The stages, in flow order.
+    pub stages: Vec<Stage>,
+}
+
+/// One thing to change.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    /// What to do.
+    pub text: String,
+    /// How much it matters.
+    pub severity: Severity,
+    /// `contract` (the static diff) or `target` (the paired runs).
+    pub source: &'static str,
+}
+
+/// The checklist of one code path of an integration.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    /// "Starting KYC".
+    pub code_path: String,
+    /// Its items, breaking first.
+    pub items: Vec<Item>,
+}
+
+/// Counts for the summary.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Breaking changes in the contracts.
+    pub breaking: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Informational changes.
+    pub info: usize,
+    /// Stages compared on the target.
+    pub stages: usize,
+    /// Stages whose status or a paired field changed.
+    pub changed: usize,
+    /// Values found volatile (differing between the deprecated flow's two runs).
+    pub volatile: usize,
+    /// Runs (of three per pair) that did not pass.
+    pub runs_failed: usize,
+    /// Checklist items.
+    pub checklist: usize,
+}
+
+/// The whole report (`migration.json`, shape `spec/schema/migration.schema.json`).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// `mock` or the target's base URL.
+    pub target: String,
+    /// The counts.
+    pub summary: Summary,
+    /// What to change, per code path.
+    pub checklist: Vec<Group>,
+    /// The static diff of the two contracts.
+    pub contract: StaticDiff,
+    /// The paired scenarios on the target.
+    pub pairs: Vec<PairRun>,
+}
+
+/// Builds the report: the static diff, then every pair on the session's target.
+pub async fn run(session: &Session, target: &str, pairs: &[Pair]) -> Report {
+    let contract = Contract::embedded();
+    let table = Migration::embedded();
+    let diff = table.diff(contract);
+    let mut runs = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        runs.push(run_pair(session, table, pair).await);
+    }
+    let checklist = checklist(&diff, &runs);
+    let mut summary = Summary {
+        breaking: diff.counts.breaking,
+        warning: diff.counts.warning,
+        info: diff.counts.info,
+        checklist: checklist.iter().map(|g| g.items.len()).sum(),
+        ..Summary::default()
+    };
+    for r in &runs {
+        summary.runs_failed += r
+            .outcomes
+            .iter()
+            .filter(|o| !matches!(o, Outcome::Passed | Outcome::Flaky))
+            .count();
+        for s in &r.stages {
+            if s.deprecated.is_some() && s.akepa.is_some() {
+                summary.stages += 1;
+            }
+            if s.status == Verdict::Changed
+                || s.fields.iter().any(|f| f.verdict == Verdict::Changed)
+            {
+                summary.changed += 1;
+            }
+            summary.volatile += s
+                .fields
+                .iter()
+                .filter(|f| f.verdict == Verdict::Volatile)
+                .count()
+                + usize::from(s.status == Verdict::Volatile);
+        }
+    }
+    Report {
+        target: target.to_owned(),
+        summary,
+        checklist,
+        contract: diff,
+        pairs: runs,
+    }
+}
+
+/// A copy of a cassette under another name: its unique values (derived from the name) are
+/// fresh, so a second run creates a second customer rather than colliding with the first.
+fn renamed(cassette: &Cassette, suffix: &str) -> Cassette {
+    let mut c = cassette.clone();
+    c.name = format!("{}-{suffix}", c.name);
+    c
+}
+
+async fn run_pair(session: &Session, table: &Migration, pair: &Pair) -> PairRun {
+    let first = crate::runner::replay_one(session, &renamed(&pair.deprecated, "run1")).await;
+    let second = crate::runner::replay_one(session, &renamed(&pair.deprecated, "run2")).await;
+    let akepa = crate::runner::replay_one(session, &pair.akepa).await;
+    let mut failures = Vec::new();
+    for r in [&first, &second, &akepa] {
+        if !matches!(r.outcome, Outcome::Passed | Outcome::Flaky) {
+            failures.push(failure(r));
+        }
+    }
+    PairRun {
+        name: pair.name.clone(),
+        description: pair.deprecated.description.clone().unwrap_or_default(),
+        outcomes: [first.outcome, second.outcome, akepa.outcome],
+        failures,
+        stages: stages(session, table, &first, &second, &akepa),
+    }
+}
+
+fn failure(r: &CaseResult) -> String {
+    let at = r
+        .stopped_at()
+        .map(|s| format!("step {} ({})", s.index, s.name))
+        .unwrap_or_else(|| "the run".to_owned());
+    let why = r
+        .error
+        .clone()
+        .or_else(|| r.deviations.first().map(|d| d.message.clone()))
+        .unwrap_or_default();
+    format!("{}: {at}: {why}", r.name)
+}
+
+/// The stage names in flow order: the akepa flow's, each deprecated-only step after the step
+/// it follows in its own flow.
+fn stage_names(dep: &CaseResult, akepa: &CaseResult) -> Vec<String> {
+    let mut names: Vec<String> = akepa.steps.iter().map(|s| s.name.clone()).collect();
+    let mut after: Option<String> = None;
+    for s in &dep.steps {
+        if !names.contains(&s.name) {
+            let at = after
+                .as_ref()
+                .and_then(|a| names.iter().position(|n| n == a))
+                .map_or(0, |i| i + 1);
+            names.insert(at, s.name.clone());
+        }
+        after = Some(s.name.clone());
+    }
+    names
+}
+
+fn observed<'r>(r: &'r CaseResult, name: &str) -> Option<&'r Observed> {
+    r.steps
+        .iter()
+        .find(|s| s.name == name)
+        .and_then(|s| s.observed.as_ref())
+}
+
+fn stages(
+    session: &Session,
+    table: &Migration,
+    first: &CaseResult,
+    second: &CaseResult,
+    akepa: &CaseResult,
+) -> Vec<Stage> {
+    let contract = Contract::embedded();
+    let route = |o: &Observed| {
+        contract
+            .operation(&o.method, &o.path)
+            .map(|op| (op.id.clone(), format!("{} {}", op.method.as_str(), op.path)))
+    };
+    let mut out = Vec::new();
+    for name in stage_names(first, akepa) {
+        let (d1, d2, a) = (
+            observed(first, &name),
+            observed(second, &name),
+            observed(akepa, &name),
+        );
+        let dep_side = d1.map(|o| Side {
+            request: route(o).map(|r| r.1).unwrap_or_default(),
+            statuses: [Some(o), d2]
+                .into_iter()
+                .flatten()
+                .map(|o| o.status)
+                .collect(),
+        });
+        let akepa_side = a.map(|o| Side {
+            request: route(o).map(|r| r.1).unwrap_or_default(),
+            statuses: vec![o.status],
+        });
+        let status = match (d1, d2, a) {
+            (Some(d1), Some(d2), Some(_)) if d1.status != d2.status => Verdict::Volatile,
+            (Some(d1), _, Some(a)) if d1.status == a.status => Verdict::Same,
+            (Some(_), _, Some(_)) => Verdict::Changed,
+            _ => Verdict::OneSided,
+        };
+        let fields = match (d1, a) {
+            (Some(d1), Some(a)) => paired_fields(session, table, d1, d2, a),
+            _ => Vec::new(),
+        };
+        out.push(Stage {
+            name,
+            deprecated: dep_side,
+            akepa: akepa_side,
+            status,
+            fields,
+        });
+    }
+    out
+}
+
+/// The fields of two answers the table pairs: every correspondence from the deprecated
+/// answer's document to the akepa answer's (whichever operations answer with them), and the
+/// top-level members both documents have under the same name.
+fn paired_fields(
+    session: &Session,
+    table: &Migration,
+    d1: &Observed,
+    d2: Option<&Observed>,
+    a: &Observed,
+) -> Vec<FieldRun> {
+    let contract = Contract::embedded();
+    let doc = |o: &Observed| contract.response_document(&o.method, &o.path, o.status);
+    let (Some(dep_doc), Some(akepa_doc)) = (doc(d1), doc(a)) else {
+        return Vec::new();
+    };
+    let response_doc = |operation: &str| {
+        contract
+            .by_id(operation)
+            .and_then(|op| op.responses.first())
+            .map(|r| r.document)
+    };
+    let mut pairs: Vec<(String, String, Option<String>)> = Vec::new();
+    for c in &table.fields {
+        let Some(to) = &c.to else { continue };
+        if c.from.place == Place::Response
+            && to.place == Place::Response
+            && response_doc(&c.from.operation) == Some(dep_doc)
+            && response_doc(&to.operation) == Some(akepa_doc)
+            && !c.from.pointer.contains('*')
+            && !pairs.iter().any(|p| p.0 == c.from.pointer)
+        {
+            pairs.push((
+                c.from.pointer.clone(),
+                to.pointer.clone(),
+                c.vocabulary.clone(),
+            ));
+        }
+    }
+    let members = |d: kyc_spec::Document| -> Vec<String> {
+        d.parsed()
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().map(|k| format!("/{k}")).collect())
+            .unwrap_or_default()
+    };
+    let akepa_members = members(akepa_doc);
+    for m in members(dep_doc) {
+        // `/data` is a record on both sides: its members are what the table pairs.
+        if m != "/data" && akepa_members.contains(&m) && !pairs.iter().any(|p| p.0 == m) {
+            pairs.push((m.clone(), m, None));
+        }
+    }
+    let value = |o: &Observed, p: &str| {
+        o.body
+            .as_ref()
+            .and_then(|b| b.pointer(p))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let shown = |o: &Observed, p: &str, v: &Value| {
+        let kind = BodyKind::Response {
+            method: &o.method,
+            path: &o.path,
+            status: o.status,
+        };
+        session.redactor().redact_value_at(kind, p, v)
+    };
+    pairs
+        .into_iter()
+        .map(|(from, to, vocabulary)| {
+            let (v1, va) = (value(d1, &from), value(a, &to));
+            let v2 = d2.map(|d| value(d, &from));
+            let verdict = if v2.as_ref().is_some_and(|v2| v2 != &v1) {
+                Verdict::Volatile
+            } else if v1 == va {
+                Verdict::Same
+            } else if let (Some(v), Some(x), Some(y)) = (
+                vocabulary.as_deref().and_then(|id| table.vocabulary(id)),
+                v1.as_str(),
+                va.as_str(),
+            ) && v.translates(x, y)
+            {
+                Verdict::Equivalent
+            } else {
+                Verdict::Changed
+            };
+            FieldRun {
+                deprecated: shown(d1, &from, &v1),
+                akepa: shown(a, &to, &va),
+                from,
+                to,
+                verdict,
+            }
+        })
+        .collect()
+}
+
+/// What each code path must change: the contract's breaking changes and warnings, then what
+/// the target showed.
+fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut add = |code_path: &str, item: Item| {
+        let i = match groups.iter().position(|g| g.code_path == code_path) {
+            Some(i) => i,
+            None => {
+                groups.push(Group {
+                    code_path: code_path.to_owned(),
+                    items: Vec::new(),
+                });
+                groups.len() - 1
+            }
+        };
+        if !groups[i].items.iter().any(|x| x.text == item.text) {
+            groups[i].items.push(item);
+        }
+    };
+    let contract = |text: String, severity| Item {
+        text,
+        severity,
+        source: "contract",
+    };
+    const WEBHOOKS: &str = "Receiving webhooks";
+    for op in &diff.operations {
+        let path = op.pair.code_path.as_str();
+        match &op.to_route {
+            Some(to) => add(
+                path,
+                contract(
+                    format!(
+                        "Call `{to}` instead of `{}`. {}",
+                        op.from_route, op.pair.note
+                    ),
+                    Severity::Breaking,
+                ),
+            ),
+            None => add(
+                path,
+                contract(
+                    format!("Stop calling `{}`. {}", op.from_route, op.pair.note),
+                    Severity::Breaking,
+                ),
+            ),
+        }
+        for a in &op.pair.also {
+            let route = Contract::embedded()
+                .by_id(&a.operation)
+                .map(|o| format!("{} {}", o.method.as_str(), o.path))
+                .unwrap_or_default();
+            let severity = match a.role {
+                kyc_spec::migration::Role::NewStep => Severity::Breaking,
+                kyc_spec::migration::Role::Alternative => Severity::Info,
+            };
+            add(path, contract(format!("`{route}`: {}", a.note), severity));
+        }
+        for f in &op.fields {
+            let Some(severity) = f.severity.filter(|s| *s != Severity::Info) else {
+                continue;
+            };
+            let place = f
+                .from
+                .as_deref()
+                .or(f.to.as_deref())
+                .and_then(|a| a.split(' ').nth(1))
+                .unwrap_or_default();
+            let group = if place == "webhook" { WEBHOOKS } else { path };
+            if let Some(text) = field_item(f, place) {
+                add(group, contract(text, severity));
+            }
+        }
+        for e in op.errors.iter().filter(|e| e.change == "added") {
+            let statuses: Vec<String> = e.to.iter().flatten().map(u16::to_string).collect();
+            add(
+                path,
+                contract(
+                    format!(
+                        "Handle the error code `{}` (HTTP {}).",
+                        e.code,
+                        statuses.join(", ")
+                    ),
+                    e.severity,
+                ),
+            );
+        }
+    }
+    if diff.operations.iter().any(|o| o.pair.from == "kycInit") {
+        add(
+            WEBHOOKS,
+            contract(
+                "Expect one callback per asynchronous change only: a change answered in a response sends none, so read the answer's status too.".to_owned(),
+                Severity::Breaking,
+            ),
+        );
+    }
+    for v in &diff.vocabularies {
+        let pairs: Vec<String> = v
+            .vocabulary
+            .pairs
+            .iter()
+            .map(|p| {
+                let note = if p.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", p.note.trim_end_matches('.'))
+                };
+                format!("{} → {}{note}", p.from, p.to.join(" | "))
+            })
+            .collect();
+        add(
+            "Status and vocabulary handling",
+            contract(
+                format!("Translate {}: {}.", v.vocabulary.title, pairs.join("; ")),
+                Severity::Breaking,
+            ),
+        );
+        if !v.new_values.is_empty() {
+            add(
+                "Status and vocabulary handling",
+                contract(
+                    format!(
+                        "Handle the values {} has that the deprecated one did not: {}.",
+                        v.vocabulary.title,
+                        v.new_values.join(", ")
+                    ),
+                    Severity::Warning,
+                ),
+            );
+        }
+    }
+    for r in runs {
+        for s in &r.stages {
+            if let (Verdict::Changed, Some(d), Some(a)) = (s.status, &s.deprecated, &s.akepa) {
+                add(
+                    "On this target",
+                    Item {
+                        text: format!(
+                            "{} / {}: `{}` answered {} where `{}` answered {}.",
+                            r.name,
+                            s.name,
+                            a.request,
+                            a.statuses.first().copied().unwrap_or_default(),
+                            d.request,
+                            d.statuses.first().copied().unwrap_or_default()
+                        ),
+                        severity: Severity::Breaking,
+                        source: "target",
+                    },
+                );
+            }
+            for f in s.fields.iter().filter(|f| f.verdict == Verdict::Changed) {
+                add(
+                    "On this target",
+                    Item {
+                        text: format!(
+                            "{} / {}: `{}` was {} on the deprecated flow, `{}` is {} on akepa, which the table does not pair.",
+                            r.name, s.name, f.from, f.deprecated, f.to, f.akepa
+                        ),
+                        severity: Severity::Warning,
+                        source: "target",
+                    },
+                );
+            }
+        }
+        for failure in &r.failures {
+            add(
+                "On this target",
+                Item {
+                    text: format!("A paired run did not pass: {failure}"),
+                    severity: Severity::Warning,
+                    source: "target",
+                },
+            );
+        }
+    }
+    for g in &mut groups {
+        g.items.sort_by_key(|i| i.severity);
+    }
+    groups
+}
+
+/// `(route, place, pointer)` of a `<operationId> <place> <pointer>` address.
+fn parts(address: &str) -> (String, &str, &str) {
+    let mut it = address.splitn(3, ' ');
+    let (op, place, pointer) = (
+        it.next().unwrap_or_default(),
+        it.next().unwrap_or_default(),
+        it.next().unwrap_or_default(),
+    );
+    let route = Contract::embedded().by_id(op).map_or(op.to_owned(), |o| {
+        format!("{} {}", o.method.as_str(), o.path)
+    });
+    (route, place, pointer)
+}
+
+fn field_item(f: &kyc_spec::migration::FieldDiff, place: &str) -> Option<String> {
+    let sent = matches!(place, "path" | "request");
+    let first = f.changes.iter().find(|c| c.severity != Severity::Info)?;
+    let note = if f.note.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", f.note)
+    };
+    let from = f.from.as_deref().map(parts);
+    let to = f.to.as_deref().map(parts);
+    let text = match (first.kind, &from, &to) {
+        (ChangeKind::Renamed | ChangeKind::Moved, Some((_, fp, fptr)), Some((tr, tp, tptr))) => {
+            if sent {
+                format!(
+                    "Send `{tptr}` in the {tp} of `{tr}` where `{fptr}` went in the {fp}.{note}"
+                )
+            } else {
+                format!(
+                    "Read `{tptr}` from the {tp} of `{tr}` where `{fptr}` was read from the {fp}.{note}"
+                )
+            }
+        }
+        (ChangeKind::Removed, Some((_, fp, fptr)), None) => {
+            if sent {
+                format!("Stop sending `{fptr}` in the {fp}.{note}")
+            } else {
+                format!("Stop reading `{fptr}` from the {fp}.{note}")
+            }
+        }
+        (ChangeKind::RequiredNow, _, Some((tr, tp, tptr))) => {
+            format!(
+                "Send `{tptr}` in the {tp} of `{tr}`: {}.{note}",
+                first.detail
+            )
+        }
+        (ChangeKind::VocabularyChanged, Some((_, _, fptr)), Some((tr, tp, tptr))) => format!(
+            "Read `{tptr}` from the {tp} of `{tr}` where `{fptr}` was read, through the vocabulary table.{note}"
+        ),
+        (kind, _, _) => {
+            let (route, place, pointer) = to.clone().or(from.clone()).unwrap_or_default();
+            let what = match kind {
+                ChangeKind::ConstraintChanged => "a rule changed",
+                ChangeKind::EnumChanged => "the values changed",
+                ChangeKind::Retyped => "the type changed",
+                ChangeKind::OptionalNow => "it may be missing",
+                _ => "changed",
+            };
+            format!(
+                "`{pointer}` in the {place} of `{route}`: {what}, {}.{note}",
+                first.detail
+            )
+        }
+    };
+    Some(text)
+}
+
+impl Report {
+    /// `migration.json`: pretty, with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut text =
+            serde_json::to_string_pretty(self).expect("the migration report is plain JSON data");
+        text.push('\n');
+        text
+    }
+
+    /// `migration.md`.
+    pub fn to_markdown(&self) -> String {
+        render::markdown(self)
+    }
+
+    /// `migration.html`: one self-contained page.
+    pub fn to_html(&self) -> String {
+        render::html(self)
+    }
+}
+
+mod render;

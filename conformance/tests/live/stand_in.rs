@@ -1,0 +1,90 @@
+//! Stand-in targets on 127.0.0.1 for the report tests (`audit`, `migrate`): the mock with a
+//! few routes in front of it, so each test says only what its target does differently.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, post};
+use kyc_mock::{MockConfig, MockState};
+use serde_json::{Value, json};
+use tower::ServiceExt as _;
+
+/// The token every stand-in takes.
+pub const TOKEN: &str = "audit-test-token";
+
+/// The configuration a stand-in's mock starts from: the audit's token, seeded ids, and the
+/// wall clock, as a live target's (the token lifetime is measured against this machine's).
+pub fn config() -> MockConfig {
+    MockConfig {
+        token: Some(TOKEN.to_owned()),
+        seed: Some(9),
+        ..MockConfig::default()
+    }
+}
+
+/// A stand-in target on 127.0.0.1: the routes `intercept` builds (given the mock, to forward
+/// to) in front of a mock with `config`, which answers every other path. Returns its base URL;
+/// it serves on its own thread until the test binary exits.
+pub fn stand_in(
+    config: MockConfig,
+    intercept: impl FnOnce(Router) -> Router + Send + 'static,
+) -> String {
+    let (url, bound) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let mock = kyc_mock::app(MockState::new(config));
+            let app = intercept(mock.clone()).fallback_service(mock);
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .unwrap();
+            url.send(format!("http://{}", listener.local_addr().unwrap()))
+                .unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    bound.recv().unwrap()
+}
+
+/// `POST path` with its JSON body put through `edit` first: `edit` answers itself (`Some`),
+/// or leaves the body, changed or not, for the mock to answer.
+pub fn edit_json(mock: Router, path: &str, edit: fn(&mut Value) -> Option<Response>) -> Router {
+    let handler = move |request: Request| async move {
+        let (mut parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        let bytes = match serde_json::from_slice::<Value>(&bytes) {
+            Ok(mut json) => {
+                if let Some(answer) = edit(&mut json) {
+                    return answer;
+                }
+                json.to_string().into_bytes()
+            }
+            Err(_) => bytes.to_vec(),
+        };
+        parts.headers.insert("content-length", bytes.len().into());
+        let request = Request::from_parts(parts, Body::from(bytes));
+        mock.oneshot(request).await.unwrap()
+    };
+    Router::new().route(path, post(handler))
+}
+
+/// connectFi's 404 for a route it does not know, as the mock answers it.
+pub fn not_found(method: &str, path: &str) -> Value {
+    json!({"requestId": "0123456789abcdef0123456789abcdef", "code": "notFound",
+        "context": {"reason": format!("no endpoint {method} {path}")}, "message": "Not found."})
+}
+
+/// A router that has retired the deprecated endpoints: every `/customer/kyc/*` route answers
+/// 404 `notFound`, whatever the token (D21: the route is checked first).
+pub fn deprecated_gone() -> Router {
+    let gone = |request: Request| async move {
+        let body = not_found(request.method().as_str(), request.uri().path());
+        (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+    };
+    Router::new().route("/customer/kyc/{*rest}", any(gone))
+}
