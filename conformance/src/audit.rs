@@ -208,84 +208,159 @@ impl Audit {
         out
     }
 
-    /// `audit.html`: one self-contained page (inline style, no script, nothing fetched).
+    /// `audit.html`: one self-contained page (inline style, no script, nothing fetched): the
+    /// summary, the answers' table, one section per question with its evidence, the
+    /// endpoints the probes touched, and the suite's deviations.
     pub fn to_html(&self) -> String {
+        use crate::html::{card, escape, page};
         let s = &self.summary;
-        let mut rows = String::new();
+        let answered = s.questions - s.unanswered;
+        let suite_failed = self
+            .suite
+            .as_ref()
+            .map_or(0, |x| x.summary.failed + x.summary.errored);
+        let mut body = format!(
+            "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">{}{}{}{}{}</div>\
+             <table><tr><th>question</th><th>answer</th><th>verdict</th><th>against</th></tr>",
+            card(
+                format!("{answered}/{}", s.questions),
+                "questions answered",
+                if s.unanswered > 0 { "warn" } else { "ok" }
+            ),
+            card(
+                s.contradicts,
+                "contradict the spec",
+                if s.contradicts > 0 { "bad" } else { "ok" }
+            ),
+            card(s.as_documented, "as documented", "ok"),
+            card(s.as_assumed, "as assumed (a DECISIONS.md choice)", "warn"),
+            card(
+                suite_failed,
+                "suite cases that did not pass",
+                if suite_failed > 0 { "bad" } else { "ok" }
+            ),
+        );
         for q in &self.questions {
             let _ = write!(
-                rows,
-                "<tr class=\"{}\"><td><a href=\"#{}\"><code>{}</code></a></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                css_class(q.verdict),
-                q.id,
-                q.id,
+                body,
+                "<tr><td><a href=\"#{id}\"><code>{id}</code></a></td><td><code>{}</code></td>\
+                 <td><span class=\"tag {}\">{}</span></td><td>{}</td></tr>",
                 escape(&q.answer.to_string()),
+                css_class(q.verdict),
                 verdict_text(q.verdict),
-                escape(q.against)
+                escape(q.against),
+                id = escape(q.id),
             );
         }
-        let mut sections = String::new();
+        body.push_str("</table></section>");
+        let mut nav = vec![("summary".to_owned(), "Summary".to_owned())];
         for q in &self.questions {
+            nav.push((q.id.to_owned(), q.id.to_owned()));
             let _ = write!(
-                sections,
-                "<section id=\"{}\"><h2><code>{}</code> <span class=\"{}\">{}</span></h2>",
-                q.id,
-                q.id,
+                body,
+                "<section id=\"{id}\"><h2><code>{id}</code> <span class=\"tag {}\">{}</span></h2>\
+                 <p>Answer: <code>{}</code></p><p class=\"note\">Compared with {}.</p>",
                 css_class(q.verdict),
-                verdict_text(q.verdict)
+                verdict_text(q.verdict),
+                escape(&q.answer.to_string()),
+                escape(q.against),
+                id = escape(q.id),
             );
             if let Some(note) = &q.note {
-                let _ = write!(sections, "<p>{}</p>", escape(note));
+                let _ = write!(body, "<p>{}</p>", escape(note));
             }
-            sections.push_str("<ul>");
+            body.push_str("<table><tr><th>probe</th><th>request</th><th>status</th><th>answer (redacted)</th></tr>");
             for e in &q.evidence {
                 let _ = write!(
-                    sections,
-                    "<li>{}: <code>{}</code> → {} <pre>{}</pre></li>",
+                    body,
+                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td><pre>{}</pre></td></tr>",
                     escape(&e.probe),
                     escape(&e.request),
                     e.status,
                     escape(&serde_json::to_string_pretty(&e.body).unwrap_or_default())
                 );
             }
-            sections.push_str("</ul></section>");
+            body.push_str("</table></section>");
         }
+        nav.push(("endpoints".to_owned(), "By endpoint".to_owned()));
+        body.push_str(&self.endpoints_html());
         if let Some(suite) = &self.suite {
+            nav.push(("suite".to_owned(), "The bundled suite".to_owned()));
             let r = &suite.summary;
             let _ = write!(
-                sections,
-                "<section id=\"suite\"><h2>The bundled suite on this target</h2><p>{} cases: {} passed, {} failed, {} errored.</p><ul>",
+                body,
+                "<section id=\"suite\"><h2>The bundled suite on this target</h2><p>{} cases: {} passed, {} failed, {} errored.</p>\
+                 <table><tr><th>deviation kind</th><th>deviations</th></tr>",
                 r.total, r.passed, r.failed, r.errored
             );
             for (kind, n) in &suite.deviations {
-                let _ = write!(sections, "<li><code>{}</code>: {n}</li>", escape(kind));
+                let _ = write!(
+                    body,
+                    "<tr><td><code>{}</code></td><td>{n}</td></tr>",
+                    escape(kind)
+                );
             }
+            body.push_str("</table><ul>");
             for (case, kinds) in &suite.failing {
                 let _ = write!(
-                    sections,
-                    "<li class=\"contradicts\">failing <code>{}</code>: {}</li>",
+                    body,
+                    "<li><span class=\"tag bad\">failing</span> <code>{}</code>: {}</li>",
                     escape(case),
                     escape(&kinds.join(", "))
                 );
             }
-            sections.push_str("</ul></section>");
+            body.push_str("</ul></section>");
         }
-        format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Audit of {target}</title><style>\
-             body{{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}\
-             table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}}\
-             .as-documented{{color:#17692f}}.as-assumed{{color:#7a5d00}}.contradicts{{color:#a11;font-weight:bold}}.unanswered{{color:#666}}\
-             pre{{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:12px}}@media print{{pre{{white-space:pre-wrap}}}}\
-             </style></head><body><h1>Audit of {target}</h1><p class=\"summary\">{n} questions: {d} as documented, {a} as assumed, \
-             {c} contradicting the spec, {u} unanswered.</p><table><tr><th>question</th><th>answer</th><th>verdict</th><th>against</th></tr>\
-             {rows}</table>{sections}</body></html>\n",
-            target = escape(&self.target),
-            n = s.questions,
-            d = s.as_documented,
-            a = s.as_assumed,
-            c = s.contradicts,
-            u = s.unanswered,
+        page(
+            &format!("Audit of {}", self.target),
+            &format!(
+                "{} questions: {} as documented, {} as assumed, {} contradicting the spec, {} unanswered",
+                s.questions, s.as_documented, s.as_assumed, s.contradicts, s.unanswered
+            ),
+            &nav,
+            &body,
         )
+    }
+
+    /// The probes' exchanges grouped by the contract's endpoint they reached, each with the
+    /// questions it answered.
+    fn endpoints_html(&self) -> String {
+        use crate::html::escape;
+        let contract = kyc_spec::Contract::embedded();
+        let mut by_route: Vec<(String, Vec<(&str, &Evidence)>)> = Vec::new();
+        for q in &self.questions {
+            for e in &q.evidence {
+                let (method, path) = e.request.split_once(' ').unwrap_or(("", &e.request));
+                let route = contract.operation(method, path).map_or_else(
+                    || e.request.clone(),
+                    |o| format!("{} {}", o.method.as_str(), o.path),
+                );
+                match by_route.iter_mut().find(|(r, _)| *r == route) {
+                    Some((_, list)) => list.push((q.id, e)),
+                    None => by_route.push((route, vec![(q.id, e)])),
+                }
+            }
+        }
+        let mut out = String::from("<section id=\"endpoints\"><h2>By endpoint</h2>");
+        for (route, list) in &by_route {
+            let _ = write!(
+                out,
+                "<h3><code>{}</code></h3><table><tr><th>question</th><th>probe</th><th>status</th></tr>",
+                escape(route)
+            );
+            for (id, e) in list {
+                let _ = write!(
+                    out,
+                    "<tr><td><a href=\"#{id}\"><code>{id}</code></a></td><td>{}</td><td>{}</td></tr>",
+                    escape(&e.probe),
+                    e.status,
+                    id = escape(id)
+                );
+            }
+            out.push_str("</table>");
+        }
+        out.push_str("</section>");
+        out
     }
 }
 
@@ -305,13 +380,6 @@ fn css_class(v: Verdict) -> &'static str {
         Verdict::Contradicts => "contradicts",
         Verdict::Unanswered => "unanswered",
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The probes' state: the session, the run's unique values and the exchanges made so far.

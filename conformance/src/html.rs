@@ -66,7 +66,9 @@ table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:.92rem}\
 th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}\
 th{background:#f3f4f6;font-weight:600}tr:nth-child(even) td{background:#fbfbfc}\
 code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f3f4f6;padding:.05rem .25rem;border-radius:.2rem}\
-pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;border:1px solid var(--line);border-radius:.4rem;padding:.6rem;overflow-x:auto}\
+pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;border:1px solid var(--line);border-radius:.4rem;padding:.6rem;margin:0;overflow:auto;max-height:20rem;white-space:pre-wrap;overflow-wrap:anywhere}\
+td code{overflow-wrap:anywhere}td:first-child code{white-space:nowrap;overflow-wrap:normal}\
+h2 code{font-size:1.1rem;background:none;padding:0}\
 .tag{display:inline-block;font-size:.78rem;font-weight:600;padding:.05rem .45rem;border-radius:1rem;white-space:nowrap}\
 .tag.ok,.as-documented .tag,.tag.as-documented{background:var(--ok-bg);color:var(--ok)}\
 .tag.warn,.tag.as-assumed{background:var(--warn-bg);color:var(--warn)}\
@@ -77,11 +79,11 @@ pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;backgrou
 .diff .del{background:var(--bad-bg);color:var(--bad)}.diff .del::before{content:'- '}\
 .diff .ins{background:var(--ok-bg);color:var(--ok)}.diff .ins::before{content:'+ '}\
 .diff .ctx{color:var(--muted)}.diff .ctx::before{content:'  '}\
-.checklist{list-style:none;padding-left:0}.checklist li{margin:.3rem 0;padding-left:1.6rem;text-indent:-1.6rem}\
-.checklist li::before{content:'\\2610\\00a0\\00a0';font-size:1.1rem}\
+.checklist{list-style:none;padding-left:0}.checklist li{margin:.35rem 0;padding-left:1.7rem;position:relative}\
+.checklist li::before{content:'';position:absolute;left:.1rem;top:.3rem;width:.85rem;height:.85rem;border:1.5px solid #6b7280;border-radius:.15rem}\
 .note{color:var(--muted);font-size:.9rem}\
 section{break-inside:auto}\
-@media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}pre,.diff div{white-space:pre-wrap}\
+@media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}pre{max-height:none}pre,.diff div{white-space:pre-wrap}\
 h2{break-after:avoid}tr,.card,li{break-inside:avoid}a{color:inherit;text-decoration:none}\
 .card,.tag,.diff .del,.diff .ins{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\
 ";

@@ -71,10 +71,22 @@ struct Inbox {
     arrived: Notify,
 }
 
+/// How the receiver is reached: its port on 127.0.0.1, and the public address of a tunnel
+/// to it, if there is one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Exposure {
+    /// The loopback port (0: an ephemeral one).
+    pub port: u16,
+    /// The tunnel's public base URL (`https://abc.example-tunnel.dev`), without the path.
+    pub public_url: Option<String>,
+}
+
 /// A running receiver; stops when [`Receiver::shutdown`] is called or it is dropped.
 #[derive(Debug)]
 pub struct Receiver {
     addr: SocketAddr,
+    /// Where a tunnel exposes the receiver, when one does: callbacks are registered there.
+    public: Option<String>,
     inbox: Arc<Inbox>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -83,7 +95,15 @@ pub struct Receiver {
 impl Receiver {
     /// Starts listening on an ephemeral loopback port.
     pub async fn start() -> std::io::Result<Receiver> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        Receiver::start_exposed(&Exposure::default()).await
+    }
+
+    /// Starts listening on 127.0.0.1 at `exposure.port` (0: an ephemeral one); with a public
+    /// URL, callbacks are registered at that address, which a tunnel forwards to this port,
+    /// so that a live target can reach them. The receiver itself never listens beyond the
+    /// loopback.
+    pub async fn start_exposed(exposure: &Exposure) -> std::io::Result<Receiver> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", exposure.port)).await?;
         let addr = listener.local_addr()?;
         let inbox = Arc::new(Inbox::default());
         let app = Router::new()
@@ -100,6 +120,10 @@ impl Receiver {
         });
         Ok(Receiver {
             addr,
+            public: exposure
+                .public_url
+                .as_deref()
+                .map(|u| u.trim_end_matches('/').to_owned()),
             inbox,
             stop: Some(stop),
             task: Some(task),
@@ -108,7 +132,15 @@ impl Receiver {
 
     /// Where callbacks for `slot` (a cassette name: letters, digits, `.`, `_`, `-`) go.
     pub fn url(&self, slot: &str) -> String {
-        format!("http://{}/webhook/{slot}", self.addr)
+        match &self.public {
+            Some(base) => format!("{base}/webhook/{slot}"),
+            None => format!("http://{}/webhook/{slot}", self.addr),
+        }
+    }
+
+    /// The loopback address it listens on (where a tunnel forwards to).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
     }
 
     /// Waits until `count` callbacks have reached `slot` or `within` has passed, and
@@ -239,6 +271,27 @@ pub fn check(captured: &[Captured], expected: usize, document: Document) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn behind_a_tunnel_callbacks_are_registered_at_its_address_and_arrive_on_the_loopback() {
+        let exposure = Exposure {
+            port: 0,
+            public_url: Some("https://tunnel.invalid/".to_owned()),
+        };
+        let receiver = Receiver::start_exposed(&exposure).await.unwrap();
+        assert_eq!(
+            receiver.url("case-1"),
+            "https://tunnel.invalid/webhook/case-1"
+        );
+        assert!(receiver.local_addr().ip().is_loopback());
+        // What the tunnel would forward: the same path, on the loopback port.
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let at = format!("http://{}/webhook/case-1", receiver.local_addr());
+        let sent = client.post(&at).body("{}").send().await.unwrap();
+        assert!(sent.status().is_success());
+        let got = receiver.wait("case-1", 1, Duration::from_secs(5)).await;
+        assert_eq!(got.len(), 1);
+    }
 
     #[tokio::test]
     async fn collects_callbacks_per_slot_and_stops_waiting_when_they_are_in() {

@@ -120,6 +120,12 @@ const STEPS: &[Step] = &[
         env: &[],
         program: Program::Runner,
     },
+    Step {
+        name: "the migration's paired scenarios hold no secrets or personal data",
+        args: &["lint", "conformance/migration"],
+        env: &[],
+        program: Program::Runner,
+    },
 ];
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

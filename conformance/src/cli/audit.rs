@@ -14,7 +14,7 @@ use kyc_conformance::runner;
 use kyc_conformance::runner::report::Report;
 use kyc_conformance::runner::target::Target;
 
-use super::live_args::LiveArgs;
+use super::live_args::{LiveArgs, TunnelArgs};
 use super::output;
 use super::session::report_session;
 
@@ -38,6 +38,9 @@ pub struct AuditArgs {
     /// Retries and rate ceiling (the shard does not apply).
     #[command(flatten)]
     pub live: LiveArgs,
+    /// Where a live target's callbacks reach this machine.
+    #[command(flatten)]
+    pub tunnel: TunnelArgs,
 }
 
 /// Runs the audit and maps failure to run to exit code 2.
@@ -77,7 +80,8 @@ async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
     let timeout = Duration::from_secs_f64(args.timeout);
     // The deprecated endpoint's callback is probed through the session's receiver, and the
     // replayed cassettes' webhooks go to it too, each case to its own slot.
-    let (session, name, _mock) = report_session(&args.target, timeout, &args.live).await?;
+    let (session, name, _mock) =
+        report_session(&args.target, timeout, &args.live, &args.tunnel).await?;
     let seed = session.unique_seed();
     let session = std::sync::Arc::new(session);
     let mut audit = audit::run(&session, &name, seed).await;

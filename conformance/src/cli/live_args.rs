@@ -58,3 +58,61 @@ impl LiveArgs {
         self.vars.iter().cloned().collect()
     }
 }
+
+/// Where a live target's callbacks reach this machine: a tunnel (ngrok, cloudflared, an SSH
+/// reverse forward) from a public address to the webhook receiver's port on 127.0.0.1.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TunnelArgs {
+    /// Port of the webhook receiver on 127.0.0.1, for a tunnel to forward to (default: an
+    /// ephemeral port, which only the mock can reach).
+    #[arg(long, value_name = "PORT")]
+    pub webhook_port: Option<u16>,
+    /// The tunnel's public base URL: callbacks are registered as `<URL>/webhook/<case>`, so
+    /// a live target can call them back. Implies `--capture-webhooks` for replay.
+    #[arg(long, value_name = "URL", value_parser = parse_public_url)]
+    pub webhook_public_url: Option<String>,
+}
+
+impl TunnelArgs {
+    /// The receiver's exposure.
+    pub fn exposure(&self) -> kyc_conformance::webhook_capture::Exposure {
+        kyc_conformance::webhook_capture::Exposure {
+            port: self.webhook_port.unwrap_or(0),
+            public_url: self.webhook_public_url.clone(),
+        }
+    }
+}
+
+/// An `http://` or `https://` URL without a query or fragment (the receiver adds its path).
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or_else(|| format!("{text} is not an http:// or https:// URL"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(['?', '#', ' ']) {
+        return Err(format!(
+            "{text} is not a base URL (a host, optionally a path; no query)"
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tunnel_tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn a_tunnel_address_is_a_base_url() {
+        assert!(parse_public_url("https://abc.tunnel.example").is_ok());
+        assert!(parse_public_url("http://127.0.0.1:8080/hooks").is_ok());
+        for bad in [
+            "abc.tunnel.example",
+            "ftp://x",
+            "https://",
+            "https://x/?a=1",
+            "https://x/#f",
+        ] {
+            assert!(parse_public_url(bad).is_err(), "{bad}");
+        }
+    }
+}

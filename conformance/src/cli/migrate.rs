@@ -11,7 +11,7 @@ use anyhow::Context;
 use kyc_conformance::migrate::{self, Report};
 use kyc_conformance::runner::target::Target;
 
-use super::live_args::LiveArgs;
+use super::live_args::{LiveArgs, TunnelArgs};
 use super::output;
 use super::session::report_session;
 
@@ -35,6 +35,9 @@ pub struct MigrateArgs {
     /// Retries and rate ceiling (the shard does not apply).
     #[command(flatten)]
     pub live: LiveArgs,
+    /// Where a live target's callbacks reach this machine.
+    #[command(flatten)]
+    pub tunnel: TunnelArgs,
 }
 
 /// Runs the migration report and maps failure to run to exit code 2.
@@ -77,7 +80,8 @@ async fn migrate(args: MigrateArgs) -> anyhow::Result<Report> {
     let pairs = migrate::load_pairs(&dir)
         .with_context(|| format!("loading the paired scenarios in {}", dir.display()))?;
     let timeout = Duration::from_secs_f64(args.timeout);
-    let (session, name, _mock) = report_session(&args.target, timeout, &args.live).await?;
+    let (session, name, _mock) =
+        report_session(&args.target, timeout, &args.live, &args.tunnel).await?;
     let report = migrate::run(&session, &name, &pairs).await;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;

@@ -18,7 +18,7 @@ use kyc_conformance::runner::target::Target;
 use kyc_conformance::runner::{self as runner, OnResult};
 use kyc_conformance::webhook_capture::Receiver;
 
-use super::live_args::LiveArgs;
+use super::live_args::{LiveArgs, TunnelArgs};
 use super::output;
 use super::session::live_session;
 
@@ -62,6 +62,9 @@ pub struct ReplayArgs {
     /// target can only reach this machine's loopback through a tunnel.
     #[arg(long)]
     pub capture_webhooks: bool,
+    /// Where a live target's callbacks reach this machine.
+    #[command(flatten)]
+    pub tunnel: TunnelArgs,
 }
 
 /// Exit code of a run stopped by Ctrl-C, after its partial report was written.
@@ -146,7 +149,9 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
 
     // Keep the embedded mock alive for the whole run.
     let mut _mock = None;
-    let capture_webhooks = args.capture_webhooks || args.target == Target::Mock;
+    let capture_webhooks = args.capture_webhooks
+        || args.tunnel.webhook_public_url.is_some()
+        || args.target == Target::Mock;
     let configure = |base_url| SessionConfig {
         base_url,
         timeout,
@@ -168,7 +173,7 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
     };
     session.set_overrides(args.live.overrides());
     if capture_webhooks {
-        let receiver = Receiver::start()
+        let receiver = Receiver::start_exposed(&args.tunnel.exposure())
             .await
             .context("starting the webhook receiver on 127.0.0.1")?;
         session.set_webhook_receiver(receiver);

@@ -34,11 +34,12 @@ pub async fn live_session(config: SessionConfig<'_>) -> anyhow::Result<Session> 
 
 /// A session on a report's target (`audit`, `migrate`): the embedded mock, started here and
 /// kept alive by the returned handle, or a live URL; either way with a webhook receiver on
-/// 127.0.0.1 (a live target reaches it only through a tunnel).
+/// 127.0.0.1 (a live target reaches it only through a tunnel: `tunnel`).
 pub async fn report_session(
     target: &kyc_conformance::runner::target::Target,
     timeout: std::time::Duration,
     live: &super::live_args::LiveArgs,
+    tunnel: &super::live_args::TunnelArgs,
 ) -> anyhow::Result<(
     Session,
     String,
@@ -65,7 +66,7 @@ pub async fn report_session(
             (session, "the embedded mock".to_owned(), Some(mock))
         }
     };
-    let receiver = kyc_conformance::webhook_capture::Receiver::start()
+    let receiver = kyc_conformance::webhook_capture::Receiver::start_exposed(&tunnel.exposure())
         .await
         .context("starting the webhook receiver on 127.0.0.1")?;
     session.set_webhook_receiver(receiver);

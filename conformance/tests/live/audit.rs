@@ -53,8 +53,8 @@ fn audit(out: &Path, target: Option<&str>) -> Output {
 }
 
 /// What every run's reports owe, whatever they answer: all three files, `audit.json` in its
-/// published shape, a self-contained `audit.html` with one section per question (and the
-/// suite's, when it ran). Returns each question's `{"id", "answer", "verdict"}` in order, with
+/// published shape, a self-contained `audit.html` with the summary, one section per question,
+/// the endpoints' and the suite's (when it ran). Returns each question's `{"id", "answer", "verdict"}` in order, with
 /// its `note` when it has one.
 #[track_caller]
 fn reports(out: &Path, suite: bool) -> Vec<Value> {
@@ -80,7 +80,9 @@ fn reports(out: &Path, suite: bool) -> Vec<Value> {
             shown
         })
         .collect();
-    let mut sections: Vec<&str> = answers.iter().map(|q| q["id"].as_str().unwrap()).collect();
+    let mut sections = vec!["summary"];
+    sections.extend(answers.iter().map(|q| q["id"].as_str().unwrap()));
+    sections.push("endpoints");
     if suite {
         sections.push("suite");
     }
