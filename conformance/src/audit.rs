@@ -99,6 +99,8 @@ pub struct SuiteSummary {
     pub summary: crate::runner::report::Summary,
     /// Deviation kind → number of deviations, in the kinds' order.
     pub deviations: std::collections::BTreeMap<&'static str, usize>,
+    /// Deviations graded breaking.
+    pub breaking: usize,
     /// The cases that did not pass, with the kinds of their deviations.
     pub failing: Vec<(String, Vec<&'static str>)>,
 }
@@ -108,9 +110,11 @@ impl SuiteSummary {
     pub fn of(report: &crate::runner::report::Report) -> SuiteSummary {
         let mut deviations = std::collections::BTreeMap::new();
         let mut failing = Vec::new();
+        let mut breaking = 0;
         for case in &report.cases {
             let mut kinds: Vec<&'static str> = Vec::new();
             for d in &case.deviations {
+                breaking += usize::from(d.severity == crate::runner::deviation::Severity::Breaking);
                 *deviations.entry(d.kind.as_str()).or_insert(0) += 1;
                 if !kinds.contains(&d.kind.as_str()) {
                     kinds.push(d.kind.as_str());
@@ -126,6 +130,7 @@ impl SuiteSummary {
         SuiteSummary {
             summary: report.summary,
             deviations,
+            breaking,
             failing,
         }
     }
@@ -182,8 +187,8 @@ impl Audit {
             let r = &suite.summary;
             let _ = writeln!(
                 out,
-                "\n## The bundled suite on this target\n\n{} cases: {} passed, {} failed, {} errored.\n",
-                r.total, r.passed, r.failed, r.errored
+                "\n## The bundled suite on this target\n\n{} cases: {} passed, {} failed, {} errored; {} breaking deviations.\n",
+                r.total, r.passed, r.failed, r.errored, suite.breaking
             );
             for (kind, n) in &suite.deviations {
                 let _ = writeln!(out, "- `{kind}`: {n}");
@@ -219,8 +224,9 @@ impl Audit {
             .suite
             .as_ref()
             .map_or(0, |x| x.summary.failed + x.summary.errored);
+        let breaking = self.suite.as_ref().map_or(0, |x| x.breaking);
         let mut body = format!(
-            "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">{}{}{}{}{}</div>\
+            "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">{}{}{}{}{}{}</div>\
              <table><tr><th>question</th><th>answer</th><th>verdict</th><th>against</th></tr>",
             card(
                 format!("{answered}/{}", s.questions),
@@ -238,6 +244,11 @@ impl Audit {
                 suite_failed,
                 "suite cases that did not pass",
                 if suite_failed > 0 { "bad" } else { "ok" }
+            ),
+            card(
+                breaking,
+                "breaking deviations in the suite",
+                if breaking > 0 { "bad" } else { "ok" }
             ),
         );
         for q in &self.questions {

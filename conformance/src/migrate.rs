@@ -626,7 +626,12 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
                 } else {
                     format!(" ({})", p.note.trim_end_matches('.'))
                 };
-                format!("{} → {}{note}", p.from, p.to.join(" | "))
+                let to = if p.to.is_empty() {
+                    "null".to_owned()
+                } else {
+                    p.to.join(" | ")
+                };
+                format!("{} → {to}{note}", p.from)
             })
             .collect();
         add(

@@ -1839,6 +1839,8 @@ pub struct AuditSuite {
     /// As in the replay's JSON report.
     pub summary: serde_json::Map<String, serde_json::Value>,
     pub deviations: std::collections::BTreeMap<String, AuditSuiteDeviationsValue>,
+    /// Deviations graded breaking (what a client that keeps its code would trip over).
+    pub breaking: AuditSuiteBreaking,
     pub failing: Vec<AuditSuiteFailingItem>,
 }
 
@@ -1897,6 +1899,70 @@ impl std::fmt::Display for AuditSuiteDeviationsValue {
 impl JsonSchema for AuditSuiteDeviationsValue {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "AuditSuiteDeviationsValue".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
+    }
+}
+
+/// Deviations graded breaking (what a client that keeps its code would trip over).
+///
+/// Value: >= 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct AuditSuiteBreaking(i64);
+
+impl AuditSuiteBreaking {
+    /// Checks `value` against the schema's constraints.
+    pub fn new(value: i64) -> Result<Self, ConstraintError> {
+        if value < 0 {
+            return Err(
+                ConstraintError::new(
+                    "AuditSuiteBreaking",
+                    Violation::OutOfRange {
+                        expected: ">= 0",
+                    },
+                ),
+            );
+        }
+        Ok(Self(value))
+    }
+
+    /// The checked number.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for AuditSuiteBreaking {
+    type Error = ConstraintError;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<AuditSuiteBreaking> for i64 {
+    fn from(value: AuditSuiteBreaking) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for AuditSuiteBreaking {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl JsonSchema for AuditSuiteBreaking {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditSuiteBreaking".into()
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {

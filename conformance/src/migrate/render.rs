@@ -304,7 +304,11 @@ pub fn html(r: &Report) -> String {
                 body,
                 "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
                 escape(&p.from),
-                escape(&p.to.join(" | ")),
+                escape(&if p.to.is_empty() {
+                    "null".to_owned()
+                } else {
+                    p.to.join(" | ")
+                }),
                 escape(&p.note)
             );
         }
