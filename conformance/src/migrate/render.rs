@@ -469,9 +469,9 @@ fn operation_section(body: &mut String, id: &str, op: &OperationDiff) {
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td><span class=\"tag {}\">{}</span></td><td>{}</td></tr>",
                 f.from
                     .as_deref()
-                    .map_or("—".to_owned(), |a| format!("<code>{}</code>", escape(a))),
+                    .map_or("—".to_owned(), |a| cell(a, Some(&op.pair.from))),
                 f.to.as_deref()
-                    .map_or("—".to_owned(), |a| format!("<code>{}</code>", escape(a))),
+                    .map_or("—".to_owned(), |a| cell(a, op.pair.to.as_deref())),
                 escape(&changes.join("; ")),
                 severity_class(sev),
                 severity_word(sev),
@@ -507,6 +507,16 @@ fn operation_section(body: &mut String, id: &str, op: &OperationDiff) {
         );
     }
     body.push_str("</table></section>");
+}
+
+/// An address in a table cell: its place and pointer, and its operation only when it is not
+/// the one the section is about (a field that moved to another call).
+fn cell(address: &str, section_operation: Option<&str>) -> String {
+    let shown = match address.split_once(' ') {
+        Some((op, rest)) if Some(op) == section_operation => rest,
+        _ => address,
+    };
+    format!("<code>{}</code>", escape(shown))
 }
 
 fn pair_section(body: &mut String, id: &str, p: &super::PairRun) {
