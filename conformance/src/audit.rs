@@ -669,7 +669,9 @@ pub async fn run(session: &Session, target: &str, seed: u64) -> Audit {
     // The akepa questions need an application of a customer the audit creates.
     let akepa_customer = create_customer(&mut p, seed, "akepa").await;
     let akepa_setup = p.take();
-    let reference = unique_value(seed, "audit", "application", UniqueKind::Reference);
+    // Each identification gets its own reference: a sandbox that wants references unique per
+    // application would otherwise refuse the repeats, and its refusal would read as an answer.
+    let reference = |probe: &str| unique_value(seed, "audit", probe, UniqueKind::Reference);
     let identify = |p: &Probe<'_>, body: Value| {
         p.json("POST", "/akepa/identification", Some(body), Token::Session)
     };
@@ -691,7 +693,7 @@ pub async fn run(session: &Session, target: &str, seed: u64) -> Audit {
                     }
                     Err(e) => answer = Err(e.to_string()),
                 }
-                let body = json!({"customerId": akepa, "reference": reference, key: ""});
+                let body = json!({"customerId": akepa, "reference": reference(&format!("spelling-{key}")), key: ""});
                 match p
                     .send(&format!("identification with {key}"), identify(&p, body))
                     .await
@@ -733,7 +735,8 @@ pub async fn run(session: &Session, target: &str, seed: u64) -> Audit {
                         init(&p, json!({"customerId": kyc, "auditExtra": 1})),
                     )
                     .await;
-                let body = json!({"customerId": akepa, "reference": reference, "auditExtra": 1});
+                let body =
+                    json!({"customerId": akepa, "reference": reference("extra"), "auditExtra": 1});
                 let a = p
                     .send("identification with an extra property", identify(&p, body))
                     .await;
@@ -781,7 +784,7 @@ pub async fn run(session: &Session, target: &str, seed: u64) -> Audit {
     {
         let answer = match &akepa_customer {
             Ok(akepa) => {
-                let body = json!({"customerId": akepa, "reference": reference});
+                let body = json!({"customerId": akepa, "reference": reference("status-form")});
                 match p.send("identification", identify(&p, body)).await {
                     Ok((_, created)) => {
                         let app = created
