@@ -138,6 +138,12 @@ impl Receiver {
         }
     }
 
+    /// Whether callbacks are registered at a tunnel's public address (so a target beyond this
+    /// machine can reach them).
+    pub fn is_public(&self) -> bool {
+        self.public.is_some()
+    }
+
     /// The loopback address it listens on (where a tunnel forwards to).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr

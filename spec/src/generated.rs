@@ -1754,6 +1754,13 @@ pub struct AuditEvidence {
     pub probe: String,
     /// `METHOD path`.
     pub request: String,
+    /// The request's JSON body, redacted by its place in the contract; absent for a body-less or multipart request.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sent: Option<serde_json::Value>,
     pub status: AuditEvidenceStatus,
     /// The answer's body, redacted by its place in the contract.
     pub body: serde_json::Value,

@@ -71,6 +71,11 @@ pub async fn run(args: AuditArgs) -> ExitCode {
 }
 
 async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
+    if args.live.shard.is_some() || !args.live.vars.is_empty() {
+        anyhow::bail!(
+            "--shard and --var do not apply to audit: its probes and customers are its own"
+        );
+    }
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         anyhow::bail!(
             "--timeout must be a positive number of seconds, not {}",
@@ -84,7 +89,9 @@ async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
         report_session(&args.target, timeout, &args.live, &args.tunnel).await?;
     let seed = session.unique_seed();
     let session = std::sync::Arc::new(session);
-    let mut audit = audit::run(&session, &name, seed).await;
+    let mut audit = audit::run(&session, &name, seed)
+        .await
+        .with_context(|| format!("auditing {name}"))?;
     if args.no_suite {
         return write(&args, audit);
     }

@@ -1,4 +1,5 @@
-//! The live-run flags shared by `replay` and `record`.
+//! The live-run flags shared by the subcommands that talk to a target (`replay`, `record`, `audit`,
+//! `migrate`), and where a live target's callbacks reach this machine.
 
 use kyc_conformance::live::rate::Rate;
 use kyc_conformance::live::retry::Policy;

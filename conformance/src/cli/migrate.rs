@@ -70,6 +70,11 @@ pub async fn run(args: MigrateArgs) -> ExitCode {
 }
 
 async fn migrate(args: MigrateArgs) -> anyhow::Result<Report> {
+    if args.live.shard.is_some() || !args.live.vars.is_empty() {
+        anyhow::bail!(
+            "--shard and --var do not apply to migrate: its probes and customers are its own"
+        );
+    }
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         anyhow::bail!(
             "--timeout must be a positive number of seconds, not {}",

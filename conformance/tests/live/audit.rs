@@ -268,3 +268,20 @@ fn a_target_without_the_deprecated_endpoints_gets_those_answers_and_contradictio
         assert_eq!(answers[id], question, "{id}");
     }
 }
+
+/// Nothing listens where the target should be: not one probe is answered, so the audit could
+/// not run (exit 2, no reports) rather than reporting twelve unanswered questions.
+#[test]
+fn a_target_that_cannot_be_reached_is_exit_2_without_reports() {
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = scratch("unreachable");
+    let run = audit(&out, Some(&format!("http://127.0.0.1:{port}")));
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("no answer from the target"), "{stderr}");
+    assert!(!out.join("audit.json").exists());
+}
