@@ -443,8 +443,22 @@ fn paired_fields(
             .and_then(|op| op.responses.first())
             .map(|r| r.document)
     };
+    let op_of = |o: &Observed| {
+        contract
+            .operation(&o.method, &o.path)
+            .map(|op| op.id.as_str())
+    };
+    let (dep_op, akepa_op) = (op_of(d1), op_of(a));
+    // The table's entries for exactly the two operations observed come first; entries of
+    // other operations answering with the same documents fill in what those do not pair.
+    let mut candidates: Vec<&kyc_spec::migration::Correspondence> = table.fields.iter().collect();
+    candidates.sort_by_key(|c| {
+        let exact = Some(c.from.operation.as_str()) == dep_op
+            && c.to.as_ref().map(|t| t.operation.as_str()) == akepa_op;
+        !exact
+    });
     let mut pairs: Vec<(String, String, Option<String>)> = Vec::new();
-    for c in &table.fields {
+    for c in candidates {
         let Some(to) = &c.to else { continue };
         if c.from.place == Place::Response
             && to.place == Place::Response
@@ -494,7 +508,12 @@ fn paired_fields(
         .map(|(from, to, vocabulary)| {
             let (v1, va) = (value(d1, &from), value(a, &to));
             let v2 = d2.map(|d| value(d, &from));
-            let verdict = if v2.as_ref().is_some_and(|v2| v2 != &v1) {
+            // Noise is a value that changes between the deprecated runs; a value akepa lacks,
+            // or holds as another JSON type, is a change however noisy the other side is.
+            let kind = |v: &Value| std::mem::discriminant(v);
+            let verdict = if kind(&v1) != kind(&va) {
+                Verdict::Changed
+            } else if v2.as_ref().is_some_and(|v2| v2 != &v1) {
                 Verdict::Volatile
             } else if v1 == va {
                 Verdict::Same
@@ -587,7 +606,12 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
                 .and_then(|a| a.split(' ').nth(1))
                 .unwrap_or_default();
             let group = if place == "webhook" { WEBHOOKS } else { path };
-            if let Some(text) = field_item(f, place) {
+            if let Some(mut text) = field_item(f, place) {
+                if f.assumed {
+                    text.push_str(
+                        " (Assumed, not published by connectFi: check it on the sandbox first.)",
+                    );
+                }
                 add(group, contract(text, severity));
             }
         }

@@ -44,7 +44,8 @@ pub struct Field {
     /// Constraint keyword → value (only the [`CONSTRAINTS`] keywords).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub constraints: BTreeMap<&'static str, Value>,
-    /// An `x-assumption` sits on it: the docs do not say this, a choice does.
+    /// An `x-assumption` sits on it or on a schema around it: the docs do not say this, a
+    /// choice does.
     pub assumed: bool,
 }
 
@@ -132,7 +133,7 @@ fn expand(node: Node, out: &mut Vec<Node>, depth: usize) {
 /// is not a field.
 pub fn of(doc: Document) -> Vec<Field> {
     let mut out = Vec::new();
-    walk(Node::root(doc), String::new(), false, &mut out, 0);
+    walk(Node::root(doc), String::new(), false, false, &mut out, 0);
     out
 }
 
@@ -146,12 +147,34 @@ pub fn find<'f>(fields: &'f [Field], pointer: &str) -> Option<&'f Field> {
     fields.iter().find(|f| f.pointer == pointer)
 }
 
-fn walk(node: Node, at: String, required: bool, out: &mut Vec<Field>, depth: usize) {
+/// `inherited`: an enclosing schema is an assumption, so everything inside it is too (the
+/// deprecated webhook's whole payload is `x-assumption: true`; the akepa answers' application
+/// object is assumed).
+fn walk(
+    node: Node,
+    at: String,
+    required: bool,
+    inherited: bool,
+    out: &mut Vec<Field>,
+    depth: usize,
+) {
     if depth > MAX_DEPTH {
         return;
     }
     let nodes = node.expanded();
-    let field = describe(&nodes, at.clone(), required);
+    let mut field = describe(&nodes, at.clone(), required);
+    field.assumed |= inherited;
+    // What the children inherit. A document root's `x-assumption` text speaks of the root's
+    // own keywords ("additionalProperties: false, as on …"); `true` there, or an assumption on
+    // any inner schema (an answer object the docs do not print), covers everything inside.
+    let whole_document = nodes
+        .iter()
+        .any(|n| n.schema.get("x-assumption") == Some(&Value::Bool(true)));
+    let assumed = if at.is_empty() {
+        inherited || whole_document
+    } else {
+        field.assumed
+    };
     // The same place reached twice (through two branches) is one field, merged.
     let index = match out.iter().position(|f| f.pointer == at) {
         Some(i) => {
@@ -199,7 +222,7 @@ fn walk(node: Node, at: String, required: bool, out: &mut Vec<Field>, depth: usi
         }
     }
     for (child, node, required) in children {
-        walk(node, child, required, out, depth + 1);
+        walk(node, child, required, assumed, out, depth + 1);
     }
 }
 
@@ -325,6 +348,27 @@ mod tests {
             .unwrap();
         assert!(data < child);
         assert!(find(&fields, "").is_none());
+    }
+
+    #[test]
+    fn an_assumed_document_makes_every_field_in_it_assumed() {
+        let hook = of(Document::Webhook);
+        assert!(
+            hook.iter().all(|f| f.assumed),
+            "webhook.schema.json is x-assumption: true"
+        );
+        let init = of(Document::KycInitRequest);
+        assert!(!find(&init, "/customerId").unwrap().assumed);
+        // A root's note about its own keywords does not make its documented fields assumed.
+        let generate = of(Document::AkepaDocumentGenerateRequest);
+        assert!(!find(&generate, "/workflow").unwrap().assumed);
+        // An answer object the docs do not print is assumed throughout.
+        let status = of(Document::AkepaStatusResponse);
+        assert!(
+            find(&status, "/data/entityApplications/*/status")
+                .unwrap()
+                .assumed
+        );
     }
 
     #[test]

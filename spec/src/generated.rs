@@ -12065,6 +12065,7 @@ pub enum MigrationChangeKind {
     ConstraintChanged,
     EnumChanged,
     VocabularyChanged,
+    MethodChanged,
     /// A value the schema does not list. It keeps the original string, which
     /// [`Self::as_str`] returns and serialization writes back unchanged.
     Unknown(UnknownValue),
@@ -12083,6 +12084,7 @@ impl MigrationChangeKind {
         Self::ConstraintChanged,
         Self::EnumChanged,
         Self::VocabularyChanged,
+        Self::MethodChanged,
     ];
 
     /// The value as it appears on the wire.
@@ -12098,6 +12100,7 @@ impl MigrationChangeKind {
             Self::ConstraintChanged => "constraint-changed",
             Self::EnumChanged => "enum-changed",
             Self::VocabularyChanged => "vocabulary-changed",
+            Self::MethodChanged => "method-changed",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -12119,6 +12122,7 @@ impl MigrationChangeKind {
             "constraint-changed" => Self::ConstraintChanged,
             "enum-changed" => Self::EnumChanged,
             "vocabulary-changed" => Self::VocabularyChanged,
+            "method-changed" => Self::MethodChanged,
             _ => Self::Unknown(UnknownValue(value)),
         }
     }
@@ -12161,7 +12165,7 @@ impl JsonSchema for MigrationChangeKind {
         schemars::json_schema!(
             { "type" : "string", "enum" : ["renamed", "moved", "removed", "added",
             "required-now", "optional-now", "retyped", "constraint-changed",
-            "enum-changed", "vocabulary-changed"] }
+            "enum-changed", "vocabulary-changed", "method-changed"] }
         )
     }
 }
@@ -12274,6 +12278,13 @@ pub struct MigrationFieldDiff {
         skip_serializing_if = "Option::is_none"
     )]
     pub covers: Option<MigrationFieldDiffCovers>,
+    /// Either side rests on an assumption (x-assumption, a DECISIONS.md choice) rather than connectFi's docs.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assumed: Option<bool>,
     #[serde(
         default,
         deserialize_with = "deserialize_some",

@@ -558,6 +558,8 @@ pub enum ChangeKind {
     EnumChanged,
     /// The values are another vocabulary, translated by the table.
     VocabularyChanged,
+    /// The operation takes another HTTP method.
+    MethodChanged,
 }
 
 /// One change of a field.
@@ -588,6 +590,10 @@ pub struct FieldDiff {
     /// Fields below it the same verdict covers (a removed record's members).
     #[serde(skip_serializing_if = "is_zero")]
     pub covers: usize,
+    /// Either side rests on an assumption (`x-assumption`, a DECISIONS.md choice), not on
+    /// connectFi's docs: a change to verify against the sandbox before acting on it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub assumed: bool,
     /// The table's note.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub note: String,
@@ -825,44 +831,22 @@ impl Migration {
             }
         }
         if let Some(to_op) = to_op {
-            for place in [Place::Path, Place::Request, Place::Response, Place::Webhook] {
-                let mut last_added: Option<String> = None;
-                for f in fields_at(to_op, place) {
-                    let text = format!("{} {} {}", to_op.id, place.as_str(), f.pointer);
-                    if reached.contains(&text) {
-                        continue;
-                    }
-                    if let Some(parent) = &last_added
-                        && is_below(&f.pointer, parent)
-                    {
-                        if let Some(row) = rows.last_mut() {
-                            row.covers += 1;
-                        }
-                        continue;
-                    }
-                    last_added = Some(f.pointer.clone());
-                    let change = if place.sent() && f.required {
-                        Change {
-                            kind: ChangeKind::RequiredNow,
-                            severity: Severity::Breaking,
-                            detail: format!("a new required field ({})", describe(&f)),
-                        }
-                    } else {
-                        Change {
-                            kind: ChangeKind::Added,
-                            severity: Severity::Info,
-                            detail: describe(&f),
-                        }
-                    };
-                    rows.push(FieldDiff {
-                        from: None,
-                        to: Some(text),
-                        severity: Some(change.severity),
-                        changes: vec![change],
-                        covers: 0,
-                        note: String::new(),
-                    });
+            let every = [Place::Path, Place::Request, Place::Response, Place::Webhook];
+            added_rows(to_op, &every, &reached, &mut rows);
+            // A new call's answer is all new; what the client must send it is what matters.
+            for a in pair.also.iter().filter(|a| a.role == Role::NewStep) {
+                if let Some(op) = contract.by_id(&a.operation) {
+                    added_rows(op, &[Place::Path, Place::Request], &reached, &mut rows);
                 }
+            }
+            if let Some(from_op) = from_op
+                && from_op.method != to_op.method
+            {
+                changes.push(Change {
+                    kind: ChangeKind::MethodChanged,
+                    severity: Severity::Breaking,
+                    detail: format!("{} → {}", from_op.method.as_str(), to_op.method.as_str()),
+                });
             }
         }
         OperationDiff {
@@ -910,8 +894,14 @@ impl Migration {
         let from_text = Some(from.text());
         let Some(target) = target else {
             // Sent: the successor refuses what it does not take (every akepa request is
-            // closed with additionalProperties: false). Read: the client gets nothing.
-            let severity = Severity::Breaking;
+            // closed with additionalProperties: false). Read: a client that relied on a
+            // required field breaks; an optional one it had to do without already (oasdiff
+            // grades the removal of an optional response property a warning).
+            let severity = if from.place.sent() || field.required {
+                Severity::Breaking
+            } else {
+                Severity::Warning
+            };
             let change = Change {
                 kind: ChangeKind::Removed,
                 severity,
@@ -927,6 +917,7 @@ impl Migration {
                 severity: Some(severity),
                 changes: vec![change],
                 covers: 0,
+                assumed: field.assumed,
                 note,
             });
         };
@@ -968,8 +959,54 @@ impl Migration {
             changes,
             severity,
             covers: 0,
+            assumed: field.assumed || successor.as_ref().is_some_and(|s| s.assumed),
             note,
         })
+    }
+}
+
+/// The rows of `op`'s fields at `places` that no deprecated field reached: required ones the
+/// client must now send, the others added. A new record's members are covered by its row.
+fn added_rows(op: &Operation, places: &[Place], reached: &[String], rows: &mut Vec<FieldDiff>) {
+    for &place in places {
+        let mut last_added: Option<String> = None;
+        for f in fields_at(op, place) {
+            let text = format!("{} {} {}", op.id, place.as_str(), f.pointer);
+            if reached.contains(&text) {
+                continue;
+            }
+            if let Some(parent) = &last_added
+                && is_below(&f.pointer, parent)
+            {
+                if let Some(row) = rows.last_mut() {
+                    row.covers += 1;
+                }
+                continue;
+            }
+            last_added = Some(f.pointer.clone());
+            let change = if place.sent() && f.required {
+                Change {
+                    kind: ChangeKind::RequiredNow,
+                    severity: Severity::Breaking,
+                    detail: format!("a new required field ({})", describe(&f)),
+                }
+            } else {
+                Change {
+                    kind: ChangeKind::Added,
+                    severity: Severity::Info,
+                    detail: describe(&f),
+                }
+            };
+            rows.push(FieldDiff {
+                from: None,
+                to: Some(text),
+                severity: Some(change.severity),
+                changes: vec![change],
+                covers: 0,
+                assumed: f.assumed,
+                note: String::new(),
+            });
+        }
     }
 }
 
@@ -1258,6 +1295,59 @@ mod tests {
             attrs.fields.is_empty(),
             "the operation's removal covers its fields"
         );
+    }
+
+    #[test]
+    fn a_new_call_owes_its_required_fields_and_the_status_query_changed_method() {
+        let d = diff();
+        let upload = d
+            .operations
+            .iter()
+            .find(|o| o.pair.from == "kycUpload")
+            .unwrap();
+        let required: Vec<&str> = upload
+            .fields
+            .iter()
+            .filter(|f| kinds(f) == [ChangeKind::RequiredNow])
+            .filter_map(|f| f.to.as_deref())
+            .collect();
+        for owed in [
+            "akepaDocumentGenerate request /workflow",
+            "akepaDocumentGenerate request /type",
+            "akepaUpdate request /applicationId",
+            "akepaUpdate request /documents",
+        ] {
+            assert!(required.contains(&owed), "{owed} not in {required:?}");
+        }
+        // The customer's id went into the update's links, so that field is no new one.
+        let moved = row(&d, "kycUpload path /customerId");
+        assert_eq!(
+            moved.to.as_deref(),
+            Some("akepaUpdate request /documents/*/entityId")
+        );
+        let status = d
+            .operations
+            .iter()
+            .find(|o| o.pair.from == "kycStatus")
+            .unwrap();
+        assert!(
+            status
+                .changes
+                .iter()
+                .any(|c| c.kind == ChangeKind::MethodChanged && c.detail == "GET → POST")
+        );
+    }
+
+    #[test]
+    fn changes_resting_on_an_assumption_say_so() {
+        let d = diff();
+        // The deprecated webhook's payload is not published (D6).
+        assert!(row(&d, "kycInit webhook /data/kyc/status").assumed);
+        assert!(
+            row(&d, "kycInit request /webhookURL").assumed,
+            "webhookUrl is an x-assumption"
+        );
+        assert!(!row(&d, "kycInit request /customerId").assumed);
     }
 
     #[test]

@@ -38,6 +38,7 @@ fn kind_word(k: ChangeKind) -> &'static str {
         ChangeKind::ConstraintChanged => "constraint changed",
         ChangeKind::EnumChanged => "enum changed",
         ChangeKind::VocabularyChanged => "vocabulary changed",
+        ChangeKind::MethodChanged => "method changed",
     }
 }
 
@@ -116,9 +117,10 @@ pub fn markdown(r: &Report) -> String {
                 } else {
                     String::new()
                 };
+                let assumed = if f.assumed { " _(assumed)_" } else { "" };
                 let _ = writeln!(
                     out,
-                    "| {}{covers} | {} | {} | {} |",
+                    "| {}{covers} | {} | {}{assumed} | {} |",
                     f.from
                         .as_deref()
                         .map_or("—".to_owned(), |a| format!("`{a}`")),
@@ -419,7 +421,10 @@ fn operation_section(body: &mut String, id: &str, op: &OperationDiff) {
                 .iter()
                 .map(|c| format!("{}: {}", kind_word(c.kind), c.detail))
                 .collect();
-            let detail = escape(&detail.join("; "));
+            let mut detail = escape(&detail.join("; "));
+            if f.assumed {
+                detail.push_str("; assumed");
+            }
             match (&f.from, &f.to) {
                 (Some(from), Some(to)) if from != to => {
                     let _ = write!(
@@ -475,7 +480,14 @@ fn operation_section(body: &mut String, id: &str, op: &OperationDiff) {
                 escape(&changes.join("; ")),
                 severity_class(sev),
                 severity_word(sev),
-                escape(&f.note)
+                if f.assumed {
+                    format!(
+                        "<span class=\"tag warn\">assumed</span> {}",
+                        escape(&f.note)
+                    )
+                } else {
+                    escape(&f.note)
+                }
             );
         }
         body.push_str("</table>");

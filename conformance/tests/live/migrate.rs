@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use serde_json::{Value, json};
 
 use super::html::assert_self_contained;
-use super::stand_in::{TOKEN, config, deprecated_gone, stand_in};
+use super::stand_in::{TOKEN, config, deprecated_gone, edit_answer, stand_in};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -200,6 +200,61 @@ fn a_target_without_the_deprecated_endpoints_fails_the_deprecated_runs_and_says_
             "`POST /akepa/identification` answered 200 where `POST /customer/kyc/init` answered 404"
         )),
         "{target:#?}"
+    );
+}
+
+/// Answers every identification `running`, where the deprecated init of the same person says
+/// `WAITING_DATA`: a state the table does not pair, which only the paired run can show.
+#[test]
+fn a_state_the_table_does_not_pair_is_a_change_on_the_target() {
+    let url = stand_in(config(), |mock| {
+        edit_answer(mock, "/akepa/identification", |answer| {
+            if let Some(status) = answer.pointer_mut("/data/status") {
+                *status = json!("running");
+            }
+        })
+    });
+    let out = scratch("identification-running");
+    let run = migrate(&out, Some(&url));
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let report = reports(&out);
+    for p in report["pairs"].as_array().unwrap() {
+        let start = p["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "start")
+            .unwrap();
+        assert_eq!(start["status"], "same");
+        let state = start["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["from"] == "/data/kyc/status")
+            .unwrap();
+        assert_eq!(
+            (&state["deprecated"], &state["akepa"], &state["verdict"]),
+            (&json!("WAITING_DATA"), &json!("running"), &json!("changed"))
+        );
+    }
+    assert_eq!(
+        report["summary"]["changed"],
+        json!(report["pairs"].as_array().unwrap().len())
+    );
+    let on_target: Vec<&str> = report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["codePath"] == "On this target")
+        .flat_map(|g| g["items"].as_array().unwrap())
+        .map(|i| i["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        on_target
+            .iter()
+            .any(|t| t.contains("`/data/kyc/status` was \"WAITING_DATA\"")
+                && t.contains("is \"running\"")),
+        "{on_target:#?}"
     );
 }
 

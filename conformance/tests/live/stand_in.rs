@@ -88,3 +88,22 @@ pub fn deprecated_gone() -> Router {
     };
     Router::new().route("/customer/kyc/{*rest}", any(gone))
 }
+
+/// `POST path` answered by the mock, its JSON answer put through `edit` on the way out.
+pub fn edit_answer(mock: Router, path: &str, edit: fn(&mut Value)) -> Router {
+    let handler = move |request: Request| async move {
+        let answer = mock.oneshot(request).await.unwrap();
+        let (mut parts, body) = answer.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        let bytes = match serde_json::from_slice::<Value>(&bytes) {
+            Ok(mut json) => {
+                edit(&mut json);
+                json.to_string().into_bytes()
+            }
+            Err(_) => bytes.to_vec(),
+        };
+        parts.headers.insert("content-length", bytes.len().into());
+        Response::from_parts(parts, Body::from(bytes))
+    };
+    Router::new().route(path, post(handler))
+}
