@@ -6,8 +6,6 @@
 //! request fails) leaves its question unanswered with the reason; the audit still runs the
 //! others. The report's shape is `spec/schema/audit.schema.json`.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -15,6 +13,8 @@ use crate::cassette::UniqueKind;
 use crate::redact::BodyKind;
 use crate::runner::client::{ClientError, Outgoing, Session};
 use crate::runner::scenario::unique_value;
+
+mod render;
 
 /// How an answer stands against the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -132,10 +132,7 @@ impl SuiteSummary {
                     kinds.push(d.kind.as_str());
                 }
             }
-            if !matches!(
-                case.outcome,
-                crate::runner::report::Outcome::Passed | crate::runner::report::Outcome::Flaky
-            ) {
+            if !case.outcome.passes() {
                 failing.push((case.name.clone(), kinds));
             }
         }
@@ -176,238 +173,13 @@ impl Audit {
         text.push('\n');
         text
     }
-
-    /// `audit.md`: the summary, a table of the answers, then each question's evidence.
-    pub fn to_markdown(&self) -> String {
-        let s = &self.summary;
-        let mut out = format!(
-            "# Audit of {}\n\n{} questions: {} as documented, {} as assumed, {} contradicting the spec, {} unanswered.\n\n\
-             | question | answer | verdict | against |\n|---|---|---|---|\n",
-            self.target, s.questions, s.as_documented, s.as_assumed, s.contradicts, s.unanswered
-        );
-        for q in &self.questions {
-            let _ = writeln!(
-                out,
-                "| `{}` | `{}` | {} | {} |",
-                q.id,
-                q.answer,
-                verdict_text(q.verdict),
-                q.against
-            );
-        }
-        if let Some(suite) = &self.suite {
-            let r = &suite.summary;
-            let _ = writeln!(
-                out,
-                "\n## The bundled suite on this target\n\n{} cases: {} passed, {} failed, {} errored; {} breaking deviations.\n",
-                r.total, r.passed, r.failed, r.errored, suite.breaking
-            );
-            for (kind, n) in &suite.deviations {
-                let _ = writeln!(out, "- `{kind}`: {n}");
-            }
-            for (case, kinds) in &suite.failing {
-                let _ = writeln!(out, "- failing `{case}`: {}", kinds.join(", "));
-            }
-        }
-        for q in &self.questions {
-            let _ = writeln!(out, "\n## `{}`\n", q.id);
-            if let Some(note) = &q.note {
-                let _ = writeln!(out, "{note}\n");
-            }
-            for e in &q.evidence {
-                let _ = writeln!(
-                    out,
-                    "- {}: `{}` → {} `{}`",
-                    e.probe, e.request, e.status, e.body
-                );
-            }
-        }
-        out
-    }
-
-    /// `audit.html`: one self-contained page (inline style, no script, nothing fetched): the
-    /// summary, the answers' table, one section per question with its evidence, the
-    /// endpoints the probes touched, and the suite's deviations.
-    pub fn to_html(&self) -> String {
-        use crate::html::{card, escape, page};
-        let s = &self.summary;
-        let answered = s.questions - s.unanswered;
-        let suite_failed = self
-            .suite
-            .as_ref()
-            .map_or(0, |x| x.summary.failed + x.summary.errored);
-        let breaking = self.suite.as_ref().map_or(0, |x| x.breaking);
-        let mut body = format!(
-            "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">{}{}{}{}{}{}</div>\
-             <table><tr><th>question</th><th>answer</th><th>verdict</th><th>against</th></tr>",
-            card(
-                format!("{answered}/{}", s.questions),
-                "questions answered",
-                if s.unanswered > 0 { "warn" } else { "ok" }
-            ),
-            card(
-                s.contradicts,
-                "contradict the spec",
-                if s.contradicts > 0 { "bad" } else { "ok" }
-            ),
-            card(s.as_documented, "as documented", "ok"),
-            card(s.as_assumed, "as assumed (a DECISIONS.md choice)", "warn"),
-            card(
-                suite_failed,
-                "suite cases that did not pass",
-                if suite_failed > 0 { "bad" } else { "ok" }
-            ),
-            card(
-                breaking,
-                "breaking deviations in the suite",
-                if breaking > 0 { "bad" } else { "ok" }
-            ),
-        );
-        for q in &self.questions {
-            let _ = write!(
-                body,
-                "<tr><td><a href=\"#{id}\"><code>{id}</code></a></td><td><code>{}</code></td>\
-                 <td><span class=\"tag {}\">{}</span></td><td>{}</td></tr>",
-                escape(&q.answer.to_string()),
-                css_class(q.verdict),
-                verdict_text(q.verdict),
-                escape(q.against),
-                id = escape(q.id),
-            );
-        }
-        body.push_str("</table></section>");
-        let mut nav = vec![("summary".to_owned(), "Summary".to_owned())];
-        for q in &self.questions {
-            nav.push((q.id.to_owned(), q.id.to_owned()));
-            let _ = write!(
-                body,
-                "<section id=\"{id}\"><h2><code>{id}</code> <span class=\"tag {}\">{}</span></h2>\
-                 <p>Answer: <code>{}</code></p><p class=\"note\">Compared with {}.</p>",
-                css_class(q.verdict),
-                verdict_text(q.verdict),
-                escape(&q.answer.to_string()),
-                escape(q.against),
-                id = escape(q.id),
-            );
-            if let Some(note) = &q.note {
-                let _ = write!(body, "<p>{}</p>", escape(note));
-            }
-            body.push_str("<table><tr><th>probe</th><th>request</th><th>status</th><th>answer (redacted)</th></tr>");
-            for e in &q.evidence {
-                let _ = write!(
-                    body,
-                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td><pre>{}</pre></td></tr>",
-                    escape(&e.probe),
-                    escape(&e.request),
-                    e.status,
-                    escape(&serde_json::to_string_pretty(&e.body).unwrap_or_default())
-                );
-            }
-            body.push_str("</table></section>");
-        }
-        nav.push(("endpoints".to_owned(), "By endpoint".to_owned()));
-        body.push_str(&self.endpoints_html());
-        if let Some(suite) = &self.suite {
-            nav.push(("suite".to_owned(), "The bundled suite".to_owned()));
-            let r = &suite.summary;
-            let _ = write!(
-                body,
-                "<section id=\"suite\"><h2>The bundled suite on this target</h2><p>{} cases: {} passed, {} failed, {} errored.</p>\
-                 <table><tr><th>deviation kind</th><th>deviations</th></tr>",
-                r.total, r.passed, r.failed, r.errored
-            );
-            for (kind, n) in &suite.deviations {
-                let _ = write!(
-                    body,
-                    "<tr><td><code>{}</code></td><td>{n}</td></tr>",
-                    escape(kind)
-                );
-            }
-            body.push_str("</table><ul>");
-            for (case, kinds) in &suite.failing {
-                let _ = write!(
-                    body,
-                    "<li><span class=\"tag bad\">failing</span> <code>{}</code>: {}</li>",
-                    escape(case),
-                    escape(&kinds.join(", "))
-                );
-            }
-            body.push_str("</ul></section>");
-        }
-        page(
-            &format!("Audit of {}", self.target),
-            &format!(
-                "{} questions: {} as documented, {} as assumed, {} contradicting the spec, {} unanswered",
-                s.questions, s.as_documented, s.as_assumed, s.contradicts, s.unanswered
-            ),
-            &nav,
-            &body,
-        )
-    }
-
-    /// The probes' exchanges grouped by the contract's endpoint they reached, each with the
-    /// questions it answered.
-    fn endpoints_html(&self) -> String {
-        use crate::html::escape;
-        let contract = kyc_spec::Contract::embedded();
-        let mut by_route: Vec<(String, Vec<(&str, &Evidence)>)> = Vec::new();
-        for q in &self.questions {
-            for e in &q.evidence {
-                let (method, path) = e.request.split_once(' ').unwrap_or(("", &e.request));
-                let route = contract.operation(method, path).map_or_else(
-                    || e.request.clone(),
-                    |o| format!("{} {}", o.method.as_str(), o.path),
-                );
-                match by_route.iter_mut().find(|(r, _)| *r == route) {
-                    Some((_, list)) => list.push((q.id, e)),
-                    None => by_route.push((route, vec![(q.id, e)])),
-                }
-            }
-        }
-        let mut out = String::from("<section id=\"endpoints\"><h2>By endpoint</h2>");
-        for (route, list) in &by_route {
-            let _ = write!(
-                out,
-                "<h3><code>{}</code></h3><table><tr><th>question</th><th>probe</th><th>status</th></tr>",
-                escape(route)
-            );
-            for (id, e) in list {
-                let _ = write!(
-                    out,
-                    "<tr><td><a href=\"#{id}\"><code>{id}</code></a></td><td>{}</td><td>{}</td></tr>",
-                    escape(&e.probe),
-                    e.status,
-                    id = escape(id)
-                );
-            }
-            out.push_str("</table>");
-        }
-        out.push_str("</section>");
-        out
-    }
-}
-
-fn verdict_text(v: Verdict) -> &'static str {
-    match v {
-        Verdict::AsDocumented => "as documented",
-        Verdict::AsAssumed => "as assumed",
-        Verdict::Contradicts => "contradicts",
-        Verdict::Unanswered => "unanswered",
-    }
-}
-
-fn css_class(v: Verdict) -> &'static str {
-    match v {
-        Verdict::AsDocumented => "as-documented",
-        Verdict::AsAssumed => "as-assumed",
-        Verdict::Contradicts => "contradicts",
-        Verdict::Unanswered => "unanswered",
-    }
 }
 
 /// The probes' state: the session, the run's unique values and the exchanges made so far.
 struct Probe<'a> {
     session: &'a Session,
+    /// Makes the run's references unique.
+    seed: u64,
     evidence: Vec<Evidence>,
     /// Whether any request got an answer (an audit with none could not run).
     answered: bool,
@@ -477,6 +249,23 @@ impl Probe<'_> {
             body: shown,
         });
         Ok((answer.status, body))
+    }
+
+    /// `POST /customer/kyc/init` with the session's token.
+    fn init(&self, body: Value) -> Outgoing {
+        self.json("POST", "/customer/kyc/init", Some(body), Token::Session)
+    }
+
+    /// `POST /akepa/identification` with the session's token.
+    fn identify(&self, body: Value) -> Outgoing {
+        self.json("POST", "/akepa/identification", Some(body), Token::Session)
+    }
+
+    /// A reference of this run for one identification. Each gets its own: a sandbox that
+    /// wants references unique per application would otherwise refuse the repeats, and its
+    /// refusal would read as an answer.
+    fn reference(&self, probe: &str) -> String {
+        unique_value(self.seed, "audit", probe, UniqueKind::Reference)
     }
 
     fn take(&mut self) -> Vec<Evidence> {
@@ -589,382 +378,421 @@ fn question(
 pub async fn run(session: &Session, target: &str, seed: u64) -> Result<Audit, AuditError> {
     let mut p = Probe {
         session,
+        seed,
         evidence: Vec::new(),
         answered: false,
         first_failure: None,
     };
-    let mut questions = Vec::new();
-
-    // deprecated-endpoint-alive, repeated-init and sync-mode-effect share one customer.
-    let kyc_customer = create_customer(&mut p, seed, "kyc").await;
-    let setup = p.take();
-    let init = |p: &Probe<'_>, body: Value| {
-        p.json("POST", "/customer/kyc/init", Some(body), Token::Session)
-    };
-    {
-        let answer = match &kyc_customer {
-            Ok(id) => match p.send("init", init(&p, json!({"customerId": id}))).await {
-                Ok((status, _)) => Ok(json!({"status": status, "alive": status == 200})),
-                Err(e) => Err(e.to_string()),
-            },
-            Err(e) => Err(e.clone()),
-        };
-        let mut evidence = setup.clone();
-        evidence.extend(p.take());
-        questions.push(question(
-            "deprecated-endpoint-alive",
-            answer,
-            &|a| (a["alive"] == true).then_some(Verdict::AsDocumented),
-            "contract: kycInit (deprecated, still served)",
-            evidence,
-        ));
-    }
-    {
-        let answer = match &kyc_customer {
-            Ok(id) => {
-                let first = p.send("init", init(&p, json!({"customerId": id}))).await;
-                let again = p
-                    .send("init again", init(&p, json!({"customerId": id})))
-                    .await;
-                match (first, again) {
-                    (Ok((200, a)), Ok((200, b))) => {
-                        let state = |v: &Value| {
-                            (
-                                v.pointer("/data/kyc/status").cloned(),
-                                v.pointer("/data/kycDocumentList").cloned(),
-                            )
-                        };
-                        Ok(json!(if state(&a) == state(&b) {
-                            "same-state"
-                        } else {
-                            "restarted"
-                        }))
-                    }
-                    (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
-                    // Two refusals (a 404 where the endpoint is gone) carry no state to compare.
-                    (Ok((first, _)), Ok((again, _))) => Err(format!(
-                        "the init answered {first}, then {again}: no KYC state to compare"
-                    )),
-                }
-            }
-            Err(e) => Err(e.clone()),
-        };
-        questions.push(question(
-            "repeated-init",
-            answer,
-            &|a| (a == "same-state").then_some(Verdict::AsAssumed),
-            "DECISIONS.md D15",
-            p.take(),
-        ));
-    }
-    {
-        let answer = match &kyc_customer {
-            Ok(id) => {
-                let t = p
-                    .send(
-                        "syncMode true",
-                        init(&p, json!({"customerId": id, "syncMode": true})),
-                    )
-                    .await;
-                let f = p
-                    .send(
-                        "syncMode false",
-                        init(&p, json!({"customerId": id, "syncMode": false})),
-                    )
-                    .await;
-                match (t, f) {
-                    // Nothing served in either mode (a 404 where the endpoint is gone): no
-                    // effect can show.
-                    (Ok((st, _)), Ok((sf, _))) if st != 200 && sf != 200 => Err(format!(
-                        "the init answered {st} with syncMode true and {sf} with false"
-                    )),
-                    (Ok((st, mut a)), Ok((sf, mut b))) => {
-                        for v in [&mut a, &mut b] {
-                            if let Some(m) = v.as_object_mut() {
-                                m.remove("requestId");
-                            }
-                        }
-                        Ok(json!(if st == sf && a == b {
-                            "none"
-                        } else {
-                            "changes-answer"
-                        }))
-                    }
-                    (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
-                }
-            }
-            Err(e) => Err(e.clone()),
-        };
-        questions.push(question(
-            "sync-mode-effect",
-            answer,
-            &|a| (a == "none").then_some(Verdict::AsAssumed),
-            "DECISIONS.md D3",
-            p.take(),
-        ));
-    }
-    {
-        let mut spelled = serde_json::Map::new();
-        let mut failed = None;
-        for (prefix, id) in [
-            ("csta_", "csta_AuditNoSuchCustomer0000000"),
-            ("csta-", "csta-AuditNoSuchCustomer0000000"),
-        ] {
-            match p
-                .send(
-                    &format!("unknown {prefix} id"),
-                    init(&p, json!({"customerId": id})),
-                )
-                .await
-            {
-                Ok((status, body)) => {
-                    let a = match body.get("code").and_then(Value::as_str) {
-                        Some("customerNotFound") => "accepted",
-                        Some("requestValidateError") => "rejected",
-                        _ if status == 200 => "accepted",
-                        _ => "other",
-                    };
-                    spelled.insert(prefix.to_owned(), json!(a));
-                }
-                Err(e) => failed = Some(e.to_string()),
-            }
-        }
-        let answer = failed.map_or(Ok(Value::Object(spelled)), Err);
-        questions.push(question(
-            "customer-id-prefix",
-            answer,
-            &|a| {
-                (a == &json!({"csta_": "accepted", "csta-": "accepted"}))
-                    .then_some(Verdict::AsAssumed)
-            },
-            "DECISIONS.md D1",
-            p.take(),
-        ));
-    }
-    // The akepa questions need an application of a customer the audit creates.
-    let akepa_customer = create_customer(&mut p, seed, "akepa").await;
+    // The deprecated questions share one customer, the akepa ones another.
+    let kyc = create_customer(&mut p, seed, "kyc").await;
+    let kyc_setup = p.take();
+    let akepa = create_customer(&mut p, seed, "akepa").await;
     let akepa_setup = p.take();
-    // Each identification gets its own reference: a sandbox that wants references unique per
-    // application would otherwise refuse the repeats, and its refusal would read as an answer.
-    let reference = |probe: &str| unique_value(seed, "audit", probe, UniqueKind::Reference);
-    let identify = |p: &Probe<'_>, body: Value| {
-        p.json("POST", "/akepa/identification", Some(body), Token::Session)
+    let c = Customers {
+        kyc,
+        kyc_setup,
+        akepa,
+        akepa_setup,
     };
-    {
-        let mut answer = Ok(json!({}));
-        if let (Ok(kyc), Ok(akepa)) = (&kyc_customer, &akepa_customer) {
-            let mut init_side = serde_json::Map::new();
-            let mut akepa_side = serde_json::Map::new();
-            let callback = probe_callback(&p);
-            for key in ["webhookURL", "webhookUrl"] {
-                match p
-                    .send(
-                        &format!("init with {key}"),
-                        init(&p, json!({"customerId": kyc, key: callback})),
-                    )
-                    .await
-                {
-                    Ok((s, b)) => {
-                        init_side.insert(key.to_owned(), json!(key_verdict(s, &b, key)));
-                    }
-                    Err(e) => answer = Err(e.to_string()),
-                }
-                let body = json!({"customerId": akepa, "reference": reference(&format!("spelling-{key}")), key: callback});
-                match p
-                    .send(&format!("identification with {key}"), identify(&p, body))
-                    .await
-                {
-                    Ok((s, b)) => {
-                        akepa_side.insert(key.to_owned(), json!(key_verdict(s, &b, key)));
-                    }
-                    Err(e) => answer = Err(e.to_string()),
-                }
-            }
-            if answer.is_ok() {
-                answer = Ok(
-                    json!({"/customer/kyc/init": init_side, "/akepa/identification": akepa_side}),
-                );
-            }
-        } else {
-            answer = Err("no customer to probe with (see the setup exchanges)".to_owned());
-        }
-        let mut evidence = akepa_setup;
-        evidence.extend(p.take());
-        questions.push(question(
-            "webhook-url-spelling",
-            answer,
-            &|a| {
-                (a == &json!({"/customer/kyc/init": {"webhookURL": "accepted", "webhookUrl": "rejected"},
-                              "/akepa/identification": {"webhookURL": "rejected", "webhookUrl": "accepted"}}))
-                .then_some(Verdict::AsAssumed)
-            },
-            "DECISIONS.md D2, D7, D38",
-            evidence,
-        ));
-    }
-    {
-        let answer = match (&kyc_customer, &akepa_customer) {
-            (Ok(kyc), Ok(akepa)) => {
-                let i = p
-                    .send(
-                        "init with an extra property",
-                        init(&p, json!({"customerId": kyc, "auditExtra": 1})),
-                    )
-                    .await;
-                let body =
-                    json!({"customerId": akepa, "reference": reference("extra"), "auditExtra": 1});
-                let a = p
-                    .send("identification with an extra property", identify(&p, body))
-                    .await;
-                // Only a validation error naming the property rejects it; a 404 is "other".
-                let verdict = |r: Result<(u16, Value), ClientError>| {
-                    r.map(|(s, b)| match key_verdict(s, &b, "auditExtra") {
-                        "accepted" => "ignored",
-                        other => other,
-                    })
-                };
-                match (verdict(i), verdict(a)) {
-                    (Ok(i), Ok(a)) => {
-                        Ok(json!({"/customer/kyc/init": i, "/akepa/identification": a}))
-                    }
-                    (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
-                }
-            }
-            _ => Err("no customer to probe with".to_owned()),
-        };
-        questions.push(question(
-            "additional-properties",
-            answer,
-            &|a| (a == &json!({"/customer/kyc/init": "rejected", "/akepa/identification": "rejected"})).then_some(Verdict::AsAssumed),
-            "DECISIONS.md D7; the akepa error example",
-            p.take(),
-        ));
-    }
-    {
-        let answer = match &akepa_customer {
-            Ok(akepa) => p
-                .send("identification without reference", identify(&p, json!({"customerId": akepa})))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|(s, b)| match accepted_or_rejected(s, &b) {
-                    "accepted" => Ok(json!({"/akepa/identification": false})),
-                    "rejected" => Ok(json!({"/akepa/identification": true})),
-                    // A 401 or a 404 says nothing about the field.
-                    _ => Err(format!("the identification answered {s} {}, neither an acceptance nor a validation error", b.get("code").unwrap_or(&Value::Null))),
-                }),
-            Err(e) => Err(e.clone()),
-        };
-        questions.push(question(
-            "reference-required",
-            answer,
-            &|a| (a == &json!({"/akepa/identification": true})).then_some(Verdict::AsDocumented),
-            "akepa-identification.request.schema.json (required)",
-            p.take(),
-        ));
-    }
-    {
-        let answer = match &akepa_customer {
-            Ok(akepa) => {
-                let body = json!({"customerId": akepa, "reference": reference("status-form")});
-                match p.send("identification", identify(&p, body)).await {
-                    Ok((status, created)) => match created
-                        .pointer("/data/applicationId")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                    {
-                        None => Err(format!(
-                            "the identification answered {status} without an applicationId to ask about"
-                        )),
-                        Some(app) => {
-                            let post = p.json(
-                                "POST",
-                                "/akepa/status",
-                                Some(json!({"customerId": akepa, "applicationId": app})),
-                                Token::Session,
-                            );
-                            let get = p.json(
-                                "GET",
-                                &format!("/akepa/status/{akepa}"),
-                                None,
-                                Token::Session,
-                            );
-                            // Served is a 200, not-found a 404; anything else (a 401, a 400)
-                            // says nothing about which form the target serves.
-                            let form = |r: Result<(u16, Value), ClientError>| match r {
-                                Ok((200, _)) => Ok("served"),
-                                Ok((404, _)) => Ok("not-found"),
-                                Ok((s, b)) => Err(format!(
-                                    "a status form answered {s} {}",
-                                    b.get("code").unwrap_or(&Value::Null)
-                                )),
-                                Err(e) => Err(e.to_string()),
-                            };
-                            let post = form(p.send("POST status", post).await);
-                            let get = form(p.send("GET status", get).await);
-                            match (post, get) {
-                                (Ok(a), Ok(b)) => Ok(
-                                    json!({"POST /akepa/status": a, "GET /akepa/status/{customerId}": b}),
-                                ),
-                                (Err(e), _) | (_, Err(e)) => Err(e),
-                            }
-                        }
-                    },
-                    Err(e) => Err(e.to_string()),
-                }
-            }
-            Err(e) => Err(e.clone()),
-        };
-        questions.push(question(
-            "akepa-status-form",
-            answer,
-            &|a| (a == &json!({"POST /akepa/status": "served", "GET /akepa/status/{customerId}": "served"})).then_some(Verdict::AsAssumed),
-            "contract: akepaStatus, akepaStatusByCustomer",
-            p.take(),
-        ));
-    }
-    {
-        let mut side = serde_json::Map::new();
-        let mut failed = None;
-        for (name, token) in [
-            ("missing", Token::None),
-            ("unknown", Token::Literal("audit-unknown-token")),
-        ] {
-            let out = p.json(
-                "POST",
-                "/customer/kyc/init",
-                Some(json!({"customerId": "csta_AuditNoSuchCustomer0000000"})),
-                token,
-            );
-            match p.send(&format!("{name} token"), out).await {
-                Ok((status, _)) => {
-                    let shown = p.evidence.last().map_or(Value::Null, |e| e.body.clone());
-                    side.insert(name.to_owned(), json!({"status": status, "body": shown}));
-                }
-                Err(e) => failed = Some(e.to_string()),
-            }
-        }
-        let documented = json!({"status": 401, "body": {"code": "unauthorized", "message": "Authentication error"}});
-        let answer = failed.map_or(Ok(Value::Object(side)), Err);
-        questions.push(question(
-            "unauthorized",
-            answer,
-            &|a| {
-                (a["missing"] == documented && a["unknown"] == documented)
-                    .then_some(Verdict::AsDocumented)
-            },
-            "error.schema.json#/$defs/Unauthorized",
-            p.take(),
-        ));
-    }
-    questions.push(token_lifetime(&mut p).await);
-    questions.push(validation_error_shape(&mut p, &kyc_customer, &akepa_customer).await);
-    questions.push(deprecated_webhook_payload(&mut p, seed).await);
+    let questions = vec![
+        deprecated_endpoint_alive(&mut p, &c).await,
+        repeated_init(&mut p, &c).await,
+        sync_mode_effect(&mut p, &c).await,
+        customer_id_prefix(&mut p).await,
+        webhook_url_spelling(&mut p, &c).await,
+        additional_properties(&mut p, &c).await,
+        reference_required(&mut p, &c).await,
+        akepa_status_form(&mut p, &c).await,
+        unauthorized(&mut p).await,
+        token_lifetime(&mut p).await,
+        validation_error_shape(&mut p, &c.kyc, &c.akepa).await,
+        deprecated_webhook_payload(&mut p, seed).await,
+    ];
     if !p.answered {
         return Err(AuditError::Unreachable(p.first_failure.unwrap_or_else(
             || ClientError::Transport("no request was answered".to_owned()),
         )));
     }
     Ok(Audit::new(target.to_owned(), questions))
+}
+
+/// The customers the probes share (or why one could not be created), and the exchanges that
+/// created them, shown as the first question of each kind's evidence.
+struct Customers {
+    kyc: Result<String, String>,
+    kyc_setup: Vec<Evidence>,
+    akepa: Result<String, String>,
+    akepa_setup: Vec<Evidence>,
+}
+
+/// `deprecated-endpoint-alive`: a valid init of a customer the audit created.
+async fn deprecated_endpoint_alive(p: &mut Probe<'_>, c: &Customers) -> Question {
+    let answer = match &c.kyc {
+        Ok(id) => match p.send("init", p.init(json!({"customerId": id}))).await {
+            Ok((status, _)) => Ok(json!({"status": status, "alive": status == 200})),
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(e.clone()),
+    };
+    let mut evidence = c.kyc_setup.clone();
+    evidence.extend(p.take());
+    question(
+        "deprecated-endpoint-alive",
+        answer,
+        &|a| (a["alive"] == true).then_some(Verdict::AsDocumented),
+        "contract: kycInit (deprecated, still served)",
+        evidence,
+    )
+}
+
+/// `repeated-init`: the same init twice; the KYC state and document list compared.
+async fn repeated_init(p: &mut Probe<'_>, c: &Customers) -> Question {
+    let answer = match &c.kyc {
+        Ok(id) => {
+            let first = p.send("init", p.init(json!({"customerId": id}))).await;
+            let again = p
+                .send("init again", p.init(json!({"customerId": id})))
+                .await;
+            match (first, again) {
+                (Ok((200, a)), Ok((200, b))) => {
+                    let state = |v: &Value| {
+                        (
+                            v.pointer("/data/kyc/status").cloned(),
+                            v.pointer("/data/kycDocumentList").cloned(),
+                        )
+                    };
+                    Ok(json!(if state(&a) == state(&b) {
+                        "same-state"
+                    } else {
+                        "restarted"
+                    }))
+                }
+                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+                // Two refusals (a 404 where the endpoint is gone) carry no state to compare.
+                (Ok((first, _)), Ok((again, _))) => Err(format!(
+                    "the init answered {first}, then {again}: no KYC state to compare"
+                )),
+            }
+        }
+        Err(e) => Err(e.clone()),
+    };
+    question(
+        "repeated-init",
+        answer,
+        &|a| (a == "same-state").then_some(Verdict::AsAssumed),
+        "DECISIONS.md D15",
+        p.take(),
+    )
+}
+
+/// `sync-mode-effect`: the same init with `syncMode` true and false; the answers compared
+/// without their request ids.
+async fn sync_mode_effect(p: &mut Probe<'_>, c: &Customers) -> Question {
+    let answer = match &c.kyc {
+        Ok(id) => {
+            let t = p
+                .send(
+                    "syncMode true",
+                    p.init(json!({"customerId": id, "syncMode": true})),
+                )
+                .await;
+            let f = p
+                .send(
+                    "syncMode false",
+                    p.init(json!({"customerId": id, "syncMode": false})),
+                )
+                .await;
+            match (t, f) {
+                // Nothing served in either mode (a 404 where the endpoint is gone): no
+                // effect can show.
+                (Ok((st, _)), Ok((sf, _))) if st != 200 && sf != 200 => Err(format!(
+                    "the init answered {st} with syncMode true and {sf} with false"
+                )),
+                (Ok((st, mut a)), Ok((sf, mut b))) => {
+                    for v in [&mut a, &mut b] {
+                        if let Some(m) = v.as_object_mut() {
+                            m.remove("requestId");
+                        }
+                    }
+                    Ok(json!(if st == sf && a == b {
+                        "none"
+                    } else {
+                        "changes-answer"
+                    }))
+                }
+                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+            }
+        }
+        Err(e) => Err(e.clone()),
+    };
+    question(
+        "sync-mode-effect",
+        answer,
+        &|a| (a == "none").then_some(Verdict::AsAssumed),
+        "DECISIONS.md D3",
+        p.take(),
+    )
+}
+
+/// `customer-id-prefix`: unknown ids of both spellings; `customerNotFound` accepts the
+/// spelling, a validation error rejects it.
+async fn customer_id_prefix(p: &mut Probe<'_>) -> Question {
+    let mut spelled = serde_json::Map::new();
+    let mut failed = None;
+    for (prefix, id) in [
+        ("csta_", "csta_AuditNoSuchCustomer0000000"),
+        ("csta-", "csta-AuditNoSuchCustomer0000000"),
+    ] {
+        match p
+            .send(
+                &format!("unknown {prefix} id"),
+                p.init(json!({"customerId": id})),
+            )
+            .await
+        {
+            Ok((status, body)) => {
+                let a = match body.get("code").and_then(Value::as_str) {
+                    Some("customerNotFound") => "accepted",
+                    Some("requestValidateError") => "rejected",
+                    _ if status == 200 => "accepted",
+                    _ => "other",
+                };
+                spelled.insert(prefix.to_owned(), json!(a));
+            }
+            Err(e) => failed = Some(e.to_string()),
+        }
+    }
+    let answer = failed.map_or(Ok(Value::Object(spelled)), Err);
+    question(
+        "customer-id-prefix",
+        answer,
+        &|a| {
+            (a == &json!({"csta_": "accepted", "csta-": "accepted"})).then_some(Verdict::AsAssumed)
+        },
+        "DECISIONS.md D1",
+        p.take(),
+    )
+}
+
+/// `webhook-url-spelling`: both spellings of the callback key on the deprecated init and on
+/// the identification.
+async fn webhook_url_spelling(p: &mut Probe<'_>, c: &Customers) -> Question {
+    let mut answer = Ok(json!({}));
+    if let (Ok(kyc), Ok(akepa)) = (&c.kyc, &c.akepa) {
+        let mut init_side = serde_json::Map::new();
+        let mut akepa_side = serde_json::Map::new();
+        let callback = probe_callback(p);
+        for key in ["webhookURL", "webhookUrl"] {
+            match p
+                .send(
+                    &format!("init with {key}"),
+                    p.init(json!({"customerId": kyc, key: callback})),
+                )
+                .await
+            {
+                Ok((s, b)) => {
+                    init_side.insert(key.to_owned(), json!(key_verdict(s, &b, key)));
+                }
+                Err(e) => answer = Err(e.to_string()),
+            }
+            let body = json!({"customerId": akepa, "reference": p.reference(&format!("spelling-{key}")), key: callback});
+            match p
+                .send(&format!("identification with {key}"), p.identify(body))
+                .await
+            {
+                Ok((s, b)) => {
+                    akepa_side.insert(key.to_owned(), json!(key_verdict(s, &b, key)));
+                }
+                Err(e) => answer = Err(e.to_string()),
+            }
+        }
+        if answer.is_ok() {
+            answer =
+                Ok(json!({"/customer/kyc/init": init_side, "/akepa/identification": akepa_side}));
+        }
+    } else {
+        answer = Err("no customer to probe with (see the setup exchanges)".to_owned());
+    }
+    let mut evidence = c.akepa_setup.clone();
+    evidence.extend(p.take());
+    question(
+        "webhook-url-spelling",
+        answer,
+        &|a| {
+            (a == &json!({"/customer/kyc/init": {"webhookURL": "accepted", "webhookUrl": "rejected"},
+                          "/akepa/identification": {"webhookURL": "rejected", "webhookUrl": "accepted"}}))
+            .then_some(Verdict::AsAssumed)
+        },
+        "DECISIONS.md D2, D7, D38",
+        evidence,
+    )
+}
+
+/// `additional-properties`: an unknown property on the deprecated init and on the
+/// identification.
+async fn additional_properties(p: &mut Probe<'_>, c: &Customers) -> Question {
+    let answer = match (&c.kyc, &c.akepa) {
+        (Ok(kyc), Ok(akepa)) => {
+            let i = p
+                .send(
+                    "init with an extra property",
+                    p.init(json!({"customerId": kyc, "auditExtra": 1})),
+                )
+                .await;
+            let body =
+                json!({"customerId": akepa, "reference": p.reference("extra"), "auditExtra": 1});
+            let a = p
+                .send("identification with an extra property", p.identify(body))
+                .await;
+            // Only a validation error naming the property rejects it; a 404 is "other".
+            let verdict = |r: Result<(u16, Value), ClientError>| {
+                r.map(|(s, b)| match key_verdict(s, &b, "auditExtra") {
+                    "accepted" => "ignored",
+                    other => other,
+                })
+            };
+            match (verdict(i), verdict(a)) {
+                (Ok(i), Ok(a)) => Ok(json!({"/customer/kyc/init": i, "/akepa/identification": a})),
+                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+            }
+        }
+        _ => Err("no customer to probe with".to_owned()),
+    };
+    question(
+        "additional-properties",
+        answer,
+        &|a| {
+            (a == &json!({"/customer/kyc/init": "rejected", "/akepa/identification": "rejected"}))
+                .then_some(Verdict::AsAssumed)
+        },
+        "DECISIONS.md D7; the akepa error example",
+        p.take(),
+    )
+}
+
+/// `reference-required`: an identification without `reference`.
+async fn reference_required(p: &mut Probe<'_>, c: &Customers) -> Question {
+    let answer = match &c.akepa {
+        Ok(akepa) => p
+            .send("identification without reference", p.identify(json!({"customerId": akepa})))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|(s, b)| match accepted_or_rejected(s, &b) {
+                "accepted" => Ok(json!({"/akepa/identification": false})),
+                "rejected" => Ok(json!({"/akepa/identification": true})),
+                // A 401 or a 404 says nothing about the field.
+                _ => Err(format!("the identification answered {s} {}, neither an acceptance nor a validation error", b.get("code").unwrap_or(&Value::Null))),
+            }),
+        Err(e) => Err(e.clone()),
+    };
+    question(
+        "reference-required",
+        answer,
+        &|a| (a == &json!({"/akepa/identification": true})).then_some(Verdict::AsDocumented),
+        "akepa-identification.request.schema.json (required)",
+        p.take(),
+    )
+}
+
+/// `akepa-status-form`: a fresh application asked for through both status forms.
+async fn akepa_status_form(p: &mut Probe<'_>, c: &Customers) -> Question {
+    let answer = match &c.akepa {
+        Ok(akepa) => {
+            let body = json!({"customerId": akepa, "reference": p.reference("status-form")});
+            match p.send("identification", p.identify(body)).await {
+                Ok((status, created)) => match created
+                    .pointer("/data/applicationId")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                {
+                    None => Err(format!(
+                        "the identification answered {status} without an applicationId to ask about"
+                    )),
+                    Some(app) => {
+                        let post = p.json(
+                            "POST",
+                            "/akepa/status",
+                            Some(json!({"customerId": akepa, "applicationId": app})),
+                            Token::Session,
+                        );
+                        let get = p.json(
+                            "GET",
+                            &format!("/akepa/status/{akepa}"),
+                            None,
+                            Token::Session,
+                        );
+                        // Served is a 200, not-found a 404; anything else (a 401, a 400)
+                        // says nothing about which form the target serves.
+                        let form = |r: Result<(u16, Value), ClientError>| match r {
+                            Ok((200, _)) => Ok("served"),
+                            Ok((404, _)) => Ok("not-found"),
+                            Ok((s, b)) => Err(format!(
+                                "a status form answered {s} {}",
+                                b.get("code").unwrap_or(&Value::Null)
+                            )),
+                            Err(e) => Err(e.to_string()),
+                        };
+                        let post = form(p.send("POST status", post).await);
+                        let get = form(p.send("GET status", get).await);
+                        match (post, get) {
+                            (Ok(a), Ok(b)) => Ok(
+                                json!({"POST /akepa/status": a, "GET /akepa/status/{customerId}": b}),
+                            ),
+                            (Err(e), _) | (_, Err(e)) => Err(e),
+                        }
+                    }
+                },
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Err(e) => Err(e.clone()),
+    };
+    question(
+        "akepa-status-form",
+        answer,
+        &|a| {
+            (a == &json!({"POST /akepa/status": "served", "GET /akepa/status/{customerId}": "served"})).then_some(Verdict::AsAssumed)
+        },
+        "contract: akepaStatus, akepaStatusByCustomer",
+        p.take(),
+    )
+}
+
+/// `unauthorized`: the deprecated init with no token and with an unknown one.
+async fn unauthorized(p: &mut Probe<'_>) -> Question {
+    let mut side = serde_json::Map::new();
+    let mut failed = None;
+    for (name, token) in [
+        ("missing", Token::None),
+        ("unknown", Token::Literal("audit-unknown-token")),
+    ] {
+        let out = p.json(
+            "POST",
+            "/customer/kyc/init",
+            Some(json!({"customerId": "csta_AuditNoSuchCustomer0000000"})),
+            token,
+        );
+        match p.send(&format!("{name} token"), out).await {
+            Ok((status, _)) => {
+                let shown = p.evidence.last().map_or(Value::Null, |e| e.body.clone());
+                side.insert(name.to_owned(), json!({"status": status, "body": shown}));
+            }
+            Err(e) => failed = Some(e.to_string()),
+        }
+    }
+    let documented =
+        json!({"status": 401, "body": {"code": "unauthorized", "message": "Authentication error"}});
+    let answer = failed.map_or(Ok(Value::Object(side)), Err);
+    question(
+        "unauthorized",
+        answer,
+        &|a| {
+            (a["missing"] == documented && a["unknown"] == documented)
+                .then_some(Verdict::AsDocumented)
+        },
+        "error.schema.json#/$defs/Unauthorized",
+        p.take(),
+    )
 }
 
 /// `token-lifetime-seconds`: `dtsExpireAt` of a fresh login minus the time of the request, as

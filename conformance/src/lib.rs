@@ -2,7 +2,7 @@
 //!
 //! * [`audit`]: fixed probes that answer the questions the docs leave open, with evidence;
 //! * [`migrate`]: the migration report from the deprecated endpoints to `/akepa`;
-//! * [`html`]: the reports' self-contained page;
+//! * `html`: the reports' self-contained page (crate-internal);
 //! * [`cassette`]: the recorded exchange, its file format and the one typed model of it;
 //! * [`lint`]: proves a directory of cassettes holds no secret and no personal data;
 //! * [`live`]: retries, a rate ceiling and sharding for runs against a live sandbox;
@@ -13,7 +13,7 @@
 
 pub mod audit;
 pub mod cassette;
-pub mod html;
+pub(crate) mod html;
 pub mod lint;
 pub mod live;
 pub mod migrate;

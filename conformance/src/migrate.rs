@@ -24,6 +24,8 @@ use crate::redact::BodyKind;
 use crate::runner::client::Session;
 use crate::runner::report::{CaseResult, Observed, Outcome};
 
+mod render;
+
 /// Why the paired scenarios could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
@@ -273,11 +275,7 @@ pub async fn run(session: &Session, target: &str, pairs: &[Pair]) -> Report {
         ..Summary::default()
     };
     for r in &runs {
-        summary.runs_failed += r
-            .outcomes
-            .iter()
-            .filter(|o| !matches!(o, Outcome::Passed | Outcome::Flaky))
-            .count();
+        summary.runs_failed += r.outcomes.iter().filter(|o| !o.passes()).count();
         for s in &r.stages {
             if s.deprecated.is_some() && s.akepa.is_some() {
                 summary.stages += 1;
@@ -318,7 +316,7 @@ async fn run_pair(session: &Session, table: &Migration, pair: &Pair) -> PairRun 
     let akepa = crate::runner::replay_one(session, &pair.akepa).await;
     let mut failures = Vec::new();
     for r in [&first, &second, &akepa] {
-        if !matches!(r.outcome, Outcome::Passed | Outcome::Flaky) {
+        if !r.outcome.passes() {
             failures.push(failure(r));
         }
     }
@@ -380,7 +378,7 @@ fn stages(
     let route = |o: &Observed| {
         contract
             .operation(&o.method, &o.path)
-            .map(|op| (op.id.clone(), format!("{} {}", op.method.as_str(), op.path)))
+            .map(|op| (op.id.clone(), op.route()))
     };
     let mut out = Vec::new();
     for name in stage_names(first, akepa) {
@@ -539,36 +537,70 @@ fn paired_fields(
 }
 
 /// What each code path must change: the contract's breaking changes and warnings, then what
-/// the target showed.
+/// the target showed; breaking items first in each group.
 fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut add = |code_path: &str, item: Item| {
-        let i = match groups.iter().position(|g| g.code_path == code_path) {
+    let mut c = Checklist::default();
+    operation_items(&mut c, diff);
+    vocabulary_items(&mut c, diff);
+    target_items(&mut c, runs);
+    let mut groups = c.groups;
+    for g in &mut groups {
+        g.items.sort_by_key(|i| i.severity);
+    }
+    groups
+}
+
+/// Groups in the order their first item came, each item once.
+#[derive(Default)]
+struct Checklist {
+    groups: Vec<Group>,
+}
+
+impl Checklist {
+    fn add(&mut self, code_path: &str, item: Item) {
+        let i = match self.groups.iter().position(|g| g.code_path == code_path) {
             Some(i) => i,
             None => {
-                groups.push(Group {
+                self.groups.push(Group {
                     code_path: code_path.to_owned(),
                     items: Vec::new(),
                 });
-                groups.len() - 1
+                self.groups.len() - 1
             }
         };
-        if !groups[i].items.iter().any(|x| x.text == item.text) {
-            groups[i].items.push(item);
+        match self.groups[i]
+            .items
+            .iter_mut()
+            .find(|x| x.text == item.text)
+        {
+            // The same thing to do, reached twice: it matters as much as its worst reason.
+            Some(x) => x.severity = x.severity.min(item.severity),
+            None => self.groups[i].items.push(item),
         }
-    };
-    let contract = |text: String, severity| Item {
-        text,
-        severity,
-        source: "contract",
-    };
-    const WEBHOOKS: &str = "Receiving webhooks";
+    }
+}
+
+impl Item {
+    fn contract(text: String, severity: Severity) -> Item {
+        Item {
+            text,
+            severity,
+            source: "contract",
+        }
+    }
+}
+
+const WEBHOOKS: &str = "Receiving webhooks";
+
+/// Per deprecated operation: the call to make instead, the new calls, each field that
+/// breaks or may break, the new error codes; the webhook's fields under their own heading.
+fn operation_items(c: &mut Checklist, diff: &StaticDiff) {
     for op in &diff.operations {
         let path = op.pair.code_path.as_str();
         match &op.to_route {
-            Some(to) => add(
+            Some(to) => c.add(
                 path,
-                contract(
+                Item::contract(
                     format!(
                         "Call `{to}` instead of `{}`. {}",
                         op.from_route, op.pair.note
@@ -576,9 +608,9 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
                     Severity::Breaking,
                 ),
             ),
-            None => add(
+            None => c.add(
                 path,
-                contract(
+                Item::contract(
                     format!("Stop calling `{}`. {}", op.from_route, op.pair.note),
                     Severity::Breaking,
                 ),
@@ -587,13 +619,16 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
         for a in &op.pair.also {
             let route = Contract::embedded()
                 .by_id(&a.operation)
-                .map(|o| format!("{} {}", o.method.as_str(), o.path))
+                .map(|o| o.route())
                 .unwrap_or_default();
             let severity = match a.role {
                 kyc_spec::migration::Role::NewStep => Severity::Breaking,
                 kyc_spec::migration::Role::Alternative => Severity::Info,
             };
-            add(path, contract(format!("`{route}`: {}", a.note), severity));
+            c.add(
+                path,
+                Item::contract(format!("`{route}`: {}", a.note), severity),
+            );
         }
         for f in &op.fields {
             let Some(severity) = f.severity.filter(|s| *s != Severity::Info) else {
@@ -612,14 +647,14 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
                         " (Assumed, not published by connectFi: check it on the sandbox first.)",
                     );
                 }
-                add(group, contract(text, severity));
+                c.add(group, Item::contract(text, severity));
             }
         }
         for e in op.errors.iter().filter(|e| e.change == "added") {
             let statuses: Vec<String> = e.to.iter().flatten().map(u16::to_string).collect();
-            add(
+            c.add(
                 path,
-                contract(
+                Item::contract(
                     format!(
                         "Handle the error code `{}` (HTTP {}).",
                         e.code,
@@ -631,14 +666,18 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
         }
     }
     if diff.operations.iter().any(|o| o.pair.from == "kycInit") {
-        add(
+        c.add(
             WEBHOOKS,
-            contract(
+            Item::contract(
                 "Expect one callback per asynchronous change only: a change answered in a response sends none, so read the answer's status too.".to_owned(),
                 Severity::Breaking,
             ),
         );
     }
+}
+
+/// Per vocabulary: the translation to apply, and the values with no deprecated counterpart.
+fn vocabulary_items(c: &mut Checklist, diff: &StaticDiff) {
     for v in &diff.vocabularies {
         let pairs: Vec<String> = v
             .vocabulary
@@ -658,17 +697,17 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
                 format!("{} → {to}{note}", p.from)
             })
             .collect();
-        add(
+        c.add(
             "Status and vocabulary handling",
-            contract(
+            Item::contract(
                 format!("Translate {}: {}.", v.vocabulary.title, pairs.join("; ")),
                 Severity::Breaking,
             ),
         );
         if !v.new_values.is_empty() {
-            add(
+            c.add(
                 "Status and vocabulary handling",
-                contract(
+                Item::contract(
                     format!(
                         "Handle the values {} has that the deprecated one did not: {}.",
                         v.vocabulary.title,
@@ -679,10 +718,14 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
             );
         }
     }
+}
+
+/// What the paired runs showed on the target: changed statuses, unpaired values, failed runs.
+fn target_items(c: &mut Checklist, runs: &[PairRun]) {
     for r in runs {
         for s in &r.stages {
             if let (Verdict::Changed, Some(d), Some(a)) = (s.status, &s.deprecated, &s.akepa) {
-                add(
+                c.add(
                     "On this target",
                     Item {
                         text: format!(
@@ -700,7 +743,7 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
                 );
             }
             for f in s.fields.iter().filter(|f| f.verdict == Verdict::Changed) {
-                add(
+                c.add(
                     "On this target",
                     Item {
                         text: format!(
@@ -714,7 +757,7 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
             }
         }
         for failure in &r.failures {
-            add(
+            c.add(
                 "On this target",
                 Item {
                     text: format!("A paired run did not pass: {failure}"),
@@ -724,10 +767,6 @@ fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
             );
         }
     }
-    for g in &mut groups {
-        g.items.sort_by_key(|i| i.severity);
-    }
-    groups
 }
 
 /// `(route, place, pointer)` of a `<operationId> <place> <pointer>` address.
@@ -738,9 +777,9 @@ fn parts(address: &str) -> (String, &str, &str) {
         it.next().unwrap_or_default(),
         it.next().unwrap_or_default(),
     );
-    let route = Contract::embedded().by_id(op).map_or(op.to_owned(), |o| {
-        format!("{} {}", o.method.as_str(), o.path)
-    });
+    let route = Contract::embedded()
+        .by_id(op)
+        .map_or(op.to_owned(), |o| o.route());
     (route, place, pointer)
 }
 
@@ -819,5 +858,3 @@ impl Report {
         render::html(self)
     }
 }
-
-mod render;

@@ -407,6 +407,11 @@ impl Operation {
         parts.next().is_none()
     }
 
+    /// `METHOD path-template`, as reports name an operation: `POST /customer/kyc/init`.
+    pub fn route(&self) -> String {
+        format!("{} {}", self.method.as_str(), self.path)
+    }
+
     /// The path template in axum's syntax, which is also OpenAPI's (`{name}`).
     pub fn route_template(&self) -> &str {
         &self.path

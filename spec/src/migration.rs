@@ -768,12 +768,7 @@ impl Migration {
     }
 
     fn diff_pair(&self, contract: &Contract, pair: &Pair) -> OperationDiff {
-        let route = |id: &str| {
-            contract
-                .by_id(id)
-                .map(|o| format!("{} {}", o.method.as_str(), o.path))
-                .unwrap_or_default()
-        };
+        let route = |id: &str| contract.by_id(id).map(|o| o.route()).unwrap_or_default();
         let from_op = contract.by_id(&pair.from);
         let to_op = pair.to.as_deref().and_then(|t| contract.by_id(t));
         let mut changes = Vec::new();

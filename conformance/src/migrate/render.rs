@@ -371,9 +371,7 @@ pub fn html(r: &Report) -> String {
 fn route(operation: &str) -> String {
     kyc_spec::Contract::embedded()
         .by_id(operation)
-        .map_or(operation.to_owned(), |o| {
-            format!("{} {}", o.method.as_str(), o.path)
-        })
+        .map_or(operation.to_owned(), |o| o.route())
 }
 
 /// Backticked spans of a checklist text as `<code>`, the rest escaped.

@@ -28,6 +28,11 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Whether it counts as passed for an exit code (a flaky pass does).
+    pub fn passes(self) -> bool {
+        matches!(self, Outcome::Passed | Outcome::Flaky)
+    }
+
     /// The name used in reports.
     pub fn as_str(self) -> &'static str {
         match self {
