@@ -9,10 +9,12 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::cassette::UniqueKind;
+use std::time::Duration;
+
+use crate::cassette::Cassette;
 use crate::redact::BodyKind;
-use crate::runner::client::{ClientError, Outgoing, Session};
-use crate::runner::scenario::unique_value;
+use crate::runner::client::Session;
+use crate::runner::report::{CaseResult, Observed};
 
 mod render;
 
@@ -34,8 +36,10 @@ pub enum Verdict {
 /// contract).
 #[derive(Clone, Debug, Serialize)]
 pub struct Evidence {
-    /// The probe's step (`init with webhookURL`).
-    pub probe: String,
+    /// The probe scenario (`audit-deprecated-init`, a file in `conformance/audit/`).
+    pub scenario: String,
+    /// Its step (`spelled-webhookURL`).
+    pub step: String,
     /// `METHOD path`.
     pub request: String,
     /// The request's JSON body, redacted; absent for a body-less or multipart request.
@@ -52,7 +56,15 @@ pub struct Evidence {
 pub enum AuditError {
     /// Not one probe got an answer: the target is not there (or not reachable from here).
     #[error("no answer from the target: {0}")]
-    Unreachable(#[source] ClientError),
+    Unreachable(String),
+    /// An embedded probe scenario does not load (a broken build).
+    #[error("the probe scenario {name} does not load: {reason}")]
+    Probe {
+        /// Its file.
+        name: &'static str,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// One question and its answer.
@@ -175,131 +187,136 @@ impl Audit {
     }
 }
 
-/// The probes' state: the session, the run's unique values and the exchanges made so far.
-struct Probe<'a> {
+/// The probe scenarios (`conformance/audit/`), embedded: the audit asks the same questions
+/// wherever its binary runs. Each is a cassette whose steps observe rather than judge.
+const PROBES: [(&str, &str); 7] = [
+    (
+        "deprecated-init",
+        include_str!("../audit/deprecated-init.json"),
+    ),
+    ("unknown-ids", include_str!("../audit/unknown-ids.json")),
+    (
+        "akepa-identification",
+        include_str!("../audit/akepa-identification.json"),
+    ),
+    ("unauthorized", include_str!("../audit/unauthorized.json")),
+    (
+        "token-lifetime",
+        include_str!("../audit/token-lifetime.json"),
+    ),
+    (
+        "validation-errors",
+        include_str!("../audit/validation-errors.json"),
+    ),
+    (
+        "deprecated-webhook",
+        include_str!("../audit/deprecated-webhook.json"),
+    ),
+];
+
+/// The probe scenarios, loaded (and checked as every cassette is).
+///
+/// # Errors
+///
+/// [`AuditError::Probe`] when an embedded file does not load.
+pub fn probes() -> Result<Vec<(&'static str, Cassette)>, AuditError> {
+    PROBES
+        .iter()
+        .map(|(name, text)| {
+            Cassette::from_json_str(std::path::Path::new(name), text)
+                .map(|c| (*name, c))
+                .map_err(|e| AuditError::Probe {
+                    name,
+                    reason: e.to_string(),
+                })
+        })
+        .collect()
+}
+
+/// The probes' runs, by file name, and what the answers are read from.
+struct Runs<'a> {
     session: &'a Session,
-    /// Makes the run's references unique.
-    seed: u64,
-    evidence: Vec<Evidence>,
-    /// Whether any request got an answer (an audit with none could not run).
-    answered: bool,
-    /// The first transport error, kept for the report of an audit that got no answer.
-    first_failure: Option<ClientError>,
+    runs: Vec<(&'static str, CaseResult)>,
+    /// This machine's time just before the token-lifetime probe ran (a live target's clock is
+    /// not read; the mock's is, through its clock control).
+    login_sent_at: kyc_mock::Millis,
 }
 
-impl Probe<'_> {
-    fn json(&self, method: &str, path: &str, body: Option<Value>, token: Token<'_>) -> Outgoing {
-        let mut headers = Vec::new();
-        if body.is_some() {
-            headers.push(("content-type".to_owned(), "application/json".to_owned()));
-        }
-        let token = match token {
-            Token::Session => self.session.token().map(|t| t.expose().to_owned()),
-            Token::None => None,
-            Token::Literal(t) => Some(t.to_owned()),
-        };
-        if let Some(t) = token {
-            headers.push(("x-connectfi-token".to_owned(), t));
-        }
-        Outgoing {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            headers,
-            body: body.map(|b| b.to_string().into_bytes()),
+impl Runs<'_> {
+    fn run(&self, probe: &str) -> Option<&CaseResult> {
+        self.runs.iter().find(|(n, _)| *n == probe).map(|(_, r)| r)
+    }
+
+    /// What one step saw, or why the probe has no answer there.
+    fn step(&self, probe: &str, step: &str) -> Result<&Observed, String> {
+        let run = self
+            .run(probe)
+            .ok_or_else(|| format!("the probe {probe} did not run"))?;
+        run.steps
+            .iter()
+            .find(|s| s.name == step)
+            .and_then(|s| s.observed.as_ref())
+            .ok_or_else(|| {
+                run.error
+                    .clone()
+                    .unwrap_or_else(|| format!("{probe} did not get to its step {step}"))
+            })
+    }
+
+    /// The step's status and answer.
+    fn answer(&self, probe: &str, step: &str) -> Result<(u16, &Value), String> {
+        static NULL: Value = Value::Null;
+        self.step(probe, step)
+            .map(|o| (o.status, o.body.as_ref().unwrap_or(&NULL)))
+    }
+
+    /// The probe's customer, when it could create one.
+    fn customer(&self, probe: &str) -> Result<(), String> {
+        match self.answer(probe, "create-customer")? {
+            (200, body) if body.pointer("/data/customerId").is_some() => Ok(()),
+            (status, _) => Err(format!(
+                "{probe} could not create its customer (POST /customer/init answered {status})"
+            )),
         }
     }
 
-    /// Sends, keeps the redacted exchange as evidence, returns the status and the raw body.
-    async fn send(&mut self, probe: &str, out: Outgoing) -> Result<(u16, Value), ClientError> {
-        let answer = match self.session.send(&out).await {
-            Ok(a) => a,
-            Err(e) => {
-                if self.first_failure.is_none() {
-                    self.first_failure = Some(ClientError::Transport(e.to_string()));
-                }
-                return Err(e);
-            }
+    /// The exchanges of `steps` (every step when empty), redacted, as a question's evidence.
+    fn evidence(&self, probe: &str, steps: &[&str]) -> Vec<Evidence> {
+        let Some(run) = self.run(probe) else {
+            return Vec::new();
         };
-        self.answered = true;
-        let body: Value = serde_json::from_slice(&answer.body).unwrap_or(Value::Null);
-        let sent = out
-            .body
-            .as_deref()
-            .and_then(|b| serde_json::from_slice::<Value>(b).ok())
-            .map(|v| {
-                let kind = BodyKind::Request {
-                    method: &out.method,
-                    path: &out.path,
+        let redactor = self.session.redactor();
+        run.steps
+            .iter()
+            .filter(|s| steps.is_empty() || steps.contains(&s.name.as_str()))
+            .filter_map(|s| s.observed.as_ref().map(|o| (s, o)))
+            .map(|(s, o)| {
+                let sent = o.sent.as_ref().map(|v| {
+                    let kind = BodyKind::Request {
+                        method: &o.method,
+                        path: &o.path,
+                    };
+                    redactor.redact_body(kind, v).0
+                });
+                let kind = BodyKind::Response {
+                    method: &o.method,
+                    path: &o.path,
+                    status: o.status,
                 };
-                self.session.redactor().redact_body(kind, &v).0
-            });
-        let kind = BodyKind::Response {
-            method: &out.method,
-            path: &out.path,
-            status: answer.status,
-        };
-        let shown = self.session.redactor().redact_body(kind, &body).0;
-        self.evidence.push(Evidence {
-            probe: probe.to_owned(),
-            request: self
-                .session
-                .scrub_str(&format!("{} {}", out.method, out.path)),
-            sent,
-            status: answer.status,
-            body: shown,
-        });
-        Ok((answer.status, body))
+                Evidence {
+                    scenario: run.name.clone(),
+                    step: s.name.clone(),
+                    request: self.session.scrub_str(&format!("{} {}", o.method, o.path)),
+                    sent,
+                    status: o.status,
+                    body: o
+                        .body
+                        .as_ref()
+                        .map_or(Value::Null, |b| redactor.redact_body(kind, b).0),
+                }
+            })
+            .collect()
     }
-
-    /// `POST /customer/kyc/init` with the session's token.
-    fn init(&self, body: Value) -> Outgoing {
-        self.json("POST", "/customer/kyc/init", Some(body), Token::Session)
-    }
-
-    /// `POST /akepa/identification` with the session's token.
-    fn identify(&self, body: Value) -> Outgoing {
-        self.json("POST", "/akepa/identification", Some(body), Token::Session)
-    }
-
-    /// A reference of this run for one identification. Each gets its own: a sandbox that
-    /// wants references unique per application would otherwise refuse the repeats, and its
-    /// refusal would read as an answer.
-    fn reference(&self, probe: &str) -> String {
-        unique_value(self.seed, "audit", probe, UniqueKind::Reference)
-    }
-
-    fn take(&mut self) -> Vec<Evidence> {
-        std::mem::take(&mut self.evidence)
-    }
-}
-
-enum Token<'a> {
-    Session,
-    None,
-    Literal(&'a str),
-}
-
-/// A customer the audit creates (invented data, unique per run), and its id.
-async fn create_customer(p: &mut Probe<'_>, seed: u64, name: &str) -> Result<String, String> {
-    let unique = |kind| unique_value(seed, "audit", name, kind);
-    let body = json!({
-        "customerReference": unique(UniqueKind::Reference),
-        "customerType": "individual",
-        "customer": {"firstName": "Ada", "lastName": "Pendleton", "gender": "F",
-            "email": unique(UniqueKind::Email), "dateOfBirth": "1985-03-14",
-            "citizenshipCountryCodeA3": "USA",
-            "identificationDocuments": [{"type": "SSN", "value": unique(UniqueKind::Ssn), "issuanceCountryCodeA3": "USA"}]}
-    });
-    let out = p.json("POST", "/customer/init", Some(body), Token::Session);
-    let (status, answer) = p
-        .send(&format!("create customer {name}"), out)
-        .await
-        .map_err(|e| e.to_string())?;
-    answer
-        .pointer("/data/customerId")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| format!("POST /customer/init answered {status} without a customerId"))
 }
 
 fn accepted_or_rejected(status: u16, body: &Value) -> &'static str {
@@ -332,16 +349,6 @@ fn key_verdict(status: u16, body: &Value, key: &str) -> &'static str {
     }
 }
 
-/// A callback address for the probes that only ask whether a key is taken: a valid one, so
-/// that a refusal is about the key and not the value. The audit's own receiver when there is
-/// one (callbacks to it land in a slot nothing reads), else an address that never resolves.
-fn probe_callback(p: &Probe<'_>) -> String {
-    p.session.webhook_receiver().map_or_else(
-        || "https://callback.invalid/kyc-audit".to_owned(),
-        |r| r.url("audit-probes"),
-    )
-}
-
 fn question(
     id: &'static str,
     answer: Result<Value, String>,
@@ -369,200 +376,167 @@ fn question(
     }
 }
 
-/// Runs every probe against the session's target. `seed` makes the customers it creates
-/// unique (a fresh one for a live target).
+/// Runs every probe scenario against the session's target, then answers the questions from
+/// what their steps saw.
 ///
 /// # Errors
 ///
-/// [`AuditError::Unreachable`] when not one request got an answer.
-pub async fn run(session: &Session, target: &str, seed: u64) -> Result<Audit, AuditError> {
-    let mut p = Probe {
+/// [`AuditError::Unreachable`] when not one request got an answer; [`AuditError::Probe`]
+/// when an embedded probe does not load.
+pub async fn run(session: &Session, target: &str) -> Result<Audit, AuditError> {
+    let mut runs = Vec::new();
+    let mut login_sent_at = 0;
+    for (name, probe) in probes()? {
+        if name == "deprecated-webhook" && !receiver_reachable(session) {
+            continue;
+        }
+        if name == "token-lifetime" {
+            login_sent_at = kyc_mock::Clock::system().now();
+        }
+        runs.push((name, crate::runner::replay_one(session, &probe).await));
+    }
+    let answered = runs
+        .iter()
+        .any(|(_, r)| r.steps.iter().any(|s| s.observed.is_some()));
+    if !answered {
+        let why = runs
+            .iter()
+            .find_map(|(_, r)| r.error.clone())
+            .unwrap_or_else(|| "no request was answered".to_owned());
+        return Err(AuditError::Unreachable(why));
+    }
+    let r = Runs {
         session,
-        seed,
-        evidence: Vec::new(),
-        answered: false,
-        first_failure: None,
-    };
-    // The deprecated questions share one customer, the akepa ones another.
-    let kyc = create_customer(&mut p, seed, "kyc").await;
-    let kyc_setup = p.take();
-    let akepa = create_customer(&mut p, seed, "akepa").await;
-    let akepa_setup = p.take();
-    let c = Customers {
-        kyc,
-        kyc_setup,
-        akepa,
-        akepa_setup,
+        runs,
+        login_sent_at,
     };
     let questions = vec![
-        deprecated_endpoint_alive(&mut p, &c).await,
-        repeated_init(&mut p, &c).await,
-        sync_mode_effect(&mut p, &c).await,
-        customer_id_prefix(&mut p).await,
-        webhook_url_spelling(&mut p, &c).await,
-        additional_properties(&mut p, &c).await,
-        reference_required(&mut p, &c).await,
-        akepa_status_form(&mut p, &c).await,
-        unauthorized(&mut p).await,
-        token_lifetime(&mut p).await,
-        validation_error_shape(&mut p, &c.kyc, &c.akepa).await,
-        deprecated_webhook_payload(&mut p, seed).await,
+        deprecated_endpoint_alive(&r),
+        repeated_init(&r),
+        sync_mode_effect(&r),
+        customer_id_prefix(&r),
+        webhook_url_spelling(&r),
+        additional_properties(&r),
+        reference_required(&r),
+        akepa_status_form(&r),
+        unauthorized(&r),
+        token_lifetime(&r),
+        validation_error_shape(&r),
+        deprecated_webhook_payload(&r).await,
     ];
-    if !p.answered {
-        return Err(AuditError::Unreachable(p.first_failure.unwrap_or_else(
-            || ClientError::Transport("no request was answered".to_owned()),
-        )));
-    }
     Ok(Audit::new(target.to_owned(), questions))
 }
 
-/// The customers the probes share (or why one could not be created), and the exchanges that
-/// created them, shown as the first question of each kind's evidence.
-struct Customers {
-    kyc: Result<String, String>,
-    kyc_setup: Vec<Evidence>,
-    akepa: Result<String, String>,
-    akepa_setup: Vec<Evidence>,
+/// Whether the target can call the session's webhook receiver: the mock or another server on
+/// this machine can; a target beyond it only through a tunnel. Without one the deprecated
+/// webhook's question is not asked (and a sandbox is not handed a loopback address).
+fn receiver_reachable(session: &Session) -> bool {
+    session
+        .webhook_receiver()
+        .is_some_and(|r| r.is_public() || kyc_mock::is_loopback_url(session.base_url()))
 }
 
-/// `deprecated-endpoint-alive`: a valid init of a customer the audit created.
-async fn deprecated_endpoint_alive(p: &mut Probe<'_>, c: &Customers) -> Question {
-    let answer = match &c.kyc {
-        Ok(id) => match p.send("init", p.init(json!({"customerId": id}))).await {
-            Ok((status, _)) => Ok(json!({"status": status, "alive": status == 200})),
-            Err(e) => Err(e.to_string()),
-        },
-        Err(e) => Err(e.clone()),
-    };
-    let mut evidence = c.kyc_setup.clone();
-    evidence.extend(p.take());
+/// `deprecated-endpoint-alive`: a valid init of a customer the probe created.
+fn deprecated_endpoint_alive(r: &Runs<'_>) -> Question {
+    let p = "deprecated-init";
+    let answer = r.customer(p).and_then(|()| {
+        let (status, _) = r.answer(p, "init")?;
+        Ok(json!({"status": status, "alive": status == 200}))
+    });
     question(
         "deprecated-endpoint-alive",
         answer,
         &|a| (a["alive"] == true).then_some(Verdict::AsDocumented),
         "contract: kycInit (deprecated, still served)",
-        evidence,
+        r.evidence(p, &["create-customer", "init"]),
     )
 }
 
 /// `repeated-init`: the same init twice; the KYC state and document list compared.
-async fn repeated_init(p: &mut Probe<'_>, c: &Customers) -> Question {
-    let answer = match &c.kyc {
-        Ok(id) => {
-            let first = p.send("init", p.init(json!({"customerId": id}))).await;
-            let again = p
-                .send("init again", p.init(json!({"customerId": id})))
-                .await;
-            match (first, again) {
-                (Ok((200, a)), Ok((200, b))) => {
-                    let state = |v: &Value| {
-                        (
-                            v.pointer("/data/kyc/status").cloned(),
-                            v.pointer("/data/kycDocumentList").cloned(),
-                        )
-                    };
-                    Ok(json!(if state(&a) == state(&b) {
-                        "same-state"
-                    } else {
-                        "restarted"
-                    }))
-                }
-                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
-                // Two refusals (a 404 where the endpoint is gone) carry no state to compare.
-                (Ok((first, _)), Ok((again, _))) => Err(format!(
-                    "the init answered {first}, then {again}: no KYC state to compare"
-                )),
+fn repeated_init(r: &Runs<'_>) -> Question {
+    let p = "deprecated-init";
+    let answer = r.customer(p).and_then(|()| {
+        match (r.answer(p, "init")?, r.answer(p, "init-again")?) {
+            ((200, a), (200, b)) => {
+                let state = |v: &Value| {
+                    (
+                        v.pointer("/data/kyc/status").cloned(),
+                        v.pointer("/data/kycDocumentList").cloned(),
+                    )
+                };
+                Ok(json!(if state(a) == state(b) {
+                    "same-state"
+                } else {
+                    "restarted"
+                }))
             }
+            // Two refusals (a 404 where the endpoint is gone) carry no state to compare.
+            ((first, _), (again, _)) => Err(format!(
+                "the init answered {first}, then {again}: no KYC state to compare"
+            )),
         }
-        Err(e) => Err(e.clone()),
-    };
+    });
     question(
         "repeated-init",
         answer,
         &|a| (a == "same-state").then_some(Verdict::AsAssumed),
         "DECISIONS.md D15",
-        p.take(),
+        r.evidence(p, &["init", "init-again"]),
     )
 }
 
 /// `sync-mode-effect`: the same init with `syncMode` true and false; the answers compared
 /// without their request ids.
-async fn sync_mode_effect(p: &mut Probe<'_>, c: &Customers) -> Question {
-    let answer = match &c.kyc {
-        Ok(id) => {
-            let t = p
-                .send(
-                    "syncMode true",
-                    p.init(json!({"customerId": id, "syncMode": true})),
-                )
-                .await;
-            let f = p
-                .send(
-                    "syncMode false",
-                    p.init(json!({"customerId": id, "syncMode": false})),
-                )
-                .await;
-            match (t, f) {
-                // Nothing served in either mode (a 404 where the endpoint is gone): no
-                // effect can show.
-                (Ok((st, _)), Ok((sf, _))) if st != 200 && sf != 200 => Err(format!(
-                    "the init answered {st} with syncMode true and {sf} with false"
-                )),
-                (Ok((st, mut a)), Ok((sf, mut b))) => {
-                    for v in [&mut a, &mut b] {
-                        if let Some(m) = v.as_object_mut() {
-                            m.remove("requestId");
-                        }
-                    }
-                    Ok(json!(if st == sf && a == b {
-                        "none"
-                    } else {
-                        "changes-answer"
-                    }))
-                }
-                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
-            }
+fn sync_mode_effect(r: &Runs<'_>) -> Question {
+    let p = "deprecated-init";
+    let answer = r.customer(p).and_then(|()| {
+        let ((st, a), (sf, b)) = (r.answer(p, "sync-true")?, r.answer(p, "sync-false")?);
+        if st != 200 && sf != 200 {
+            // Nothing served in either mode (a 404 where the endpoint is gone).
+            return Err(format!(
+                "the init answered {st} with syncMode true and {sf} with false"
+            ));
         }
-        Err(e) => Err(e.clone()),
-    };
+        let without_id = |v: &Value| {
+            let mut v = v.clone();
+            if let Some(m) = v.as_object_mut() {
+                m.remove("requestId");
+            }
+            v
+        };
+        Ok(json!(if st == sf && without_id(a) == without_id(b) {
+            "none"
+        } else {
+            "changes-answer"
+        }))
+    });
     question(
         "sync-mode-effect",
         answer,
         &|a| (a == "none").then_some(Verdict::AsAssumed),
         "DECISIONS.md D3",
-        p.take(),
+        r.evidence(p, &["sync-true", "sync-false"]),
     )
 }
 
 /// `customer-id-prefix`: unknown ids of both spellings; `customerNotFound` accepts the
 /// spelling, a validation error rejects it.
-async fn customer_id_prefix(p: &mut Probe<'_>) -> Question {
-    let mut spelled = serde_json::Map::new();
-    let mut failed = None;
-    for (prefix, id) in [
-        ("csta_", "csta_AuditNoSuchCustomer0000000"),
-        ("csta-", "csta-AuditNoSuchCustomer0000000"),
-    ] {
-        match p
-            .send(
-                &format!("unknown {prefix} id"),
-                p.init(json!({"customerId": id})),
-            )
-            .await
-        {
-            Ok((status, body)) => {
-                let a = match body.get("code").and_then(Value::as_str) {
-                    Some("customerNotFound") => "accepted",
-                    Some("requestValidateError") => "rejected",
-                    _ if status == 200 => "accepted",
-                    _ => "other",
-                };
-                spelled.insert(prefix.to_owned(), json!(a));
-            }
-            Err(e) => failed = Some(e.to_string()),
+fn customer_id_prefix(r: &Runs<'_>) -> Question {
+    let p = "unknown-ids";
+    let answer = (|| {
+        let mut spelled = serde_json::Map::new();
+        for (prefix, step) in [("csta_", "unknown-underscore"), ("csta-", "unknown-hyphen")] {
+            let (status, body) = r.answer(p, step)?;
+            let a = match body.get("code").and_then(Value::as_str) {
+                Some("customerNotFound") => "accepted",
+                Some("requestValidateError") => "rejected",
+                _ if status == 200 => "accepted",
+                _ => "other",
+            };
+            spelled.insert(prefix.to_owned(), json!(a));
         }
-    }
-    let answer = failed.map_or(Ok(Value::Object(spelled)), Err);
+        Ok(Value::Object(spelled))
+    })();
     question(
         "customer-id-prefix",
         answer,
@@ -570,51 +544,41 @@ async fn customer_id_prefix(p: &mut Probe<'_>) -> Question {
             (a == &json!({"csta_": "accepted", "csta-": "accepted"})).then_some(Verdict::AsAssumed)
         },
         "DECISIONS.md D1",
-        p.take(),
+        r.evidence(p, &[]),
     )
 }
 
 /// `webhook-url-spelling`: both spellings of the callback key on the deprecated init and on
-/// the identification.
-async fn webhook_url_spelling(p: &mut Probe<'_>, c: &Customers) -> Question {
-    let mut answer = Ok(json!({}));
-    if let (Ok(kyc), Ok(akepa)) = (&c.kyc, &c.akepa) {
-        let mut init_side = serde_json::Map::new();
-        let mut akepa_side = serde_json::Map::new();
-        let callback = probe_callback(p);
-        for key in ["webhookURL", "webhookUrl"] {
-            match p
-                .send(
-                    &format!("init with {key}"),
-                    p.init(json!({"customerId": kyc, key: callback})),
-                )
-                .await
-            {
-                Ok((s, b)) => {
-                    init_side.insert(key.to_owned(), json!(key_verdict(s, &b, key)));
-                }
-                Err(e) => answer = Err(e.to_string()),
+/// the identification, each with a valid address.
+fn webhook_url_spelling(r: &Runs<'_>) -> Question {
+    let answer = (|| {
+        let mut sides = serde_json::Map::new();
+        for (probe, side) in [
+            ("deprecated-init", "/customer/kyc/init"),
+            ("akepa-identification", "/akepa/identification"),
+        ] {
+            r.customer(probe)?;
+            let mut keys = serde_json::Map::new();
+            for key in ["webhookURL", "webhookUrl"] {
+                let (status, body) = r.answer(probe, &format!("spelled-{key}"))?;
+                keys.insert(key.to_owned(), json!(key_verdict(status, body, key)));
             }
-            let body = json!({"customerId": akepa, "reference": p.reference(&format!("spelling-{key}")), key: callback});
-            match p
-                .send(&format!("identification with {key}"), p.identify(body))
-                .await
-            {
-                Ok((s, b)) => {
-                    akepa_side.insert(key.to_owned(), json!(key_verdict(s, &b, key)));
-                }
-                Err(e) => answer = Err(e.to_string()),
-            }
+            sides.insert(side.to_owned(), Value::Object(keys));
         }
-        if answer.is_ok() {
-            answer =
-                Ok(json!({"/customer/kyc/init": init_side, "/akepa/identification": akepa_side}));
-        }
-    } else {
-        answer = Err("no customer to probe with (see the setup exchanges)".to_owned());
-    }
-    let mut evidence = c.akepa_setup.clone();
-    evidence.extend(p.take());
+        Ok(Value::Object(sides))
+    })();
+    let mut evidence = r.evidence(
+        "deprecated-init",
+        &["spelled-webhookURL", "spelled-webhookUrl"],
+    );
+    evidence.extend(r.evidence(
+        "akepa-identification",
+        &[
+            "create-customer",
+            "spelled-webhookURL",
+            "spelled-webhookUrl",
+        ],
+    ));
     question(
         "webhook-url-spelling",
         answer,
@@ -629,35 +593,26 @@ async fn webhook_url_spelling(p: &mut Probe<'_>, c: &Customers) -> Question {
 }
 
 /// `additional-properties`: an unknown property on the deprecated init and on the
-/// identification.
-async fn additional_properties(p: &mut Probe<'_>, c: &Customers) -> Question {
-    let answer = match (&c.kyc, &c.akepa) {
-        (Ok(kyc), Ok(akepa)) => {
-            let i = p
-                .send(
-                    "init with an extra property",
-                    p.init(json!({"customerId": kyc, "auditExtra": 1})),
-                )
-                .await;
-            let body =
-                json!({"customerId": akepa, "reference": p.reference("extra"), "auditExtra": 1});
-            let a = p
-                .send("identification with an extra property", p.identify(body))
-                .await;
-            // Only a validation error naming the property rejects it; a 404 is "other".
-            let verdict = |r: Result<(u16, Value), ClientError>| {
-                r.map(|(s, b)| match key_verdict(s, &b, "auditExtra") {
-                    "accepted" => "ignored",
-                    other => other,
-                })
+/// identification; only a validation error naming it rejects it (a 404 is "other").
+fn additional_properties(r: &Runs<'_>) -> Question {
+    let answer = (|| {
+        let mut sides = serde_json::Map::new();
+        for (probe, side) in [
+            ("deprecated-init", "/customer/kyc/init"),
+            ("akepa-identification", "/akepa/identification"),
+        ] {
+            r.customer(probe)?;
+            let (status, body) = r.answer(probe, "extra-property")?;
+            let verdict = match key_verdict(status, body, "auditExtra") {
+                "accepted" => "ignored",
+                other => other,
             };
-            match (verdict(i), verdict(a)) {
-                (Ok(i), Ok(a)) => Ok(json!({"/customer/kyc/init": i, "/akepa/identification": a})),
-                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
-            }
+            sides.insert(side.to_owned(), json!(verdict));
         }
-        _ => Err("no customer to probe with".to_owned()),
-    };
+        Ok(Value::Object(sides))
+    })();
+    let mut evidence = r.evidence("deprecated-init", &["extra-property"]);
+    evidence.extend(r.evidence("akepa-identification", &["extra-property"]));
     question(
         "additional-properties",
         answer,
@@ -666,123 +621,86 @@ async fn additional_properties(p: &mut Probe<'_>, c: &Customers) -> Question {
                 .then_some(Verdict::AsAssumed)
         },
         "DECISIONS.md D7; the akepa error example",
-        p.take(),
+        evidence,
     )
 }
 
 /// `reference-required`: an identification without `reference`.
-async fn reference_required(p: &mut Probe<'_>, c: &Customers) -> Question {
-    let answer = match &c.akepa {
-        Ok(akepa) => p
-            .send("identification without reference", p.identify(json!({"customerId": akepa})))
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|(s, b)| match accepted_or_rejected(s, &b) {
-                "accepted" => Ok(json!({"/akepa/identification": false})),
-                "rejected" => Ok(json!({"/akepa/identification": true})),
-                // A 401 or a 404 says nothing about the field.
-                _ => Err(format!("the identification answered {s} {}, neither an acceptance nor a validation error", b.get("code").unwrap_or(&Value::Null))),
-            }),
-        Err(e) => Err(e.clone()),
-    };
+fn reference_required(r: &Runs<'_>) -> Question {
+    let p = "akepa-identification";
+    let answer = r.customer(p).and_then(|()| {
+        let (status, body) = r.answer(p, "no-reference")?;
+        match accepted_or_rejected(status, body) {
+            "accepted" => Ok(json!({"/akepa/identification": false})),
+            "rejected" => Ok(json!({"/akepa/identification": true})),
+            // A 401 or a 404 says nothing about the field.
+            _ => Err(format!(
+                "the identification answered {status} {}, neither an acceptance nor a validation error",
+                body.get("code").unwrap_or(&Value::Null)
+            )),
+        }
+    });
     question(
         "reference-required",
         answer,
         &|a| (a == &json!({"/akepa/identification": true})).then_some(Verdict::AsDocumented),
         "akepa-identification.request.schema.json (required)",
-        p.take(),
+        r.evidence(p, &["no-reference"]),
     )
 }
 
-/// `akepa-status-form`: a fresh application asked for through both status forms.
-async fn akepa_status_form(p: &mut Probe<'_>, c: &Customers) -> Question {
-    let answer = match &c.akepa {
-        Ok(akepa) => {
-            let body = json!({"customerId": akepa, "reference": p.reference("status-form")});
-            match p.send("identification", p.identify(body)).await {
-                Ok((status, created)) => match created
-                    .pointer("/data/applicationId")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                {
-                    None => Err(format!(
-                        "the identification answered {status} without an applicationId to ask about"
-                    )),
-                    Some(app) => {
-                        let post = p.json(
-                            "POST",
-                            "/akepa/status",
-                            Some(json!({"customerId": akepa, "applicationId": app})),
-                            Token::Session,
-                        );
-                        let get = p.json(
-                            "GET",
-                            &format!("/akepa/status/{akepa}"),
-                            None,
-                            Token::Session,
-                        );
-                        // Served is a 200, not-found a 404; anything else (a 401, a 400)
-                        // says nothing about which form the target serves.
-                        let form = |r: Result<(u16, Value), ClientError>| match r {
-                            Ok((200, _)) => Ok("served"),
-                            Ok((404, _)) => Ok("not-found"),
-                            Ok((s, b)) => Err(format!(
-                                "a status form answered {s} {}",
-                                b.get("code").unwrap_or(&Value::Null)
-                            )),
-                            Err(e) => Err(e.to_string()),
-                        };
-                        let post = form(p.send("POST status", post).await);
-                        let get = form(p.send("GET status", get).await);
-                        match (post, get) {
-                            (Ok(a), Ok(b)) => Ok(
-                                json!({"POST /akepa/status": a, "GET /akepa/status/{customerId}": b}),
-                            ),
-                            (Err(e), _) | (_, Err(e)) => Err(e),
-                        }
-                    }
-                },
-                Err(e) => Err(e.to_string()),
-            }
+/// `akepa-status-form`: a fresh application asked for through both status forms. Served is a
+/// 200, not-found a 404; anything else (a 401, a 400) says nothing about the form.
+fn akepa_status_form(r: &Runs<'_>) -> Question {
+    let p = "akepa-identification";
+    let answer = r.customer(p).and_then(|()| {
+        let (status, created) = r.answer(p, "identification")?;
+        if created.pointer("/data/applicationId").is_none() {
+            return Err(format!(
+                "the identification answered {status} without an applicationId to ask about"
+            ));
         }
-        Err(e) => Err(e.clone()),
-    };
+        let form = |step: &str| match r.answer(p, step)? {
+            (200, _) => Ok("served"),
+            (404, _) => Ok("not-found"),
+            (s, b) => Err(format!(
+                "a status form answered {s} {}",
+                b.get("code").unwrap_or(&Value::Null)
+            )),
+        };
+        Ok(json!({"POST /akepa/status": form("status-post")?, "GET /akepa/status/{customerId}": form("status-get")?}))
+    });
     question(
         "akepa-status-form",
         answer,
         &|a| {
-            (a == &json!({"POST /akepa/status": "served", "GET /akepa/status/{customerId}": "served"})).then_some(Verdict::AsAssumed)
+            (a == &json!({"POST /akepa/status": "served", "GET /akepa/status/{customerId}": "served"}))
+                .then_some(Verdict::AsAssumed)
         },
         "contract: akepaStatus, akepaStatusByCustomer",
-        p.take(),
+        r.evidence(p, &["identification", "status-post", "status-get"]),
     )
 }
 
-/// `unauthorized`: the deprecated init with no token and with an unknown one.
-async fn unauthorized(p: &mut Probe<'_>) -> Question {
-    let mut side = serde_json::Map::new();
-    let mut failed = None;
-    for (name, token) in [
-        ("missing", Token::None),
-        ("unknown", Token::Literal("audit-unknown-token")),
-    ] {
-        let out = p.json(
-            "POST",
-            "/customer/kyc/init",
-            Some(json!({"customerId": "csta_AuditNoSuchCustomer0000000"})),
-            token,
-        );
-        match p.send(&format!("{name} token"), out).await {
-            Ok((status, _)) => {
-                let shown = p.evidence.last().map_or(Value::Null, |e| e.body.clone());
-                side.insert(name.to_owned(), json!({"status": status, "body": shown}));
-            }
-            Err(e) => failed = Some(e.to_string()),
+/// `unauthorized`: the deprecated init with no token and with an unknown one (bodies as the
+/// evidence shows them, redacted).
+fn unauthorized(r: &Runs<'_>) -> Question {
+    let p = "unauthorized";
+    let evidence = r.evidence(p, &[]);
+    let answer = (|| {
+        let mut side = serde_json::Map::new();
+        for (name, step) in [("missing", "missing-token"), ("unknown", "unknown-token")] {
+            let (status, _) = r.answer(p, step)?;
+            let shown = evidence
+                .iter()
+                .find(|e| e.step == step)
+                .map_or(Value::Null, |e| e.body.clone());
+            side.insert(name.to_owned(), json!({"status": status, "body": shown}));
         }
-    }
+        Ok(Value::Object(side))
+    })();
     let documented =
         json!({"status": 401, "body": {"code": "unauthorized", "message": "Authentication error"}});
-    let answer = failed.map_or(Ok(Value::Object(side)), Err);
     question(
         "unauthorized",
         answer,
@@ -791,162 +709,93 @@ async fn unauthorized(p: &mut Probe<'_>) -> Question {
                 .then_some(Verdict::AsDocumented)
         },
         "error.schema.json#/$defs/Unauthorized",
-        p.take(),
+        evidence,
     )
 }
 
 /// `token-lifetime-seconds`: `dtsExpireAt` of a fresh login minus the time of the request, as
 /// the target's clock tells it (the mock's through its clock control, a live target's by the
 /// machine's clock, which the answer's `Date` would not improve on).
-async fn token_lifetime(p: &mut Probe<'_>) -> Question {
-    let answer = async {
-        let (login, password) = p
-            .session
-            .credentials()
-            .map(|(l, w)| (l.expose().to_owned(), w.expose().to_owned()))
-            .ok_or_else(|| {
-                "no login and password to log in with (set CONNECTFI_LOGIN and CONNECTFI_PASSWORD)"
-                    .to_owned()
-            })?;
-        let now = if p.session.mock_control() {
-            let out = p.json(
-                "POST",
-                "/_mock/clock/advance",
-                Some(json!({"ms": 0})),
-                Token::None,
-            );
-            let (_, body) = p
-                .send("the mock's clock", out)
-                .await
-                .map_err(|e| e.to_string())?;
-            body.pointer("/data/now")
+fn token_lifetime(r: &Runs<'_>) -> Question {
+    let p = "token-lifetime";
+    let answer = (|| {
+        let now = match r.step(p, "mock-clock") {
+            Ok(o) => o
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/data/now"))
                 .and_then(Value::as_str)
                 .and_then(kyc_mock::parse_timestamp)
-                .ok_or("the mock's clock answered no time")?
-        } else {
-            kyc_mock::Clock::system().now()
+                .ok_or("the mock's clock answered no time")?,
+            // Skipped (a live target): this machine's clock just before the login.
+            Err(_) => r.login_sent_at,
         };
-        let body = json!({"user": {"login": login, "password": password}});
-        let out = p.json("POST", "/auth/get-token", Some(body), Token::None);
-        let (status, body) = p.send("login", out).await.map_err(|e| e.to_string())?;
+        let (status, body) = r
+            .answer(p, "login")
+            .map_err(|e| format!("{e} (the login needs CONNECTFI_LOGIN and CONNECTFI_PASSWORD)"))?;
         let expires = body
             .pointer("/data/dtsExpireAt")
             .and_then(Value::as_str)
             .and_then(kyc_mock::parse_timestamp)
             .ok_or_else(|| format!("the login answered {status} without a dtsExpireAt"))?;
         Ok::<Value, String>(json!((expires.saturating_sub(now)) / 1000))
-    }
-    .await;
-    // connectFi documents no lifetime; D21 assumes an hour (the mock's default). A minute of
-    // slack covers a live target's clock against this machine's and the login's latency.
-    let assumed = kyc_mock::DEFAULT_TOKEN_TTL.as_secs();
+    })();
+    // D21: tokens live an hour. Within a minute of it counts, for a live target's clock skew
+    // and the time the login took.
+    let hour = kyc_mock::DEFAULT_TOKEN_TTL.as_secs();
     question(
         "token-lifetime-seconds",
         answer,
         &|a| {
             a.as_u64()
-                .is_some_and(|s| s.abs_diff(assumed) <= 60)
+                .is_some_and(|s| s.abs_diff(hour) <= 60)
                 .then_some(Verdict::AsAssumed)
         },
         "DECISIONS.md D21 (tokens live one hour; connectFi documents no lifetime)",
-        p.take(),
+        r.evidence(p, &[]),
     )
 }
 
 /// `validation-error-shape`: invalid bodies sent to the deprecated init, the identification
 /// and the customer creation; how many 400 contexts are exactly Ajv's error list for the same
-/// input (our validator's, which the goldens hold to Ajv byte for byte).
-async fn validation_error_shape(
-    p: &mut Probe<'_>,
-    kyc: &Result<String, String>,
-    akepa: &Result<String, String>,
-) -> Question {
-    let kyc = kyc
-        .clone()
-        .unwrap_or_else(|_| "csta_AuditNoSuchCustomer0000000".to_owned());
-    let akepa = akepa
-        .clone()
-        .unwrap_or_else(|_| "cstap_AuditNoSuchCustomer000000".to_owned());
-    let cases = [
-        (
-            "/customer/kyc/init",
-            kyc_spec::Document::KycInitRequest,
-            json!({}),
-        ),
-        (
-            "/customer/kyc/init",
-            kyc_spec::Document::KycInitRequest,
-            json!({"customerId": 5}),
-        ),
-        (
-            "/customer/kyc/init",
-            kyc_spec::Document::KycInitRequest,
-            json!({"customerId": "csta 1"}),
-        ),
-        (
-            "/customer/kyc/init",
-            kyc_spec::Document::KycInitRequest,
-            json!({"customerId": kyc, "syncMode": "yes"}),
-        ),
-        (
-            "/customer/kyc/init",
-            kyc_spec::Document::KycInitRequest,
-            json!([]),
-        ),
-        (
-            "/akepa/identification",
-            kyc_spec::Document::AkepaIdentificationRequest,
-            json!({"customerId": akepa}),
-        ),
-        (
-            "/akepa/identification",
-            kyc_spec::Document::AkepaIdentificationRequest,
-            json!({"customerId": "c-1", "reference": "r_1"}),
-        ),
-        (
-            "/akepa/identification",
-            kyc_spec::Document::AkepaIdentificationRequest,
-            json!({"customerId": akepa, "reference": "r1", "extra": 1}),
-        ),
-        (
-            "/customer/init",
-            kyc_spec::Document::CustomerInitRequest,
-            json!({"customerReference": "r1", "customer": {}}),
-        ),
-    ];
-    let (mut matches, mut differs) = (0, 0);
-    for (path, doc, body) in cases {
-        let expected = kyc_spec::ajv::Validator::embedded(doc)
-            .validate(&body, kyc_spec::ajv::Mode::FirstError)
-            .err()
-            .map(|errors| serde_json::to_value(errors).unwrap_or(Value::Null));
-        let out = p.json("POST", path, Some(body), Token::Session);
-        match p.send(&format!("invalid body to {path}"), out).await {
-            Ok((400, answer))
-                if answer.get("code").and_then(Value::as_str) == Some("requestValidateError")
-                    && expected.is_some()
-                    && answer.get("context") == expected.as_ref() =>
-            {
-                matches += 1
-            }
-            Ok(_) => differs += 1,
-            Err(e) => {
-                return question(
-                    "validation-error-shape",
-                    Err(e.to_string()),
-                    &|_| None,
-                    "Ajv 8",
-                    p.take(),
-                );
+/// body (our validator's, which the goldens hold to Ajv byte for byte).
+fn validation_error_shape(r: &Runs<'_>) -> Question {
+    let p = "validation-errors";
+    let contract = kyc_spec::Contract::embedded();
+    let answer = (|| {
+        let run = r.run(p).ok_or("the probe did not run")?;
+        if let Some(e) = &run.error {
+            return Err(e.clone());
+        }
+        let (mut matches, mut differs) = (0, 0);
+        for o in run.steps.iter().filter_map(|s| s.observed.as_ref()) {
+            let expected = o.sent.as_ref().and_then(|sent| {
+                let doc = contract.request_document(&o.method, &o.path)?;
+                kyc_spec::ajv::Validator::embedded(doc)
+                    .validate(sent, kyc_spec::ajv::Mode::FirstError)
+                    .err()
+                    .map(|errors| serde_json::to_value(errors).unwrap_or(Value::Null))
+            });
+            let body = o.body.as_ref();
+            let is_ajv = o.status == 400
+                && body.and_then(|b| b.get("code")).and_then(Value::as_str)
+                    == Some("requestValidateError")
+                && expected.is_some()
+                && body.and_then(|b| b.get("context")) == expected.as_ref();
+            if is_ajv {
+                matches += 1;
+            } else {
+                differs += 1;
             }
         }
-    }
+        Ok(json!({"matches": matches, "differs": differs}))
+    })();
     question(
         "validation-error-shape",
-        Ok(json!({"matches": matches, "differs": differs})),
+        answer,
         &|a| (a["differs"] == 0).then_some(Verdict::AsDocumented),
         "Ajv 8's error list (connectFi validates with Ajv)",
-        p.take(),
+        r.evidence(p, &[]),
     )
 }
 
@@ -955,65 +804,40 @@ async fn validation_error_shape(
 /// first callback, and whether it validates against `webhook.schema.json`. `null` when none
 /// arrived (which contradicts D6); unanswered when the target cannot reach the receiver (a
 /// live target without a tunnel).
-async fn deprecated_webhook_payload(p: &mut Probe<'_>, seed: u64) -> Question {
-    // A target beyond this machine reaches the receiver only through a tunnel; without one
-    // the question cannot be asked (and a sandbox is not handed a loopback address).
-    let Some(receiver) = p
-        .session
-        .webhook_receiver()
-        .filter(|r| r.is_public() || kyc_mock::is_loopback_url(p.session.base_url()))
-    else {
-        return question(
-            "deprecated-webhook-payload",
-            Err("the target cannot reach this machine's webhook receiver: give a tunnel with --webhook-port and --webhook-public-url".to_owned()),
-            &|_| None,
-            "DECISIONS.md D6",
-            p.take(),
-        );
-    };
-    let url = receiver.url("audit");
+async fn deprecated_webhook_payload(r: &Runs<'_>) -> Question {
+    let p = "deprecated-webhook";
+    let reachable = receiver_reachable(r.session);
     let answer = async {
-        let customer = create_customer(p, seed, "webhook").await?;
-        let init = p.json("POST", "/customer/kyc/init", Some(json!({"customerId": customer, "webhookURL": url})), Token::Session);
-        let (status, started) = p.send("init with webhookURL", init).await.map_err(|e| e.to_string())?;
+        let receiver = r
+            .session
+            .webhook_receiver()
+            .filter(|_| reachable)
+            .ok_or("the target cannot reach this machine's webhook receiver: give a tunnel with --webhook-port and --webhook-public-url")?;
+        r.customer(p)?;
+        let (status, _) = r.answer(p, "init")?;
         if status != 200 {
-            // No init, no callback to wait for: not the null of an unreachable receiver.
             return Err(format!("the init with webhookURL answered {status}"));
         }
-        let slots: Vec<String> = started
-            .pointer("/data/kycDocumentList")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|d| d["id"].as_str().map(str::to_owned))
-            .collect();
-        for slot in slots {
-            let boundary = "kyc-audit-boundary";
-            let body = format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"side.png\"\r\nContent-Type: image/png\r\n\r\ninvented image bytes\r\n--{boundary}--\r\n"
-            );
-            let mut out = p.json("POST", &format!("/customer/kyc/upload/{customer}/{slot}"), None, Token::Session);
-            out.headers.push(("content-type".to_owned(), format!("multipart/form-data; boundary={boundary}")));
-            out.body = Some(body.into_bytes());
-            p.send("upload", out).await.map_err(|e| e.to_string())?;
-        }
-        let attributes = json!({"customerId": customer, "additionalAttributes": {"cardAttributes":
-            {"productID": "Virtual_Debit_Card", "nameOnCard": "JOHN TESTMAN", "designId": "1", "addressType": "PRIMARY", "issueType": "NEW"}}});
-        let out = p.json("POST", "/customer/kyc/add-attributes", Some(attributes), Token::Session);
-        p.send("add attributes", out).await.map_err(|e| e.to_string())?;
+        let run = r.run(p).ok_or("the probe did not run")?;
         // A sandbox calls back in its own time; the mock at once.
-        let within = if p.session.mock_control() {
+        let within = if r.session.mock_control() {
             crate::webhook_capture::DEFAULT_WAIT
         } else {
-            std::time::Duration::from_secs(30)
+            Duration::from_secs(30)
         };
-        let arrived = receiver.wait("audit", 1, within).await;
+        let arrived = receiver
+            .wait(&crate::webhook_capture::slot(&run.name), 1, within)
+            .await;
         let Some(first) = arrived.first() else {
             return Ok(Value::Null);
         };
         let body: Value = serde_json::from_slice(&first.body).unwrap_or(Value::Null);
-        let keys: Vec<&str> = body.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
-        let validates = kyc_spec::ajv::Validator::embedded(kyc_spec::Document::Webhook).is_valid(&body);
+        let keys: Vec<&str> = body
+            .as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let validates =
+            kyc_spec::ajv::Validator::embedded(kyc_spec::Document::Webhook).is_valid(&body);
         Ok(json!({"keys": keys, "validates": validates}))
     }
     .await;
@@ -1024,6 +848,25 @@ async fn deprecated_webhook_payload(p: &mut Probe<'_>, seed: u64) -> Question {
         // arriving through a reachable receiver contradicts it as much as another shape does.
         &|a| (a["validates"] == true).then_some(Verdict::AsAssumed),
         "DECISIONS.md D6 (webhook.schema.json)",
-        p.take(),
+        r.evidence(p, &[]),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every embedded probe loads, and every step of it observes: a judged step that deviated
+    /// would stop its probe and leave the later questions without an answer.
+    #[test]
+    fn every_probe_loads_and_only_observes() {
+        let probes = probes().unwrap();
+        assert_eq!(probes.len(), PROBES.len());
+        for (name, probe) in probes {
+            assert!(
+                probe.steps.iter().all(|s| s.observe),
+                "{name} has a step that judges"
+            );
+        }
+    }
 }

@@ -78,6 +78,11 @@ pub struct Step {
     /// Repeat the request until a value in the answer is one of a set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait: Option<Wait>,
+    /// A probe step: its answer is observed (kept in the step's result) rather than judged,
+    /// so a deviation neither fails nor stops the scenario. The audit's probes are made of
+    /// these: whatever the target answers is the finding.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub observe: bool,
 }
 
 /// A poll: the step's request is sent again every `interval_ms` until the answer body's value
@@ -213,6 +218,7 @@ impl From<ExchangeFile> for Cassette {
                 expected_webhooks: f.expected_webhooks,
                 capture: BTreeMap::new(),
                 wait: None,
+                observe: false,
             }],
             name: f.name,
             description: f.description,

@@ -1751,7 +1751,10 @@ impl JsonSchema for AuditVerdict {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditEvidence {
-    pub probe: String,
+    /// The probe scenario (a file in conformance/audit/, by its cassette name).
+    pub scenario: String,
+    /// Its step.
+    pub step: String,
     /// `METHOD path`.
     pub request: String,
     /// The request's JSON body, redacted by its place in the contract; absent for a body-less or multipart request.

@@ -126,6 +126,12 @@ const STEPS: &[Step] = &[
         env: &[],
         program: Program::Runner,
     },
+    Step {
+        name: "the audit's probe scenarios hold no secrets or personal data",
+        args: &["lint", "conformance/audit"],
+        env: &[],
+        program: Program::Runner,
+    },
 ];
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

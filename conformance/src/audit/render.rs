@@ -44,10 +44,11 @@ impl Audit {
                 let _ = writeln!(out, "{note}\n");
             }
             for e in &q.evidence {
+                let sent = e.sent.as_ref().map_or(String::new(), |b| format!(" `{b}`"));
                 let _ = writeln!(
                     out,
-                    "- {}: `{}` → {} `{}`",
-                    e.probe, e.request, e.status, e.body
+                    "- {} / {}: `{}`{sent} → {} `{}`",
+                    e.scenario, e.step, e.request, e.status, e.body
                 );
             }
         }
@@ -121,12 +122,19 @@ impl Audit {
             if let Some(note) = &q.note {
                 let _ = write!(body, "<p>{}</p>", escape(note));
             }
-            body.push_str("<table><tr><th>probe</th><th>request</th><th>status</th><th>answer (redacted)</th></tr>");
+            body.push_str("<table><tr><th>scenario / step</th><th>request (redacted)</th><th>status</th><th>answer (redacted)</th></tr>");
             for e in &q.evidence {
+                let sent = e.sent.as_ref().map_or(String::new(), |b| {
+                    format!(
+                        "<pre>{}</pre>",
+                        escape(&serde_json::to_string_pretty(b).unwrap_or_default())
+                    )
+                });
                 let _ = write!(
                     body,
-                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td><pre>{}</pre></td></tr>",
-                    escape(&e.probe),
+                    "<tr><td><code>{}</code><br>{}</td><td><code>{}</code>{sent}</td><td>{}</td><td><pre>{}</pre></td></tr>",
+                    escape(&e.scenario),
+                    escape(&e.step),
                     escape(&e.request),
                     e.status,
                     escape(&serde_json::to_string_pretty(&e.body).unwrap_or_default())
@@ -196,14 +204,14 @@ impl Audit {
         for (route, list) in &by_route {
             let _ = write!(
                 out,
-                "<h3><code>{}</code></h3><table><tr><th>question</th><th>probe</th><th>status</th></tr>",
+                "<h3><code>{}</code></h3><table><tr><th>question</th><th>scenario / step</th><th>status</th></tr>",
                 escape(route)
             );
             for (id, e) in list {
                 let _ = write!(
                     out,
                     "<tr><td><a href=\"#{id}\"><code>{id}</code></a></td><td>{}</td><td>{}</td></tr>",
-                    escape(&e.probe),
+                    escape(&format!("{} / {}", e.scenario, e.step)),
                     e.status,
                     id = escape(id)
                 );

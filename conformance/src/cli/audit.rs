@@ -87,9 +87,8 @@ async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
     // replayed cassettes' webhooks go to it too, each case to its own slot.
     let (session, name, _mock) =
         report_session(&args.target, timeout, &args.live, &args.tunnel).await?;
-    let seed = session.unique_seed();
     let session = std::sync::Arc::new(session);
-    let mut audit = audit::run(&session, &name, seed)
+    let mut audit = audit::run(&session, &name)
         .await
         .with_context(|| format!("auditing {name}"))?;
     if args.no_suite {

@@ -98,6 +98,8 @@ pub struct Observed {
     pub method: String,
     /// The path sent, placeholders filled.
     pub path: String,
+    /// The JSON body sent, when it was JSON.
+    pub sent: Option<Value>,
     /// The answer's status.
     pub status: u16,
     /// The answer's body, when it was JSON.

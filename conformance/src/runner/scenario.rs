@@ -192,6 +192,13 @@ pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
                 });
                 stopped = Some(at);
             }
+            StepRun::Done(done) if step.observe => {
+                // A probe: what came back is the finding, kept for the report that asked.
+                retried |= done.attempts > 1;
+                report.polls = done.polls;
+                report.observed = Some(done.observed);
+                result.answer = done.judged.answer;
+            }
             StepRun::Done(done) => {
                 retried |= done.attempts > 1;
                 report.polls = done.polls;
@@ -295,6 +302,10 @@ impl Run<'_> {
         let observed = Observed {
             method: outgoing.method.clone(),
             path: outgoing.path.clone(),
+            sent: outgoing
+                .body
+                .as_deref()
+                .and_then(|b| serde_json::from_slice(b).ok()),
             status: sent.answer.status,
             body: body.clone(),
         };
