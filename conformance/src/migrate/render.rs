@@ -130,7 +130,17 @@ pub fn markdown(r: &Report) -> String {
                 );
             }
         }
-        let _ = writeln!(out, "\n{unchanged} fields carry over unchanged.\n");
+        let same: Vec<String> = op
+            .fields
+            .iter()
+            .filter(|f| f.changes.is_empty())
+            .filter_map(|f| f.from.as_deref().map(|a| format!("`{a}`")))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\n{unchanged} fields carry over unchanged: {}.\n",
+            same.join(", ")
+        );
         out.push_str("| error code | deprecated | akepa | change |\n|---|---|---|---|\n");
         for e in &op.errors {
             let list = |s: &Option<Vec<u16>>| {
@@ -491,9 +501,18 @@ fn operation_section(body: &mut String, id: &str, op: &OperationDiff) {
         body.push_str("</table>");
     }
     let unchanged = op.fields.iter().filter(|f| f.changes.is_empty()).count();
+    let mut same = String::new();
+    for f in op.fields.iter().filter(|f| f.changes.is_empty()) {
+        let _ = write!(
+            same,
+            "<li><code>{}</code> → <code>{}</code></li>",
+            f.from.as_deref().map_or(String::new(), escape),
+            f.to.as_deref().map_or(String::new(), escape)
+        );
+    }
     let _ = write!(
         body,
-        "<p class=\"note\">{unchanged} fields carry over unchanged.</p><h3>Error codes</h3>\
+        "<details><summary>{unchanged} fields carry over unchanged</summary><ul>{same}</ul></details><h3>Error codes</h3>\
          <table><tr><th>code</th><th>deprecated</th><th>akepa</th><th>change</th></tr>"
     );
     for e in &op.errors {
