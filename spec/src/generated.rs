@@ -1547,7 +1547,7 @@ impl JsonSchema for AuditSummaryUnanswered {
 pub struct AuditQuestion {
     /// Stable id, e.g. `customer-id-prefix`.
     pub id: AuditQuestionId,
-    /// The machine-readable answer; its shape is the question's (README, "Auditing a sandbox"). `null` when unanswered.
+    /// The machine-readable answer, `null` when unanswered. Its shape is the question's: audit-answers.schema.json, the definition whose x-question is the id.
     pub answer: serde_json::Value,
     pub verdict: AuditVerdict,
     /// The decision, document or operation the verdict compares with.

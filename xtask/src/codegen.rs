@@ -153,14 +153,15 @@ pub fn generate(root: &Path) -> anyhow::Result<String> {
     kyc_codegen::generate(&documents, "cargo xtask codegen").context("generating Rust types")
 }
 
-/// Every `spec/schema/*.json` in file-name order, except the cassette format: cassettes are the
-/// conformance runner's own file format (owned and typed by `kyc-conformance`), not part of
-/// connectFi's wire contract that users deserialize.
+/// Every `spec/schema/*.json` in file-name order, except the cassette format and the audit's
+/// answer shapes: cassettes are the conformance runner's own file format (owned and typed by
+/// `kyc-conformance`), and the answers' keys are routes and spellings (`/customer/kyc/init`,
+/// `csta_`, `csta-`), which no Rust field names; neither is connectFi's wire contract.
 fn documents(root: &Path) -> anyhow::Result<Vec<kyc_codegen::Document>> {
     let dir = root.join("spec/schema");
     schema_files(root)?
         .into_iter()
-        .filter(|name| name != "cassette.schema.json")
+        .filter(|name| name != "cassette.schema.json" && name != "audit-answers.schema.json")
         .map(|name| {
             let path = dir.join(&name);
             let text = std::fs::read_to_string(&path)

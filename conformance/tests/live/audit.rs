@@ -68,6 +68,11 @@ fn reports(out: &Path, suite: bool) -> Vec<Value> {
         "audit.json breaks audit.schema.json"
     );
     assert!(read("audit.md").starts_with("# Audit of "));
+    for q in report["questions"].as_array().unwrap() {
+        if q["verdict"] != "unanswered" {
+            assert_answer_shape(q["id"].as_str().unwrap(), &q["answer"]);
+        }
+    }
     let answers: Vec<Value> = report["questions"]
         .as_array()
         .unwrap()
@@ -284,4 +289,25 @@ fn a_target_that_cannot_be_reached_is_exit_2_without_reports() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("no answer from the target"), "{stderr}");
     assert!(!out.join("audit.json").exists());
+}
+
+/// An answer has the shape `audit-answers.schema.json` gives its question.
+#[track_caller]
+fn assert_answer_shape(id: &str, answer: &Value) {
+    let answers = kyc_spec::Document::AuditAnswers;
+    let (name, _) = answers.parsed()["$defs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, d)| d["x-question"] == id)
+        .unwrap_or_else(|| panic!("audit-answers.schema.json has no shape for {id}"));
+    let root = json!({"$ref": format!("{}#/$defs/{name}", answers.id())});
+    let validator = kyc_spec::ajv::Validator::new(&root, &[answers.json()]).unwrap();
+    let errors = validator
+        .validate(answer, kyc_spec::ajv::Mode::AllErrors)
+        .err();
+    assert!(
+        errors.is_none(),
+        "{id}: {answer} is not its shape: {errors:#?}"
+    );
 }

@@ -32,6 +32,8 @@ pub enum Document {
     AkepaWorkflow,
     /// `akepa.schema.json` (`Akepa`).
     Akepa,
+    /// `audit-answers.schema.json` (`AuditAnswers`).
+    AuditAnswers,
     /// `audit.schema.json` (`AuditReport`).
     Audit,
     /// `auth-token.request.schema.json` (`AuthTokenRequest`).
@@ -84,7 +86,7 @@ pub enum Document {
 
 impl Document {
     /// Every document, in file-name order.
-    pub const ALL: [Document; 38] = [
+    pub const ALL: [Document; 39] = [
         Document::AkepaDocumentGenerateRequest,
         Document::AkepaDocumentGenerateResponse,
         Document::AkepaDocumentUploadResponse,
@@ -99,6 +101,7 @@ impl Document {
         Document::AkepaWebhook,
         Document::AkepaWorkflow,
         Document::Akepa,
+        Document::AuditAnswers,
         Document::Audit,
         Document::AuthTokenRequest,
         Document::AuthTokenResponse,
@@ -142,6 +145,7 @@ impl Document {
             Document::AkepaWebhook => "akepa-webhook.schema.json",
             Document::AkepaWorkflow => "akepa-workflow.schema.json",
             Document::Akepa => "akepa.schema.json",
+            Document::AuditAnswers => "audit-answers.schema.json",
             Document::Audit => "audit.schema.json",
             Document::AuthTokenRequest => "auth-token.request.schema.json",
             Document::AuthTokenResponse => "auth-token.response.schema.json",
@@ -186,6 +190,7 @@ impl Document {
             Document::AkepaWebhook => include_str!("../../schema/akepa-webhook.schema.json"),
             Document::AkepaWorkflow => include_str!("../../schema/akepa-workflow.schema.json"),
             Document::Akepa => include_str!("../../schema/akepa.schema.json"),
+            Document::AuditAnswers => include_str!("../../schema/audit-answers.schema.json"),
             Document::Audit => include_str!("../../schema/audit.schema.json"),
             Document::AuthTokenRequest => include_str!("../../schema/auth-token.request.schema.json"),
             Document::AuthTokenResponse => include_str!("../../schema/auth-token.response.schema.json"),
