@@ -590,11 +590,10 @@ impl Item {
     }
 }
 
-const WEBHOOKS: &str = "Receiving webhooks";
-
 /// Per deprecated operation: the call to make instead, the new calls, each field that
 /// breaks or may break, the new error codes; the webhook's fields under their own heading.
 fn operation_items(c: &mut Checklist, diff: &StaticDiff) {
+    let text = &Migration::embedded().checklist;
     for op in &diff.operations {
         let path = op.pair.code_path.as_str();
         match &op.to_route {
@@ -640,7 +639,11 @@ fn operation_items(c: &mut Checklist, diff: &StaticDiff) {
                 .or(f.to.as_deref())
                 .and_then(|a| a.split(' ').nth(1))
                 .unwrap_or_default();
-            let group = if place == "webhook" { WEBHOOKS } else { path };
+            let group = if place == "webhook" {
+                text.webhooks.as_str()
+            } else {
+                path
+            };
             if let Some(mut text) = field_item(f, place) {
                 if f.assumed {
                     text.push_str(
@@ -665,19 +668,17 @@ fn operation_items(c: &mut Checklist, diff: &StaticDiff) {
             );
         }
     }
-    if diff.operations.iter().any(|o| o.pair.from == "kycInit") {
+    for note in &text.notes {
         c.add(
-            WEBHOOKS,
-            Item::contract(
-                "Expect one callback per asynchronous change only: a change answered in a response sends none, so read the answer's status too.".to_owned(),
-                Severity::Breaking,
-            ),
+            &note.code_path,
+            Item::contract(note.text.clone(), note.severity),
         );
     }
 }
 
 /// Per vocabulary: the translation to apply, and the values with no deprecated counterpart.
 fn vocabulary_items(c: &mut Checklist, diff: &StaticDiff) {
+    let text = &Migration::embedded().checklist;
     for v in &diff.vocabularies {
         let pairs: Vec<String> = v
             .vocabulary
@@ -698,7 +699,7 @@ fn vocabulary_items(c: &mut Checklist, diff: &StaticDiff) {
             })
             .collect();
         c.add(
-            "Status and vocabulary handling",
+            &text.vocabularies,
             Item::contract(
                 format!("Translate {}: {}.", v.vocabulary.title, pairs.join("; ")),
                 Severity::Breaking,
@@ -706,7 +707,7 @@ fn vocabulary_items(c: &mut Checklist, diff: &StaticDiff) {
         );
         if !v.new_values.is_empty() {
             c.add(
-                "Status and vocabulary handling",
+                &text.vocabularies,
                 Item::contract(
                     format!(
                         "Handle the values {} has that the deprecated one did not: {}.",
@@ -722,11 +723,12 @@ fn vocabulary_items(c: &mut Checklist, diff: &StaticDiff) {
 
 /// What the paired runs showed on the target: changed statuses, unpaired values, failed runs.
 fn target_items(c: &mut Checklist, runs: &[PairRun]) {
+    let text = &Migration::embedded().checklist;
     for r in runs {
         for s in &r.stages {
             if let (Verdict::Changed, Some(d), Some(a)) = (s.status, &s.deprecated, &s.akepa) {
                 c.add(
-                    "On this target",
+                    &text.target,
                     Item {
                         text: format!(
                             "{} / {}: `{}` answered {} where `{}` answered {}.",
@@ -744,7 +746,7 @@ fn target_items(c: &mut Checklist, runs: &[PairRun]) {
             }
             for f in s.fields.iter().filter(|f| f.verdict == Verdict::Changed) {
                 c.add(
-                    "On this target",
+                    &text.target,
                     Item {
                         text: format!(
                             "{} / {}: `{}` was {} on the deprecated flow, `{}` is {} on akepa, which the table does not pair.",
@@ -758,7 +760,7 @@ fn target_items(c: &mut Checklist, runs: &[PairRun]) {
         }
         for failure in &r.failures {
             c.add(
-                "On this target",
+                &text.target,
                 Item {
                     text: format!("A paired run did not pass: {failure}"),
                     severity: Severity::Warning,

@@ -297,6 +297,34 @@ pub struct Flow {
     pub akepa: Vec<FlowStep>,
 }
 
+/// What the migration checklist says beyond the diff: the headings of the groups no
+/// operation names, and the notes that hold whatever the fields say (a fact of the akepa
+/// contract that no schema can carry, such as when callbacks come).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChecklistText {
+    /// The heading of the webhook fields' items.
+    pub webhooks: String,
+    /// The heading of the vocabularies' items.
+    pub vocabularies: String,
+    /// The heading of what a target showed.
+    pub target: String,
+    /// Items that stand on their own.
+    pub notes: Vec<Note>,
+}
+
+/// One item of the checklist that stands on its own.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Note {
+    /// The group it goes in.
+    pub code_path: String,
+    /// How much it matters.
+    pub severity: Severity,
+    /// What to do.
+    pub text: String,
+}
+
 /// The correspondence table, checked against the contract.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -309,6 +337,8 @@ pub struct Migration {
     pub vocabularies: Vec<Vocabulary>,
     /// Flows before and after.
     pub flows: Vec<Flow>,
+    /// The checklist's own headings and notes.
+    pub checklist: ChecklistText,
 }
 
 mod raw {
@@ -323,6 +353,7 @@ mod raw {
         pub fields: Vec<Correspondence>,
         pub vocabularies: Vec<Vocabulary>,
         pub flows: Vec<super::Flow>,
+        pub checklist: super::ChecklistText,
     }
 
     #[derive(Deserialize)]
@@ -470,6 +501,7 @@ impl Migration {
             fields,
             vocabularies,
             flows: table.flows,
+            checklist: table.checklist,
         })
     }
 
@@ -523,7 +555,7 @@ fn enum_values(contract: &Contract, a: &Address) -> Vec<String> {
 }
 
 /// How much a change can hurt a client that keeps its code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The client must change.
