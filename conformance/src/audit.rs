@@ -548,6 +548,32 @@ fn customer_id_prefix(r: &Runs<'_>) -> Question {
     )
 }
 
+/// What the contract says `route`'s request does with a top-level `key`: `accepted` when the
+/// schema has the property, `rejected` when it has not and refuses others
+/// (`additionalProperties: false`), `ignored` otherwise. The verdicts below compare the
+/// target with this, so a change of the schema changes what the audit expects.
+fn contract_takes(route: &str, key: &str) -> &'static str {
+    let contract = kyc_spec::Contract::embedded();
+    let Some(doc) = contract.request_document("POST", route) else {
+        return "ignored";
+    };
+    let fields = kyc_spec::fields::of(doc);
+    if kyc_spec::fields::find(&fields, &format!("/{key}")).is_some() {
+        return "accepted";
+    }
+    let closed = doc.parsed().get("additionalProperties") == Some(&Value::Bool(false));
+    if closed { "rejected" } else { "ignored" }
+}
+
+/// Whether the contract requires the top-level `key` in `route`'s request.
+fn contract_requires(route: &str, key: &str) -> bool {
+    kyc_spec::Contract::embedded()
+        .request_document("POST", route)
+        .map(kyc_spec::fields::of)
+        .and_then(|fields| kyc_spec::fields::find(&fields, &format!("/{key}")).map(|f| f.required))
+        .unwrap_or(false)
+}
+
 /// `webhook-url-spelling`: both spellings of the callback key on the deprecated init and on
 /// the identification, each with a valid address.
 fn webhook_url_spelling(r: &Runs<'_>) -> Question {
@@ -583,9 +609,18 @@ fn webhook_url_spelling(r: &Runs<'_>) -> Question {
         "webhook-url-spelling",
         answer,
         &|a| {
-            (a == &json!({"/customer/kyc/init": {"webhookURL": "accepted", "webhookUrl": "rejected"},
-                          "/akepa/identification": {"webhookURL": "rejected", "webhookUrl": "accepted"}}))
-            .then_some(Verdict::AsAssumed)
+            let expected: serde_json::Map<String, Value> =
+                ["/customer/kyc/init", "/akepa/identification"]
+                    .into_iter()
+                    .map(|route| {
+                        let keys: serde_json::Map<String, Value> = ["webhookURL", "webhookUrl"]
+                            .into_iter()
+                            .map(|k| (k.to_owned(), json!(contract_takes(route, k))))
+                            .collect();
+                        (route.to_owned(), Value::Object(keys))
+                    })
+                    .collect();
+            (a == &Value::Object(expected)).then_some(Verdict::AsAssumed)
         },
         "DECISIONS.md D2, D7, D38",
         evidence,
@@ -617,7 +652,12 @@ fn additional_properties(r: &Runs<'_>) -> Question {
         "additional-properties",
         answer,
         &|a| {
-            (a == &json!({"/customer/kyc/init": "rejected", "/akepa/identification": "rejected"}))
+            let expected = |route| match contract_takes(route, "auditExtra") {
+                "accepted" => "ignored",
+                other => other,
+            };
+            (a == &json!({"/customer/kyc/init": expected("/customer/kyc/init"),
+                          "/akepa/identification": expected("/akepa/identification")}))
                 .then_some(Verdict::AsAssumed)
         },
         "DECISIONS.md D7; the akepa error example",
@@ -643,7 +683,10 @@ fn reference_required(r: &Runs<'_>) -> Question {
     question(
         "reference-required",
         answer,
-        &|a| (a == &json!({"/akepa/identification": true})).then_some(Verdict::AsDocumented),
+        &|a| {
+            (a == &json!({"/akepa/identification": contract_requires("/akepa/identification", "reference")}))
+                .then_some(Verdict::AsDocumented)
+        },
         "akepa-identification.request.schema.json (required)",
         r.evidence(p, &["no-reference"]),
     )
@@ -855,6 +898,34 @@ async fn deprecated_webhook_payload(r: &Runs<'_>) -> Question {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The audit's expectations are the contract's: the spellings D2 and D38 chose, the
+    /// closed requests of D7, the identification's required reference.
+    #[test]
+    fn expectations_are_read_from_the_contract() {
+        assert_eq!(
+            contract_takes("/customer/kyc/init", "webhookURL"),
+            "accepted"
+        );
+        assert_eq!(
+            contract_takes("/customer/kyc/init", "webhookUrl"),
+            "rejected"
+        );
+        assert_eq!(
+            contract_takes("/akepa/identification", "webhookUrl"),
+            "accepted"
+        );
+        assert_eq!(
+            contract_takes("/akepa/identification", "webhookURL"),
+            "rejected"
+        );
+        assert_eq!(
+            contract_takes("/akepa/identification", "auditExtra"),
+            "rejected"
+        );
+        assert!(contract_requires("/akepa/identification", "reference"));
+        assert!(!contract_requires("/customer/kyc/init", "webhookURL"));
+    }
 
     /// Every embedded probe loads, and every step of it observes: a judged step that deviated
     /// would stop its probe and leave the later questions without an answer.
