@@ -12281,6 +12281,13 @@ pub struct MigrationFieldDiff {
         skip_serializing_if = "Option::is_none"
     )]
     pub covers: Option<MigrationFieldDiffCovers>,
+    /// The pointers of the fields the row covers: every field of both contracts is in the diff.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub covered: Option<Vec<String>>,
     /// Either side rests on an assumption (x-assumption, a DECISIONS.md choice) rather than connectFi's docs.
     #[serde(
         default,

@@ -619,9 +619,12 @@ pub struct FieldDiff {
     /// The worst of the changes' severities.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
-    /// Fields below it the same verdict covers (a removed record's members).
+    /// How many fields below it the same verdict covers (a removed record's members).
     #[serde(skip_serializing_if = "is_zero")]
     pub covers: usize,
+    /// Those fields' pointers, so that every field of both contracts is in the diff.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covered: Vec<String>,
     /// Either side rests on an assumption (`x-assumption`, a DECISIONS.md choice), not on
     /// connectFi's docs: a change to verify against the sandbox before acting on it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -851,6 +854,7 @@ impl Migration {
                                 rows.iter_mut().find(|r| r.from.as_ref() == Some(&by))
                             {
                                 row.covers += 1;
+                                row.covered.push(f.pointer.clone());
                             }
                         }
                     }
@@ -944,6 +948,7 @@ impl Migration {
                 severity: Some(severity),
                 changes: vec![change],
                 covers: 0,
+                covered: Vec::new(),
                 assumed: field.assumed,
                 note,
             });
@@ -986,6 +991,7 @@ impl Migration {
             changes,
             severity,
             covers: 0,
+            covered: Vec::new(),
             assumed: field.assumed || successor.as_ref().is_some_and(|s| s.assumed),
             note,
         })
@@ -1007,6 +1013,7 @@ fn added_rows(op: &Operation, places: &[Place], reached: &[String], rows: &mut V
             {
                 if let Some(row) = rows.last_mut() {
                     row.covers += 1;
+                    row.covered.push(f.pointer.clone());
                 }
                 continue;
             }
@@ -1030,6 +1037,7 @@ fn added_rows(op: &Operation, places: &[Place], reached: &[String], rows: &mut V
                 severity: Some(change.severity),
                 changes: vec![change],
                 covers: 0,
+                covered: Vec::new(),
                 assumed: f.assumed,
                 note: String::new(),
             });
@@ -1269,6 +1277,12 @@ mod tests {
         let customer = row(&d, "kycInit response /data/customer");
         assert_eq!(kinds(customer), [ChangeKind::Removed]);
         assert!(customer.covers > 10, "{}", customer.covers);
+        assert_eq!(customer.covered.len(), customer.covers);
+        assert!(
+            customer
+                .covered
+                .contains(&"/data/customer/customer/firstName".to_owned())
+        );
         // Its members with a successor of their own keep their rows.
         let moved = row(&d, "kycInit response /data/customer/customerId");
         assert_eq!(kinds(moved)[0], ChangeKind::Moved);

@@ -477,6 +477,19 @@ fn operation_section(body: &mut String, id: &str, op: &OperationDiff) {
                 .map(|c| format!("{}: {}", kind_word(c.kind), c.detail))
                 .collect();
             let sev = f.severity.unwrap_or(Severity::Info);
+            let mut change = escape(&changes.join("; "));
+            if !f.covered.is_empty() {
+                let list: String = f
+                    .covered
+                    .iter()
+                    .map(|p| format!("<li><code>{}</code></li>", escape(p)))
+                    .collect();
+                let _ = write!(
+                    change,
+                    "<details><summary>and {} fields below</summary><ul>{list}</ul></details>",
+                    f.covered.len()
+                );
+            }
             let _ = write!(
                 body,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td><span class=\"tag {}\">{}</span></td><td>{}</td></tr>",
@@ -485,7 +498,7 @@ fn operation_section(body: &mut String, id: &str, op: &OperationDiff) {
                     .map_or("—".to_owned(), |a| cell(a, Some(&op.pair.from))),
                 f.to.as_deref()
                     .map_or("—".to_owned(), |a| cell(a, op.pair.to.as_deref())),
-                escape(&changes.join("; ")),
+                change,
                 severity_class(sev),
                 severity_word(sev),
                 if f.assumed {
