@@ -85,12 +85,30 @@ impl Node {
         Some(Node { doc, schema })
     }
 
+    /// Follows `$ref`s (to this or another embedded document) until a schema without one;
+    /// `None` when one does not resolve, or after a bounded number (a cycle).
+    pub fn resolved(self) -> Option<Node> {
+        let mut node = self;
+        for _ in 0..MAX_DEPTH {
+            let Some(reference) = node.schema.get("$ref").and_then(Value::as_str) else {
+                return Some(node);
+            };
+            node = node.reference(reference)?;
+        }
+        None
+    }
+
     /// This node and everything it stands for: its `$ref` target and its combinators'
     /// branches, recursively (bounded, so a cycle cannot hang a caller).
     pub fn expanded(self) -> Vec<Node> {
         let mut out = Vec::new();
-        expand(self, &mut out, 0);
+        self.expand_into(&mut out);
         out
+    }
+
+    /// [`Node::expanded`] into a list the caller keeps (no list of its own per node).
+    pub fn expand_into(self, out: &mut Vec<Node>) {
+        expand(self, out, 0);
     }
 }
 

@@ -9,6 +9,7 @@
 //! personal by any branch counts as personal (the cautious reading of a union).
 //! Annotations inherit: everything inside a personal object is personal.
 
+use kyc_spec::fields::Node;
 use kyc_spec::{Contract, Document};
 use serde_json::Value;
 
@@ -86,15 +87,6 @@ pub struct Location {
     secret: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Node {
-    doc: Document,
-    schema: &'static Value,
-}
-
-/// Nesting beyond this is treated as undescribed rather than followed (cyclic `$ref`s).
-const MAX_EXPANSION: usize = 32;
-
 impl Location {
     /// The root of a body of `kind`; undescribed when the endpoint has no schema.
     pub fn root(kind: BodyKind<'_>) -> Location {
@@ -126,7 +118,7 @@ impl Location {
     ) -> Location {
         let mut expanded = Vec::new();
         for node in nodes {
-            expand(node, &mut expanded, 0);
+            node.expand_into(&mut expanded);
         }
         let flag = |name: &str| {
             expanded
@@ -258,54 +250,6 @@ fn constrains(schema: &Value) -> bool {
     schema
         .as_object()
         .is_some_and(|m| m.keys().any(|k| !NOT_CONSTRAINTS.contains(&k.as_str())))
-}
-
-/// Adds `node` and everything it stands for (`$ref` targets, combinator branches).
-fn expand(node: Node, out: &mut Vec<Node>, depth: usize) {
-    if depth > MAX_EXPANSION || !node.schema.is_object() {
-        return;
-    }
-    out.push(node);
-    if let Some(reference) = node.schema.get("$ref").and_then(Value::as_str)
-        && let Some(target) = resolve(node.doc, reference)
-    {
-        expand(target, out, depth + 1);
-    }
-    for combinator in ["allOf", "anyOf", "oneOf"] {
-        for branch in node
-            .schema
-            .get(combinator)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            expand(
-                Node {
-                    doc: node.doc,
-                    schema: branch,
-                },
-                out,
-                depth + 1,
-            );
-        }
-    }
-}
-
-/// Resolves `other.json#/pointer` or `#/pointer` against the embedded documents.
-fn resolve(from: Document, reference: &str) -> Option<Node> {
-    let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-    let doc = if file.is_empty() {
-        from
-    } else {
-        Document::from_name(file)?
-    };
-    let root = doc.parsed();
-    let schema = if fragment.is_empty() {
-        root
-    } else {
-        root.pointer(fragment)?
-    };
-    Some(Node { doc, schema })
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 //! names, so the errors are about that branch rather than about every alternative of its
 //! `oneOf`. The validators are the contract's and `Validator::embedded`'s: one cache.
 
+use kyc_spec::Contract;
 use kyc_spec::ajv::{AjvError, Mode, Validator};
-use kyc_spec::{Contract, Document};
+use kyc_spec::fields::Node;
 use serde_json::{Value, json};
 
 use super::deviation::{Deviation, Kind, Severity};
@@ -120,37 +121,23 @@ pub fn enum_at(
         return None;
     }
     let doc = Contract::embedded().response_document(method, request_path, status)?;
-    let (mut doc, mut schema) = resolve(doc, doc.parsed())?;
+    let mut node = Node::root(doc).resolved()?;
     for segment in path {
-        let next = match schema.get("properties").and_then(|p| p.get(segment)) {
+        let next = match node.schema.get("properties").and_then(|p| p.get(segment)) {
             Some(s) => s,
-            None if segment.parse::<usize>().is_ok() => schema.get("items")?,
+            None if segment.parse::<usize>().is_ok() => node.schema.get("items")?,
             None => return None,
         };
-        (doc, schema) = resolve(doc, next)?;
+        node = Node {
+            doc: node.doc,
+            schema: next,
+        }
+        .resolved()?;
     }
-    let _ = doc;
-    schema
+    node.schema
         .get("enum")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
-}
-
-/// Follows `$ref`s (to this or another embedded document) until a schema without one.
-fn resolve(mut doc: Document, mut schema: &'static Value) -> Option<(Document, &'static Value)> {
-    // The schemas hold no reference cycles at the points an answer can reach; the bound
-    // only guards against a future edit adding one.
-    for _ in 0..16 {
-        let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
-            return Some((doc, schema));
-        };
-        let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        if !file.is_empty() {
-            doc = Document::from_name(file)?;
-        }
-        schema = doc.parsed().pointer(fragment)?;
-    }
-    None
 }
 
 #[cfg(test)]
