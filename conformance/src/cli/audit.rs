@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
 
@@ -71,18 +70,8 @@ pub async fn run(args: AuditArgs) -> ExitCode {
 }
 
 async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
-    if args.live.shard.is_some() || !args.live.vars.is_empty() {
-        anyhow::bail!(
-            "--shard and --var do not apply to audit: its probes and customers are its own"
-        );
-    }
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        anyhow::bail!(
-            "--timeout must be a positive number of seconds, not {}",
-            args.timeout
-        );
-    }
-    let timeout = Duration::from_secs_f64(args.timeout);
+    args.live.refuse_case_flags("audit")?;
+    let timeout = super::live_args::timeout(args.timeout)?;
     // The deprecated endpoint's callback is probed through the session's receiver, and the
     // replayed cassettes' webhooks go to it too, each case to its own slot.
     let (session, name, _mock) =
@@ -114,15 +103,13 @@ async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
 
 /// Writes the three reports.
 fn write(args: &AuditArgs, audit: Audit) -> anyhow::Result<Audit> {
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
-    for (file, text) in [
-        ("audit.json", audit.to_json()),
-        ("audit.md", audit.to_markdown()),
-        ("audit.html", audit.to_html()),
-    ] {
-        let path = args.out.join(file);
-        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-    }
+    output::write_reports(
+        &args.out,
+        [
+            ("audit.json", audit.to_json()),
+            ("audit.md", audit.to_markdown()),
+            ("audit.html", audit.to_html()),
+        ],
+    )?;
     Ok(audit)
 }

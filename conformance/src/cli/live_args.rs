@@ -98,6 +98,26 @@ fn parse_public_url(text: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+/// The `--timeout` seconds as a duration, refused unless positive and finite.
+pub fn timeout(seconds: f64) -> anyhow::Result<std::time::Duration> {
+    if !(seconds.is_finite() && seconds > 0.0) {
+        anyhow::bail!("--timeout must be a positive number of seconds, not {seconds}");
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+impl LiveArgs {
+    /// Refuses the flags a report's own probes have no use for, rather than ignoring them.
+    pub fn refuse_case_flags(&self, subcommand: &str) -> anyhow::Result<()> {
+        if self.shard.is_some() || !self.vars.is_empty() {
+            anyhow::bail!(
+                "--shard and --var do not apply to {subcommand}: its probes and customers are its own"
+            );
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tunnel_tests {
     use super::parse_public_url;

@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
 
@@ -70,33 +69,21 @@ pub async fn run(args: MigrateArgs) -> ExitCode {
 }
 
 async fn migrate(args: MigrateArgs) -> anyhow::Result<Report> {
-    if args.live.shard.is_some() || !args.live.vars.is_empty() {
-        anyhow::bail!(
-            "--shard and --var do not apply to migrate: its probes and customers are its own"
-        );
-    }
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        anyhow::bail!(
-            "--timeout must be a positive number of seconds, not {}",
-            args.timeout
-        );
-    }
+    args.live.refuse_case_flags("migrate")?;
+    let timeout = super::live_args::timeout(args.timeout)?;
     let dir = args.pairs.clone().unwrap_or_else(migrate::default_pairs);
     let pairs = migrate::load_pairs(&dir)
         .with_context(|| format!("loading the paired scenarios in {}", dir.display()))?;
-    let timeout = Duration::from_secs_f64(args.timeout);
     let (session, name, _mock) =
         report_session(&args.target, timeout, &args.live, &args.tunnel).await?;
     let report = migrate::run(&session, &name, &pairs).await;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
-    for (file, text) in [
-        ("migration.json", report.to_json()),
-        ("migration.md", report.to_markdown()),
-        ("migration.html", report.to_html()),
-    ] {
-        let path = args.out.join(file);
-        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-    }
+    output::write_reports(
+        &args.out,
+        [
+            ("migration.json", report.to_json()),
+            ("migration.md", report.to_markdown()),
+            ("migration.html", report.to_html()),
+        ],
+    )?;
     Ok(report)
 }

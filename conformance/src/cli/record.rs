@@ -59,12 +59,7 @@ pub async fn run(args: RecordArgs) -> ExitCode {
 
 /// Records every selected cassette; returns how many could not be recorded.
 async fn record(args: RecordArgs) -> anyhow::Result<usize> {
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        bail!(
-            "--timeout must be a positive number of seconds, not {}",
-            args.timeout
-        );
-    }
+    let timeout = super::live_args::timeout(args.timeout)?;
     let loaded = cassette::load_dir(&args.cassettes).context("loading cassettes")?;
     let selected: Vec<_> = loaded
         .into_iter()
@@ -76,7 +71,6 @@ async fn record(args: RecordArgs) -> anyhow::Result<usize> {
     }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let timeout = Duration::from_secs_f64(args.timeout);
     let (retry, rate) = (args.live.policy(), args.live.rate);
     fn configure(
         base_url: &str,

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -117,12 +116,7 @@ pub fn default_cassettes() -> PathBuf {
 
 /// Loads, selects and replays; writes the report files. Errors mean "could not run".
 pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        bail!(
-            "--timeout must be a positive number of seconds, not {}",
-            args.timeout
-        );
-    }
+    let timeout = super::live_args::timeout(args.timeout)?;
     if args.jobs == 0 {
         bail!("--jobs must be at least 1");
     }
@@ -145,7 +139,6 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
                 .map_or(String::new(), |f| format!(" matching {f:?}"))
         );
     }
-    let timeout = Duration::from_secs_f64(args.timeout);
 
     // Keep the embedded mock alive for the whole run.
     let mut _mock = None;
