@@ -8,7 +8,7 @@
 //! and returns the answers, so each test says only what its stand-in does differently.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use axum::Router;
@@ -18,37 +18,21 @@ use kyc_mock::MockConfig;
 use serde_json::{Map, Value, json};
 
 use super::html::assert_self_contained;
-use super::stand_in::{TOKEN, config, deprecated_gone, edit_json, not_found, stand_in};
+use super::stand_in::{self, config, deprecated_gone, edit_json, not_found, stand_in};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("audit")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    stand_in::scratch("audit", name)
 }
 
 fn audit(out: &Path, target: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kyc-conformance"));
-    cmd.arg("audit").arg("--out").arg(out);
-    cmd.env_remove("CONNECTFI_LOGIN")
-        .env_remove("CONNECTFI_PASSWORD")
-        // Whatever the environment says, the stand-ins are reached directly on 127.0.0.1.
-        .env("NO_PROXY", "127.0.0.1")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("ALL_PROXY");
-    match target {
-        Some(url) => cmd
-            // The suite's real-time waits would take a minute; the questions are the point here.
-            .args(["--target", url, "--no-suite"])
-            .env("CONNECTFI_TOKEN", TOKEN)
+    let mut cmd = stand_in::report_command("audit", out, target);
+    if target.is_some() {
+        // The suite's real-time waits would take a minute; the questions are the point here.
+        cmd.arg("--no-suite")
             // For the token-lifetime probe's login (the mock's invented credentials).
             .env("CONNECTFI_LOGIN", kyc_mock::DEFAULT_LOGIN)
-            .env("CONNECTFI_PASSWORD", kyc_mock::DEFAULT_PASSWORD),
-        None => cmd.env_remove("CONNECTFI_TOKEN"),
-    };
+            .env("CONNECTFI_PASSWORD", kyc_mock::DEFAULT_PASSWORD);
+    }
     cmd.output().unwrap()
 }
 

@@ -10,31 +10,27 @@ use std::process::{Command, Output};
 use serde_json::{Value, json};
 
 use super::html::assert_self_contained;
-use super::stand_in::{TOKEN, config, deprecated_gone, edit_answer, stand_in};
+use super::stand_in::{self, config, deprecated_gone, edit_answer, stand_in};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("migrate")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    stand_in::scratch("migrate", name)
 }
 
 fn migrate(out: &Path, target: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kyc-conformance"));
-    cmd.arg("migrate").arg("--out").arg(out);
-    cmd.env_remove("CONNECTFI_LOGIN")
-        .env_remove("CONNECTFI_PASSWORD")
-        .env("NO_PROXY", "127.0.0.1")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("ALL_PROXY");
-    match target {
-        Some(url) => cmd.args(["--target", url]).env("CONNECTFI_TOKEN", TOKEN),
-        None => cmd.env_remove("CONNECTFI_TOKEN"),
-    };
-    cmd.output().unwrap()
+    stand_in::report_command("migrate", out, target)
+        .output()
+        .unwrap()
+}
+
+/// A pair's stage by name.
+#[track_caller]
+fn stage<'r>(pair: &'r Value, name: &str) -> &'r Value {
+    pair["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no stage {name}"))
 }
 
 /// What every run's reports owe: the three files, `migration.json` in its published shape,
@@ -115,12 +111,7 @@ fn on_the_embedded_mock_every_paired_stage_is_the_same_or_a_translation() {
     // The deprecated flow's two runs create two customers: their ids and every request id
     // differ, and are cancelled as volatile rather than reported as changes.
     let licence = &report["pairs"][0];
-    let start = licence["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "start")
-        .unwrap();
+    let start = stage(licence, "start");
     let verdict = |from: &str| {
         start["fields"]
             .as_array()
@@ -178,12 +169,7 @@ fn a_target_without_the_deprecated_endpoints_fails_the_deprecated_runs_and_says_
             json!(["failed", "failed", "passed"]),
             "{p:#}"
         );
-        let start = p["stages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["name"] == "start")
-            .unwrap();
+        let start = stage(p, "start");
         assert_eq!(start["status"], "changed", "{start:#}");
         assert_eq!(start["deprecated"]["statuses"], json!([404, 404]));
         assert_eq!(start["akepa"]["statuses"], json!([200]));
@@ -219,12 +205,7 @@ fn a_state_the_table_does_not_pair_is_a_change_on_the_target() {
     assert_eq!(run.status.code(), Some(0), "{run:?}");
     let report = reports(&out);
     for p in report["pairs"].as_array().unwrap() {
-        let start = p["stages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["name"] == "start")
-            .unwrap();
+        let start = stage(p, "start");
         assert_eq!(start["status"], "same");
         let state = start["fields"]
             .as_array()

@@ -1,4 +1,5 @@
-//! Stand-in targets on 127.0.0.1 for the report tests (`audit`, `migrate`): the mock with a
+//! What the report tests (`audit`, `migrate`) share: their scratch directories, the command that
+//! runs a report, and stand-in targets on 127.0.0.1, the mock with a
 //! few routes in front of it, so each test says only what its target does differently.
 
 use axum::Router;
@@ -10,6 +11,39 @@ use axum::routing::{any, post};
 use kyc_mock::{MockConfig, MockState};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
+
+/// An empty directory for one test's reports: `<target tmp>/<area>/<name>`.
+pub fn scratch(area: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(area)
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The binary's report subcommand (`audit`, `migrate`) writing into `out`, with no
+/// credentials from the environment and no proxy: whatever the environment says, a
+/// stand-in is reached directly on 127.0.0.1. With a `target` it gets the stand-ins' token.
+pub fn report_command(
+    subcommand: &str,
+    out: &std::path::Path,
+    target: Option<&str>,
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kyc-conformance"));
+    cmd.arg(subcommand).arg("--out").arg(out);
+    cmd.env_remove("CONNECTFI_LOGIN")
+        .env_remove("CONNECTFI_PASSWORD")
+        .env("NO_PROXY", "127.0.0.1")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("ALL_PROXY");
+    match target {
+        Some(url) => cmd.args(["--target", url]).env("CONNECTFI_TOKEN", TOKEN),
+        None => cmd.env_remove("CONNECTFI_TOKEN"),
+    };
+    cmd
+}
 
 /// The token every stand-in takes.
 pub const TOKEN: &str = "audit-test-token";
