@@ -258,7 +258,10 @@ pub struct Report {
 }
 
 /// Builds the report: the static diff, then every pair on the session's target.
-pub async fn run(session: &Session, target: &str, pairs: &[Pair]) -> Report {
+/// The session is set to keep every step's exchange: the stages are compared from them.
+pub async fn run(session: &mut Session, target: &str, pairs: &[Pair]) -> Report {
+    session.set_keep_exchanges(true);
+    let session = &*session;
     let contract = Contract::embedded();
     let table = Migration::embedded();
     let diff = table.diff(contract);

@@ -74,9 +74,9 @@ async fn migrate(args: MigrateArgs) -> anyhow::Result<Report> {
     let dir = args.pairs.clone().unwrap_or_else(migrate::default_pairs);
     let pairs = migrate::load_pairs(&dir)
         .with_context(|| format!("loading the paired scenarios in {}", dir.display()))?;
-    let (session, name, _mock) =
+    let (mut session, name, _mock) =
         report_session(&args.target, timeout, &args.live, &args.tunnel).await?;
-    let report = migrate::run(&session, &name, &pairs).await;
+    let report = migrate::run(&mut session, &name, &pairs).await;
     output::write_reports(
         &args.out,
         [

@@ -148,6 +148,7 @@ pub struct Session {
     overrides: BTreeMap<String, String>,
     unique_seed: u64,
     mock_control: bool,
+    keep_exchanges: bool,
     clock_gate: tokio::sync::RwLock<()>,
 }
 
@@ -187,6 +188,7 @@ impl Session {
             overrides: BTreeMap::new(),
             unique_seed: fresh_seed(),
             mock_control: false,
+            keep_exchanges: false,
             clock_gate: tokio::sync::RwLock::new(()),
         })
     }
@@ -222,6 +224,20 @@ impl Session {
     /// See [`Session::set_mock_control`].
     pub fn mock_control(&self) -> bool {
         self.mock_control
+    }
+
+    /// Keeps every step's exchange in its result ([`StepResult::observed`]), for a report that
+    /// compares runs (the migration's). Off for a replay, whose loop then copies nothing;
+    /// `observe` steps keep theirs regardless.
+    ///
+    /// [`StepResult::observed`]: super::report::StepResult::observed
+    pub fn set_keep_exchanges(&mut self, on: bool) {
+        self.keep_exchanges = on;
+    }
+
+    /// See [`Session::set_keep_exchanges`].
+    pub fn keep_exchanges(&self) -> bool {
+        self.keep_exchanges
     }
 
     /// On the mock, time is shared: a cassette that moves the mock's clock takes this for

@@ -196,13 +196,13 @@ pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
                 // A probe: what came back is the finding, kept for the report that asked.
                 retried |= done.attempts > 1;
                 report.polls = done.polls;
-                report.observed = Some(done.observed);
+                report.observed = done.observed;
                 result.answer = done.judged.answer;
             }
             StepRun::Done(done) => {
                 retried |= done.attempts > 1;
                 report.polls = done.polls;
-                report.observed = Some(done.observed);
+                report.observed = done.observed;
                 let mut judged = done.judged;
                 if cassette.form == Form::Scenario {
                     for d in &mut judged.deviations {
@@ -248,7 +248,7 @@ struct Done {
     judged: CaseResult,
     attempts: u32,
     polls: Option<u32>,
-    observed: Observed,
+    observed: Option<Observed>,
 }
 
 /// The state of one cassette's run.
@@ -299,7 +299,8 @@ impl Run<'_> {
             Err(e) => return StepRun::Errored(e.to_string()),
         };
         let body: Option<Value> = serde_json::from_slice(&sent.answer.body).ok();
-        let observed = Observed {
+        // Only a report that compares runs, or a probe, needs the exchange kept.
+        let observed = (step.observe || session.keep_exchanges()).then(|| Observed {
             method: outgoing.method.clone(),
             path: outgoing.path.clone(),
             sent: outgoing
@@ -308,7 +309,7 @@ impl Run<'_> {
                 .and_then(|b| serde_json::from_slice(b).ok()),
             status: sent.answer.status,
             body: body.clone(),
-        };
+        });
         let mut absent = Vec::new();
         for (name, pointer) in &step.capture {
             match body.as_ref().and_then(|b| b.pointer(pointer)) {
