@@ -66,13 +66,46 @@ impl Clock {
 /// Formats an instant the way connectFi does: ISO 8601 UTC with milliseconds, e.g.
 /// `2022-10-07T17:18:56.424Z`.
 pub fn format_timestamp(at: Millis) -> String {
+    let mut out = Vec::with_capacity(TIMESTAMP_LEN);
+    write_timestamp(&mut out, at);
+    // Only ASCII digits and separators are written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Length of a timestamp before the year 10000.
+const TIMESTAMP_LEN: usize = 24;
+
+/// Appends [`format_timestamp`]'s text to `out` without formatting machinery: every answer
+/// carries one, and `format!`'s padding cost more than the rest of the envelope's fields.
+pub(crate) fn write_timestamp(out: &mut Vec<u8>, at: Millis) {
     let millis = at % 1000;
     let secs = at / 1000;
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (hour, minute, second) = (rem / 3600, rem % 3600 / 60, rem % 60);
     let (year, month, day) =
         kyc_spec::calendar::civil_from_days(i64::try_from(days).unwrap_or(i64::MAX));
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z")
+    let Ok(year4 @ 0..=9999) = u64::try_from(year) else {
+        // Past the year 9999 the year takes more digits; `format!` pads the same way.
+        let text =
+            format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z");
+        out.extend_from_slice(text.as_bytes());
+        return;
+    };
+    let mut text = *b"0000-00-00T00:00:00.000Z";
+    let mut put = |at: usize, digits: usize, mut value: u64| {
+        for i in (0..digits).rev() {
+            text[at + i] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, year4);
+    put(5, 2, month);
+    put(8, 2, day);
+    put(11, 2, hour);
+    put(14, 2, minute);
+    put(17, 2, second);
+    put(20, 3, millis);
+    out.extend_from_slice(&text);
 }
 
 /// Parses the format [`format_timestamp`] writes (fraction optional, any number of digits).
@@ -134,6 +167,43 @@ mod tests {
         );
         assert_eq!(parse_timestamp("2024-13-01T00:00:00Z"), None);
         assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    /// The hand-written digits agree with `format!`'s padding, before and after the year 10000
+    /// (where the year grows a fifth digit) and at every field's edges.
+    #[test]
+    fn timestamps_are_written_like_format() {
+        let reference = |at: Millis| {
+            let (days, rem) = (at / 1000 / 86_400, at / 1000 % 86_400);
+            let (y, mo, d) = kyc_spec::calendar::civil_from_days(days as i64);
+            format!(
+                "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+                rem / 3600,
+                rem % 3600 / 60,
+                rem % 60,
+                at % 1000
+            )
+        };
+        let mut at: Millis = 0;
+        let mut samples = vec![
+            0,
+            999,
+            1000,
+            86_399_999,
+            MANUAL_CLOCK_START,
+            253_402_300_799_999,
+        ];
+        samples.push(253_402_300_800_000); // 10000-01-01T00:00:00.000Z
+        samples.push(u64::MAX / 1_000_000);
+        for _ in 0..10_000 {
+            at = at
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            samples.push(at % 300_000_000_000_000);
+        }
+        for at in samples {
+            assert_eq!(format_timestamp(at), reference(at), "at {at} ms");
+        }
     }
 
     #[test]

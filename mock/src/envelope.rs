@@ -7,7 +7,7 @@ use axum::response::Response;
 use kyc_spec::generated::{AuthToken, AuthTokenResponse, AuthTokenToken, SuccessCode, Timestamp};
 use serde_json::Map;
 
-use super::clock::{Millis, format_timestamp};
+use super::clock::{Millis, format_timestamp, write_timestamp};
 use super::kyc::KycRecord;
 
 /// Content type of every answer, as an Express server (which the sandbox appears to be) sends it.
@@ -45,7 +45,7 @@ pub(crate) fn kyc_envelope(record: &KycRecord, request_id: &str) -> Vec<u8> {
     out.extend_from_slice(br#","kycStatus":""#);
     out.extend_from_slice(status.as_bytes());
     out.extend_from_slice(br#"","boises":[],"dtsCreatedAt":""#);
-    out.extend_from_slice(format_timestamp(record.created_at).as_bytes());
+    write_timestamp(&mut out, record.created_at);
     out.extend_from_slice(br#""},"kyc":{"attributeCodes":["#);
     for (i, code) in record.attributes_wanted.iter().enumerate() {
         if i > 0 {
@@ -68,7 +68,19 @@ pub(crate) fn kyc_envelope(record: &KycRecord, request_id: &str) -> Vec<u8> {
         out.extend_from_slice(br#"{"id":"#);
         json_str(&mut out, &slot.id);
         out.extend_from_slice(br#","label":"#);
-        json_str(&mut out, &spec.label());
+        match &spec.label {
+            Some(label) => json_str(&mut out, label),
+            // The default label is the type and side, which need no escaping.
+            None => {
+                out.push(b'"');
+                out.extend_from_slice(spec.kind.as_str().as_bytes());
+                if let Some(side) = spec.document_side {
+                    out.push(b' ');
+                    out.extend_from_slice(side.as_str().as_bytes());
+                }
+                out.push(b'"');
+            }
+        }
         out.extend_from_slice(br#","type":""#);
         out.extend_from_slice(spec.kind.as_str().as_bytes());
         out.push(b'"');

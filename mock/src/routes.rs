@@ -89,82 +89,61 @@ fn respond(state: &MockState, what: &'static str, outcome: Result<Vec<u8>, ApiEr
     }
 }
 
-async fn get_token(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+async fn get_token(State(state): State<MockState>, request: Request) -> Response {
     // Logging in is how a token is had, so it needs none.
     let op = ("getToken", "get-token", true);
-    json_endpoint(
-        state,
-        headers,
-        body,
-        op,
-        |state, request: AuthTokenRequest| {
-            let user = &request.user;
-            let (token, expires) = state.login(user.login.as_str(), user.password.as_str())?;
-            Ok(token_answer(&token, expires))
-        },
-    )
+    json_endpoint(state, request, op, |state, request: AuthTokenRequest| {
+        let user = &request.user;
+        let (token, expires) = state.login(user.login.as_str(), user.password.as_str())?;
+        Ok(token_answer(&token, expires))
+    })
     .await
 }
 
-async fn kyc_init(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+async fn kyc_init(State(state): State<MockState>, request: Request) -> Response {
     let op = ("kycInit", "init", false);
-    json_endpoint(
-        state,
-        headers,
-        body,
-        op,
-        |state, request: KycInitRequest| {
-            let webhook = match request.webhook_url {
-                Tristate::Absent => WebhookChange::Keep,
-                Tristate::Value(url) if !url.as_str().is_empty() => {
-                    WebhookChange::Set(url.into_inner())
-                }
-                Tristate::Value(_) | Tristate::Null => WebhookChange::Clear,
-            };
-            state.init(request.customer_id.as_str(), webhook)
-        },
-    )
+    json_endpoint(state, request, op, |state, request: KycInitRequest| {
+        let webhook = match request.webhook_url {
+            Tristate::Absent => WebhookChange::Keep,
+            Tristate::Value(url) if !url.as_str().is_empty() => {
+                WebhookChange::Set(url.into_inner())
+            }
+            Tristate::Value(_) | Tristate::Null => WebhookChange::Clear,
+        };
+        state.init(request.customer_id.as_str(), webhook)
+    })
     .await
 }
 
-async fn customer_init(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+async fn customer_init(State(state): State<MockState>, request: Request) -> Response {
     let op = ("customerInit", "customer-init", false);
-    json_endpoint(state, headers, body, op, MockState::create_customer).await
+    json_endpoint(state, request, op, MockState::create_customer).await
 }
 
 /// The mock's own clock control: no token (DECISIONS.md D32).
-async fn mock_advance_clock(
-    State(state): State<MockState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn mock_advance_clock(State(state): State<MockState>, request: Request) -> Response {
     let op = ("mockAdvanceClock", "mock-clock-advance", true);
-    json_endpoint(
-        state,
-        headers,
-        body,
-        op,
-        |state, request: MockClockRequest| {
-            // The schema bounds it to 0..=one year.
-            state.advance_clock(u64::try_from(request.ms.get()).unwrap_or_default())
-        },
-    )
+    json_endpoint(state, request, op, |state, request: MockClockRequest| {
+        // The schema bounds it to 0..=one year.
+        state.advance_clock(u64::try_from(request.ms.get()).unwrap_or_default())
+    })
     .await
 }
 
 async fn kyc_status(
     State(state): State<MockState>,
-    headers: HeaderMap,
     customer_id: Result<Path<String>, PathRejection>,
-    body: Body,
+    request: Request,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
     let outcome = (|| {
-        state.authorize(&headers)?;
+        state.authorize(headers)?;
         let Path(customer_id) = customer_id.map_err(path_error)?;
         state.status(&customer_id)
     })();
     // A GET should carry no body, but one that does must not cost the client its answer.
-    RequestBody::new(&headers, body).linger().await;
+    RequestBody::new(headers, body).linger().await;
     respond(&state, "status", outcome)
 }
 
@@ -258,16 +237,11 @@ fn extension_of(media: &str) -> Option<&'static str> {
     })
 }
 
-async fn kyc_add_attributes(
-    State(state): State<MockState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn kyc_add_attributes(State(state): State<MockState>, request: Request) -> Response {
     let op = ("kycAddAttributes", "add-attributes", false);
     json_endpoint(
         state,
-        headers,
-        body,
+        request,
         op,
         |state, request: KycAddAttributesRequest| {
             state.add_attributes(request.customer_id.as_str(), request.additional_attributes)
@@ -277,19 +251,23 @@ async fn kyc_add_attributes(
 }
 
 /// A JSON endpoint: token (unless `open`), body, schema and generated type, then `act`.
+///
+/// It takes the whole request rather than axum's `HeaderMap` extractor, which would copy
+/// the headers on every call.
 async fn json_endpoint<T: serde::de::DeserializeOwned>(
     state: MockState,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
     (operation, what, open): (&'static str, &'static str, bool),
     act: impl FnOnce(&MockState, T) -> Result<Vec<u8>, ApiError>,
 ) -> Response {
-    let mut body = RequestBody::new(&headers, body);
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+    let mut body = RequestBody::new(headers, body);
     let outcome = async {
         if !open {
-            state.authorize(&headers)?;
+            state.authorize(headers)?;
         }
-        let value = body::read_json(&headers, &mut body).await?;
+        let value = body::read_json(headers, &mut body).await?;
         let request: T = state.decode(operation, value)?;
         act(&state, request)
     }
@@ -298,61 +276,50 @@ async fn json_endpoint<T: serde::de::DeserializeOwned>(
     respond(&state, what, outcome)
 }
 
-async fn akepa_identification(
-    State(state): State<MockState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn akepa_identification(State(state): State<MockState>, request: Request) -> Response {
     let op = ("akepaIdentification", "akepa-identification", false);
-    json_endpoint(state, headers, body, op, MockState::akepa_identification).await
+    json_endpoint(state, request, op, MockState::akepa_identification).await
 }
 
-async fn akepa_status(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+async fn akepa_status(State(state): State<MockState>, request: Request) -> Response {
     let op = ("akepaStatus", "akepa-status", false);
-    json_endpoint(state, headers, body, op, MockState::akepa_status).await
+    json_endpoint(state, request, op, MockState::akepa_status).await
 }
 
-async fn akepa_list(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+async fn akepa_list(State(state): State<MockState>, request: Request) -> Response {
     let op = ("akepaList", "akepa-list", false);
-    json_endpoint(state, headers, body, op, MockState::akepa_list).await
+    json_endpoint(state, request, op, MockState::akepa_list).await
 }
 
-async fn akepa_document_generate(
-    State(state): State<MockState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn akepa_document_generate(State(state): State<MockState>, request: Request) -> Response {
     let op = ("akepaDocumentGenerate", "akepa-document-generate", false);
-    json_endpoint(state, headers, body, op, MockState::akepa_generate).await
+    json_endpoint(state, request, op, MockState::akepa_generate).await
 }
 
-async fn akepa_update(State(state): State<MockState>, headers: HeaderMap, body: Body) -> Response {
+async fn akepa_update(State(state): State<MockState>, request: Request) -> Response {
     let op = ("akepaUpdate", "akepa-update", false);
-    json_endpoint(state, headers, body, op, MockState::akepa_update).await
+    json_endpoint(state, request, op, MockState::akepa_update).await
 }
 
-async fn mock_akepa_review(
-    State(state): State<MockState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn mock_akepa_review(State(state): State<MockState>, request: Request) -> Response {
     // A test control, like the clock: no token (DECISIONS.md D32).
     let op = ("mockAkepaReview", "mock-akepa-review", true);
-    json_endpoint(state, headers, body, op, MockState::akepa_review).await
+    json_endpoint(state, request, op, MockState::akepa_review).await
 }
 
 async fn akepa_status_by_customer(
     State(state): State<MockState>,
-    headers: HeaderMap,
     customer_id: Result<Path<String>, PathRejection>,
-    body: Body,
+    request: Request,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
     let outcome = (|| {
-        state.authorize(&headers)?;
+        state.authorize(headers)?;
         let Path(customer_id) = customer_id.map_err(path_error)?;
         state.akepa_status_by_customer(&customer_id)
     })();
-    RequestBody::new(&headers, body).linger().await;
+    RequestBody::new(headers, body).linger().await;
     respond(&state, "akepa-status", outcome)
 }
 
