@@ -14,7 +14,6 @@
 //! asynchronous ones (a timed step, a review decision) do, as connectFi's webhook page says.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use kyc_spec::generated::{self as wire, Tristate};
 use serde_json::{Map, Value};
@@ -93,7 +92,7 @@ pub(crate) struct Application {
     /// Where asynchronous changes are POSTed (already passed the allowlist).
     pub webhook_url: Option<url::Url>,
     /// The statuses after the data, from the customer's template.
-    path: Arc<[KycStatus]>,
+    path: Box<[KycStatus]>,
     /// Index into `path` once the documents are in.
     step: usize,
     /// When the current status was entered.
@@ -143,7 +142,7 @@ impl Application {
             outcome: None,
             entities,
             webhook_url: None,
-            path: template.after_data.clone().into(),
+            path: template.after_data.as_slice().into(),
             step: 0,
             entered_at: now,
         };
@@ -257,10 +256,14 @@ pub(crate) struct Akepa {
 impl Akepa {
     /// Adds an application.
     pub(crate) fn insert(&mut self, app: Application, delays: &Delays) {
-        self.by_customer
-            .entry(app.customer_id.clone())
-            .or_default()
-            .push(app.id.clone());
+        // Known customers (every call after their first) cost no copy of the key.
+        match self.by_customer.get_mut(&app.customer_id) {
+            Some(ids) => ids.push(app.id.clone()),
+            None => {
+                self.by_customer
+                    .insert(app.customer_id.clone(), vec![app.id.clone()]);
+            }
+        }
         self.reschedule(&app, delays);
         self.applications.insert(app.id.clone(), Box::new(app));
     }
@@ -500,7 +503,7 @@ impl MockState {
     ) -> Result<Vec<u8>, ApiError> {
         let customer_id = request.customer_id.as_str();
         let (template, _) = self
-            .customer(customer_id)
+            .lookup(customer_id)
             .ok_or_else(|| ApiError::CustomerNotFound(customer_id.to_owned()))?;
         let webhook_url = match &request.webhook_url {
             Tristate::Value(url) if !url.as_str().is_empty() => {
@@ -516,12 +519,13 @@ impl MockState {
         };
         self.akepa_catch_up();
         let now = self.clock().now();
-        let app_id = format!("iapp_{}", self.ids().base62(22));
+        let app_id = self.ids().prefixed("iapp_", 22);
+        let customer_id = customer_id.to_owned();
         let mut app = Application::new(
             app_id,
             &template,
-            customer_id,
-            request.reference.as_str().to_owned(),
+            &customer_id,
+            request.reference.into_inner(),
             now,
         );
         app.webhook_url = webhook_url;
@@ -763,7 +767,7 @@ impl MockState {
     }
 
     fn known(&self, customer_id: &str) -> Result<(), ApiError> {
-        self.customer(customer_id)
+        self.lookup(customer_id)
             .map(|_| ())
             .ok_or_else(|| ApiError::CustomerNotFound(customer_id.to_owned()))
     }

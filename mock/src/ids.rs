@@ -59,10 +59,17 @@ impl IdGenerator {
 
     /// `len` base-62 characters, the alphabet of connectFi's ids and tokens.
     pub(crate) fn base62(&self, len: usize) -> String {
-        let mut out = String::with_capacity(len);
+        self.prefixed("", len)
+    }
+
+    /// `prefix` then `len` base-62 characters, in one allocation (an `iapp_…` id per
+    /// identification request).
+    pub(crate) fn prefixed(&self, prefix: &str, len: usize) -> String {
+        let mut out = String::with_capacity(prefix.len() + len);
+        out.push_str(prefix);
         let mut word = 0u64;
         let mut left = 0;
-        while out.len() < len {
+        for _ in 0..len {
             if left == 0 {
                 word = self.next_u64();
                 left = 10;
@@ -74,7 +81,6 @@ impl IdGenerator {
         out
     }
 
-    /// A session token.
     pub(crate) fn token(&self) -> String {
         self.base62(TOKEN_LEN)
     }

@@ -354,12 +354,6 @@ impl MockState {
         self.inner.webhooks.send(url, body);
     }
 
-    /// A customer the KYC and akepa endpoints know (built in, configured, created or
-    /// generated), with its reference.
-    pub(crate) fn customer(&self, id: &str) -> Option<(Arc<Template>, String)> {
-        self.template_for(id)
-    }
-
     /// Checks a body against a request schema, Ajv-style (first error only, like connectFi),
     /// then decodes it into the schema's generated type.
     pub(crate) fn decode<T: DeserializeOwned>(
@@ -496,8 +490,21 @@ impl MockState {
     }
 
     fn template_for(&self, id: &str) -> Option<(Arc<Template>, String)> {
+        let (template, generated) = self.lookup(id)?;
+        let reference = match generated {
+            Some(n) => format!("gen{n}"),
+            None => template.reference.clone(),
+        };
+        Some((template, reference))
+    }
+
+    /// The template behind a customer id the KYC and akepa endpoints know (built in,
+    /// configured, created or generated), and its number when a generator made it (whose
+    /// reference is `gen{n}`). Builds no string: the akepa endpoints look customers up on
+    /// every request and need only the template.
+    pub(crate) fn lookup(&self, id: &str) -> Option<(Arc<Template>, Option<u64>)> {
         if let Some(t) = self.inner.templates.get(id) {
-            return Some((t.clone(), t.reference.clone()));
+            return Some((t.clone(), None));
         }
         if let Some(t) = self
             .inner
@@ -507,13 +514,17 @@ impl MockState {
             .created
             .get(id)
         {
-            return Some((t.clone(), t.reference.clone()));
+            return Some((t.clone(), None));
         }
         self.inner.generators.iter().find_map(|(g, t)| {
-            let n: u64 = id.strip_prefix(g.prefix.as_str())?.parse().ok()?;
-            // Only the canonical spelling of each number names a customer.
-            (n < g.count && id.len() == g.prefix.len() + n.to_string().len())
-                .then(|| (t.clone(), format!("gen{n}")))
+            let digits = id.strip_prefix(g.prefix.as_str())?;
+            // Only the canonical spelling of each number names a customer: no sign, no
+            // leading zero.
+            let canonical = !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && (digits == "0" || !digits.starts_with('0'));
+            let n: u64 = digits.parse().ok().filter(|_| canonical)?;
+            (n < g.count).then(|| (t.clone(), Some(n)))
         })
     }
 
