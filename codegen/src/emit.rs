@@ -8,6 +8,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
+use crate::ascii_class::AsciiClass;
 use crate::formats::{self, Check};
 use crate::ir::{
     Field, JsonType, Kind, Module, Newtype, PatternMap, Presence, Struct, Tagged, Tuple, Ty,
@@ -498,12 +499,22 @@ fn emit_newtype(module: &Module, def: &TypeDef, n: &Newtype, needs: &mut Needs) 
             }
             if let Some(pattern) = &c.pattern {
                 let err = fail(quote!(Violation::PatternMismatch { pattern: PATTERN }));
-                checks.extend(quote! {
-                    const PATTERN: &str = #pattern;
-                    static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-                        regress::Regex::with_flags(PATTERN, "u").expect("the generator compiled this pattern")
-                    });
-                    if REGEX.find(&value).is_none() { #err }
+                checks.extend(match AsciiClass::parse(pattern) {
+                    // One ASCII class repeated: a byte test decides it as regress would.
+                    Some(class) => {
+                        let mismatch = class.mismatch();
+                        quote! {
+                            const PATTERN: &str = #pattern;
+                            if #mismatch { #err }
+                        }
+                    }
+                    None => quote! {
+                        const PATTERN: &str = #pattern;
+                        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
+                            regress::Regex::with_flags(PATTERN, "u").expect("the generator compiled this pattern")
+                        });
+                        if REGEX.find(&value).is_none() { #err }
+                    },
                 });
             }
             if let Some(format) = c.format.as_deref().and_then(formats::by_name) {

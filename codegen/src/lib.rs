@@ -2,8 +2,10 @@
 //!
 //! The layers are one module each: `schema` reads a node's keywords, `lower` turns the
 //! documents into the [`ir`] (named types, fields, enums, newtypes, docs), `emit` turns the
-//! IR into tokens, and `render` prints them with prettyplease. The library does no I/O.
+//! IR into tokens (`ascii_class` turns the simplest patterns into byte tests), and `render`
+//! prints them with prettyplease. The library does no I/O.
 
+mod ascii_class;
 mod emit;
 pub mod error;
 mod formats;

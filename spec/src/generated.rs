@@ -2674,12 +2674,9 @@ impl CommonId {
         }
 
         const PATTERN: &str = "^[0-9a-zA-Z_]+$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
+        if value.is_empty()
+            || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
             return Err(
                 ConstraintError::new(
                     "CommonId",
@@ -2865,12 +2862,7 @@ impl CommonReference {
         }
 
         const PATTERN: &str = "^[0-9a-zA-Z]+$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(
                 ConstraintError::new(
                     "CommonReference",
@@ -3032,12 +3024,9 @@ impl RequestId {
         let value = value.into();
 
         const PATTERN: &str = "^[0-9a-f]{32}$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
+        if value.len() != 32
+            || !value.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'a'..= b'f'))
+        {
             return Err(
                 ConstraintError::new(
                     "RequestId",
@@ -3156,12 +3145,11 @@ impl CustomerId {
         }
 
         const PATTERN: &str = "^[0-9a-zA-Z_-]+$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
+        if value.is_empty()
+            || !value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+        {
             return Err(
                 ConstraintError::new(
                     "CustomerId",
@@ -3283,12 +3271,7 @@ impl CustomerReference {
         }
 
         const PATTERN: &str = "^[0-9a-zA-Z]+$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(
                 ConstraintError::new(
                     "CustomerReference",
@@ -3410,12 +3393,11 @@ impl DocumentId {
         }
 
         const PATTERN: &str = "^[0-9a-zA-Z_-]+$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
+        if value.is_empty()
+            || !value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+        {
             return Err(
                 ConstraintError::new(
                     "DocumentId",
@@ -4044,12 +4026,7 @@ impl CountryCodeA3 {
         let value = value.into();
 
         const PATTERN: &str = "^[A-Z]{3}$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
+        if value.len() != 3 || !value.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(
                 ConstraintError::new(
                     "CountryCodeA3",
@@ -8062,12 +8039,7 @@ impl NewSsnDocumentValue {
         let value = value.into();
 
         const PATTERN: &str = "^[0-9]{9}$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
+        if value.len() != 9 || !value.bytes().all(|b| b.is_ascii_digit()) {
             return Err(
                 ConstraintError::new(
                     "NewSsnDocumentValue",
@@ -9988,12 +9960,11 @@ impl KycAddAttributesRequestCustomerId {
         }
 
         const PATTERN: &str = "^[0-9a-zA-Z_-]+$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
+        if value.is_empty()
+            || !value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+        {
             return Err(
                 ConstraintError::new(
                     "KycAddAttributesRequestCustomerId",
@@ -10936,12 +10907,11 @@ impl KycInitRequestCustomerId {
         }
 
         const PATTERN: &str = "^[0-9a-zA-Z_-]+$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
+        if value.is_empty()
+            || !value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+        {
             return Err(
                 ConstraintError::new(
                     "KycInitRequestCustomerId",

@@ -168,6 +168,55 @@ mod constrained {
         );
     }
 
+    /// Patterns that are one ASCII class repeated compile to a byte test instead of a regex;
+    /// that test must accept exactly what regress (ECMAScript, `u` flag) accepts, including
+    /// at the ends of the input, on line terminators and on non-ASCII look-alikes.
+    #[test]
+    fn ascii_class_patterns_match_like_regress() {
+        use fixtures::strings::{StringsCurrency, StringsDigits, StringsSlug};
+        let alphabet: Vec<char> = "09azAZ_-/:@[`{ \n\u{2028}é\u{212a}\u{17f}K"
+            .chars()
+            .collect();
+        // (pattern, the type's own length bound in characters, the type's check)
+        type Accepts = dyn Fn(&str) -> bool;
+        let checks: [(&str, usize, &Accepts); 4] = [
+            ("^[0-9a-zA-Z_-]+$", 36, &|v| CustomerId::new(v).is_ok()),
+            ("^[A-Z]{3}$", usize::MAX, &|v| {
+                StringsCurrency::new(v).is_ok()
+            }),
+            ("^[0-9]{2,4}$", usize::MAX, &|v| {
+                StringsDigits::new(v).is_ok()
+            }),
+            ("^[a-z-]*$", usize::MAX, &|v| StringsSlug::new(v).is_ok()),
+        ];
+        for (pattern, max_chars, accepts) in checks {
+            let regex = regress::Regex::with_flags(pattern, "u").expect("compiles");
+            let mut seed = 11u64;
+            let mut cases: Vec<String> = ["", "ABC", "ABCD", "12", "12345", "a-b", "-"]
+                .map(str::to_owned)
+                .to_vec();
+            for _ in 0..5_000 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let len = (seed >> 61) as usize;
+                cases.push(
+                    (0..len)
+                        .map(|i| alphabet[(seed >> (7 * i)) as usize % alphabet.len()])
+                        .collect(),
+                );
+            }
+            for value in &cases {
+                let expected = regress_matches(&regex, value) && value.chars().count() <= max_chars;
+                assert_eq!(accepts(value), expected, "{pattern} on {value:?}");
+            }
+        }
+    }
+
+    fn regress_matches(regex: &regress::Regex, value: &str) -> bool {
+        regex.find(value).is_some()
+    }
+
     #[test]
     fn deserializing_cannot_bypass_the_checks() {
         let v: Strings = round_trip(r#"{"customerId":"a-b_C","name":"Ann","safeText":null}"#);
