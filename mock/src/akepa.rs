@@ -13,8 +13,7 @@
 //! Changes made in answer to a request are in that answer and send no callback; only the
 //! asynchronous ones (a timed step, a review decision) do, as connectFi's webhook page says.
 
-use std::collections::HashMap;
-
+use foldhash::HashMap;
 use kyc_spec::generated::{self as wire, Tristate};
 use serde_json::{Map, Value};
 

@@ -2,11 +2,15 @@
 //! processes (sharded so concurrent requests for different customers rarely meet), tokens, the
 //! schedule of timed transitions, and the schema validators.
 
-use std::collections::hash_map::RandomState;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
+
+// foldhash rather than SipHash: every request hashes its customer id two or three times, and
+// the ids come from a local test client, not an attacker.
+use foldhash::HashMap;
+use foldhash::fast::RandomState;
 
 use axum::http::HeaderMap;
 use kyc_spec::Contract;
@@ -163,7 +167,7 @@ impl MockState {
                 None
             }
         };
-        let mut templates = HashMap::new();
+        let mut templates = HashMap::default();
         let builtins = if config.scenarios.builtins {
             builtin::templates()
         } else {
@@ -191,7 +195,9 @@ impl MockState {
                 Some((g.clone(), checked(like)?))
             })
             .collect();
-        let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
+        let shards = (0..SHARDS)
+            .map(|_| Mutex::new(HashMap::default()))
+            .collect();
         let registry = RwLock::new(Registry::of(&templates));
         MockState {
             inner: Arc::new(Inner {
@@ -200,10 +206,10 @@ impl MockState {
                 templates,
                 generators,
                 registry,
-                shard_hasher: RandomState::new(),
+                shard_hasher: RandomState::default(),
                 shards,
                 schedule: Mutex::new(BTreeSet::new()),
-                tokens: RwLock::new(HashMap::new()),
+                tokens: RwLock::new(HashMap::default()),
                 validators: Validators::from_contract(),
                 webhooks: Webhooks::default(),
                 akepa: Mutex::new(Akepa::default()),
