@@ -89,7 +89,8 @@ pub(crate) struct Application {
     /// The entities, the customer's first.
     pub entities: Vec<Entity>,
     /// Where asynchronous changes are POSTed (already passed the allowlist).
-    pub webhook_url: Option<url::Url>,
+    /// Boxed: most applications have none, and a load test keeps hundreds of thousands.
+    pub webhook_url: Option<Box<url::Url>>,
     /// The statuses after the data, from the customer's template.
     path: Box<[KycStatus]>,
     /// Index into `path` once the documents are in.
@@ -507,7 +508,7 @@ impl MockState {
         let webhook_url = match &request.webhook_url {
             Tristate::Value(url) if !url.as_str().is_empty() => {
                 match self.config().webhook_allowlist.check(url.as_str()) {
-                    Ok(url) => Some(url),
+                    Ok(url) => Some(Box::new(url)),
                     Err(refusal) => {
                         tracing::warn!(customer_id, %refusal, "webhookUrl refused; no callbacks will be sent");
                         None
@@ -516,7 +517,6 @@ impl MockState {
             }
             _ => None,
         };
-        self.akepa_catch_up();
         let now = self.clock().now();
         let app_id = self.ids().prefixed("iapp_", 22);
         let customer_id = customer_id.to_owned();
@@ -529,7 +529,19 @@ impl MockState {
         );
         app.webhook_url = webhook_url;
         let body = application_answer(&app, &self.request_id());
-        self.akepa().insert(app, &self.config().delays);
+        // One lock for the catch-up and the insertion: every identification takes it, from
+        // both worker threads. The catch-up only moves older applications, so it may as
+        // well happen after this one was built.
+        let delays = self.config().delays;
+        let hooks = {
+            let mut akepa = self.akepa();
+            let hooks = self.catch_up_locked(&mut akepa, now);
+            akepa.insert(app, &delays);
+            hooks
+        };
+        for (url, body) in hooks {
+            self.send_webhook(url, body);
+        }
         Ok(body)
     }
 
@@ -733,7 +745,7 @@ impl MockState {
             app.decide(outcome, now)
                 .map_err(|NotInReview| ApiError::StatusApplicationEntity(app_id.to_owned()))?;
             let hook = match &app.webhook_url {
-                Some(url) => Some((url.clone(), webhook_body(app, &self.request_id())?)),
+                Some(url) => Some((url.as_ref().clone(), webhook_body(app, &self.request_id())?)),
                 None => None,
             };
             (application_answer(app, &self.request_id()), hook)
@@ -747,22 +759,23 @@ impl MockState {
     /// Applies every timed akepa step that fell due and calls back each change.
     pub(crate) fn akepa_catch_up(&self) {
         let now = self.clock().now();
-        let delays = self.config().delays;
-        let hooks: Vec<(url::Url, Vec<u8>)> = {
-            let mut akepa = self.akepa();
-            let changed = akepa.catch_up(now, &delays);
-            changed
-                .iter()
-                .filter_map(|app_id| {
-                    let app = akepa.applications.get(app_id)?;
-                    let url = app.webhook_url.clone()?;
-                    Some((url, webhook_body(app, &self.request_id()).ok()?))
-                })
-                .collect()
-        };
+        let hooks = self.catch_up_locked(&mut self.akepa(), now);
         for (url, body) in hooks {
             self.send_webhook(url, body);
         }
+    }
+
+    /// The catch-up under a lock the caller holds: the callbacks to send once it is released.
+    fn catch_up_locked(&self, akepa: &mut Akepa, now: Millis) -> Vec<(url::Url, Vec<u8>)> {
+        let changed = akepa.catch_up(now, &self.config().delays);
+        changed
+            .iter()
+            .filter_map(|app_id| {
+                let app = akepa.applications.get(app_id)?;
+                let url = app.webhook_url.as_deref()?.clone();
+                Some((url, webhook_body(app, &self.request_id()).ok()?))
+            })
+            .collect()
     }
 
     fn known(&self, customer_id: &str) -> Result<(), ApiError> {

@@ -33,7 +33,7 @@ pub(crate) fn kyc_envelope(record: &KycRecord, request_id: &str) -> Vec<u8> {
     let t = &record.template;
     let customer = t.customer_json();
     let status = record.status.as_str();
-    let mut out = Vec::with_capacity(customer.len() + 400 + 160 * record.slots.len());
+    let mut out = Vec::with_capacity(envelope_capacity(record));
     out.extend_from_slice(br#"{"code":"0","data":{"customer":{"reference":"#);
     json_str(&mut out, &record.reference);
     out.extend_from_slice(br#","customerId":"#);
@@ -103,6 +103,14 @@ pub(crate) fn kyc_envelope(record: &KycRecord, request_id: &str) -> Vec<u8> {
     json_str(&mut out, request_id);
     out.push(b'}');
     out
+}
+
+/// What [`kyc_envelope`] reserves: enough for the whole body, so it is written without a
+/// reallocation (a test holds every case to it), with room for longer ids and references.
+fn envelope_capacity(record: &KycRecord) -> usize {
+    let t = &record.template;
+    let strings = record.reference.len() + record.customer_id.len() + t.system.len() + t.mode.len();
+    t.customer_json().len() + strings + 480 + 192 * record.slots.len()
 }
 
 /// Appends `s` as a JSON string literal, escaped by serde_json.
@@ -201,6 +209,12 @@ mod tests {
     #[track_caller]
     fn check(record: &KycRecord, request_id: &str, case: &str) {
         let fast = kyc_envelope(record, request_id);
+        assert!(
+            fast.len() <= envelope_capacity(record),
+            "{case}: the envelope ({} bytes) outgrew its reservation ({})",
+            fast.len(),
+            envelope_capacity(record)
+        );
         let request_id = Some(RequestId::new(request_id).expect("request id"));
         let answer = KycInitResponse {
             code: SuccessCode,
