@@ -18,6 +18,7 @@ use kyc_spec::generated::{self as wire, Tristate};
 use serde_json::{Map, Value};
 
 use super::clock::{Millis, format_timestamp, parse_timestamp, write_timestamp};
+use super::envelope::json_str;
 use super::error::{AGGREGATOR_ID, ApiError};
 use super::kyc::{Delays, KycStatus, Template};
 use super::state::MockState;
@@ -432,12 +433,6 @@ fn write_entity_outcome(out: &mut Vec<u8>, outcome: Option<Outcome>) {
         None => return out.extend_from_slice(b"null"),
     };
     json_str(out, spelling.as_str());
-}
-
-/// Appends `s` as a JSON string literal, escaped by serde_json.
-fn json_str(out: &mut Vec<u8>, s: &str) {
-    // Writing a string into a Vec cannot fail.
-    serde_json::to_writer(out, s).expect("a string serializes");
 }
 
 /// [`application_answer`] built from the generated types: the reference the fast path is
