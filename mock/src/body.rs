@@ -161,11 +161,11 @@ impl RequestBody {
     }
 }
 
-/// Reads and parses a JSON body.
+/// Reads a body that says it is JSON, without parsing it.
 pub(crate) async fn read_json(
     headers: &HeaderMap,
     body: &mut RequestBody,
-) -> Result<Value, ApiError> {
+) -> Result<Bytes, ApiError> {
     if !is_json(headers) {
         let got = headers
             .get(CONTENT_TYPE)
@@ -176,11 +176,10 @@ pub(crate) async fn read_json(
         }));
     }
     body.check_declared_length(JSON_BODY_LIMIT)?;
-    let bytes = body.read(JSON_BODY_LIMIT).await?;
-    parse_json(&bytes)
+    body.read(JSON_BODY_LIMIT).await
 }
 
-/// Parses bytes already received.
+/// Parses bytes already received, naming what is wrong with them.
 pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::InvalidBody(

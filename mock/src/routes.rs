@@ -267,8 +267,8 @@ async fn json_endpoint<T: serde::de::DeserializeOwned>(
         if !open {
             state.authorize(headers)?;
         }
-        let value = body::read_json(headers, &mut body).await?;
-        let request: T = state.decode(operation, value)?;
+        let bytes = body::read_json(headers, &mut body).await?;
+        let request: T = state.decode(operation, &bytes)?;
         act(&state, request)
     }
     .await;

@@ -24,6 +24,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::akepa::Akepa;
+use super::body::parse_json;
 use super::builtin;
 use super::clock::{Clock, Millis, format_timestamp};
 use super::config::{Generate, MockConfig};
@@ -62,6 +63,15 @@ struct Inner {
     webhooks: Webhooks,
     akepa: Mutex<Akepa>,
 }
+
+/// Operations whose request type accepts exactly what their schema accepts: constrained
+/// strings, nullable booleans, no other members (`deny_unknown_fields`), no open enum. Their
+/// bodies skip the parse into a `Value` and the schema check when the type takes them,
+/// which is most of a valid request's cost. The test
+/// `directly_decoded_types_accept_exactly_what_the_schema_accepts` holds each to its Ajv
+/// corpus; a type with an open enum or an `anyOf` the type cannot express (customer init,
+/// DECISIONS.md D27) must not be listed.
+pub(crate) const DECODED_DIRECTLY: &[&str] = &["kycInit", "akepaIdentification"];
 
 /// The request validator of every contract operation that takes a JSON body, by operation
 /// id: which document describes which request is the contract's fact, looked up once here.
@@ -362,11 +372,21 @@ impl MockState {
 
     /// Checks a body against a request schema, Ajv-style (first error only, like connectFi),
     /// then decodes it into the schema's generated type.
+    ///
+    /// For the operations in [`DECODED_DIRECTLY`] the bytes are first decoded straight into
+    /// the type, which checks every constraint their schemas have; only a body the type
+    /// refuses is parsed and validated, to answer with Ajv's error.
     pub(crate) fn decode<T: DeserializeOwned>(
         &self,
         operation: &'static str,
-        body: Value,
+        bytes: &[u8],
     ) -> Result<T, ApiError> {
+        if DECODED_DIRECTLY.contains(&operation)
+            && let Ok(request) = serde_json::from_slice::<T>(bytes)
+        {
+            return Ok(request);
+        }
+        let body = parse_json(bytes)?;
         // Only a handler bound to an operation without a JSON body could miss here: the
         // routes test fails on that, and the client gets a readable 400 rather than a panic.
         let validator = self.inner.validators.of(operation).ok_or_else(|| {
@@ -597,4 +617,134 @@ impl MockState {
 /// consistent before anything that could panic.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use kyc_spec::Document;
+    use kyc_spec::generated::{AkepaIdentificationRequest, KycInitRequest};
+
+    use super::*;
+
+    /// Bodies that probe the gap between serde and a parse followed by Ajv: duplicate and
+    /// unknown members, nulls, escapes, lone surrogates, a byte-order mark, trailing text.
+    const EDGES: &[&str] = &[
+        r#"{"customerId":"csta_a","customerId":"csta_b"}"#,
+        r#"{"customerId":"csta_a","reference":"r1","reference":"r2"}"#,
+        r#"{"customerId":"csta_a","reference":"r1","extra":1}"#,
+        r#"{"customerId":null,"reference":"r1"}"#,
+        r#"{"customerId":"csta\u005fa","reference":"r\u0031"}"#,
+        r#"{"customerId":"csta_\ud800","reference":"r1"}"#,
+        "\u{feff}{\"customerId\":\"csta_a\",\"reference\":\"r1\"}",
+        r#"{"customerId":"csta_a","reference":"r1"} x"#,
+        r#"{"customerId":"csta_a","reference":"r1","syncMode":null,"webhookUrl":null}"#,
+        r#"{"customerId":"csta_a","reference":"r1","webhookURL":"http://127.0.0.1/"}"#,
+        r#"{"customerId":"csta_a","webhookURL":"http://127.0.0.1/<x>"}"#,
+        r#"{"customerId":"csta_a","webhookURL":"   "}"#,
+        r#"{"customerId":"csta_a","syncMode":"true"}"#,
+        r#"{"customerId":""}"#,
+        r#"[]"#,
+        r#""csta_a""#,
+    ];
+
+    /// Every body of the document's Ajv corpus (`spec/examples/ajv/<name>.jsonl`, one per
+    /// line, as sent) and of its example folder.
+    fn corpus(doc: Document) -> Vec<String> {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/examples");
+        let mut bodies = Vec::new();
+        for entry in std::fs::read_dir(examples.join("ajv")).expect("the Ajv corpus") {
+            let path = entry.expect("a directory entry").path();
+            let Some(stem) = path
+                .file_name()
+                .and_then(|n| n.to_str()?.strip_suffix(".jsonl"))
+            else {
+                continue;
+            };
+            if !stem.ends_with(".golden") && Document::from_stem(stem) == Some(doc) {
+                let text = std::fs::read_to_string(&path).expect("readable");
+                bodies.extend(
+                    text.lines()
+                        .filter(|l| !l.trim().is_empty())
+                        .map(str::to_owned),
+                );
+            }
+        }
+        let folder = match doc.stem() {
+            "kyc-init.request" => Some("request"),
+            _ => None,
+        };
+        for sub in folder
+            .into_iter()
+            .flat_map(|f| ["valid", "invalid"].map(|v| examples.join(f).join(v)))
+        {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(sub)
+                .expect("examples")
+                .map(|e| e.expect("entry").path())
+                .collect();
+            files.sort();
+            bodies.extend(
+                files
+                    .iter()
+                    .map(|p| std::fs::read_to_string(p).expect("readable")),
+            );
+        }
+        bodies
+    }
+
+    /// Every body the type takes, Ajv takes too (after the parse the slow path does): a type
+    /// that took more would make the mock accept what the sandbox refuses. The converse may
+    /// fail (serde refuses a duplicate member that the parse drops); such a body takes the
+    /// slow path. Returns how many bodies took each path.
+    fn check<T: DeserializeOwned>(operation: &str) -> (usize, usize) {
+        let op = Contract::embedded()
+            .operations()
+            .iter()
+            .find(|o| o.id == operation)
+            .unwrap_or_else(|| panic!("{operation} is a contract operation"));
+        let doc = op
+            .request
+            .as_ref()
+            .and_then(|r| r.document)
+            .expect("a JSON request body");
+        let validator = Validator::embedded(doc);
+        let bodies: Vec<String> = corpus(doc)
+            .into_iter()
+            .chain(EDGES.iter().map(|s| (*s).to_owned()))
+            .collect();
+        assert!(
+            bodies.len() > EDGES.len() + 10,
+            "{operation}: the corpus is missing"
+        );
+        let (mut direct, mut slow) = (0, 0);
+        for body in &bodies {
+            let typed = serde_json::from_slice::<T>(body.as_bytes()).is_ok();
+            let valid = parse_json(body.as_bytes())
+                .is_ok_and(|value| validator.validate(&value, Mode::FirstError).is_ok());
+            assert!(
+                !typed || valid,
+                "{operation}: the type takes what Ajv refuses: {body}"
+            );
+            if typed {
+                direct += 1;
+            } else {
+                slow += 1;
+            }
+        }
+        (direct, slow)
+    }
+
+    #[test]
+    fn directly_decoded_types_accept_exactly_what_the_schema_accepts() {
+        for operation in DECODED_DIRECTLY {
+            let checked = match *operation {
+                "kycInit" => check::<KycInitRequest>(operation),
+                "akepaIdentification" => check::<AkepaIdentificationRequest>(operation),
+                other => panic!("{other} is decoded directly: add its type to this test"),
+            };
+            // Both paths are exercised: bodies the type takes, and bodies it leaves to Ajv.
+            assert!(checked.0 > 2 && checked.1 > 10, "{operation}: {checked:?}");
+        }
+    }
 }
