@@ -447,7 +447,7 @@ impl MockState {
     ) -> Result<Vec<u8>, ApiError> {
         let url = match &webhook {
             WebhookChange::Set(url) => match self.inner.config.webhook_allowlist.check(url) {
-                Ok(url) => Some(url),
+                Ok(url) => Some(Box::new(url)),
                 Err(refusal) => {
                     tracing::warn!(customer_id, %refusal, "webhookURL refused; no callbacks will be sent");
                     None
@@ -584,7 +584,7 @@ impl MockState {
         let notify = |record: &KycRecord, outgoing: &mut Vec<Outgoing>| {
             if let Some(url) = &record.webhook_url {
                 let body = kyc_envelope(record, &inner.ids.request_id());
-                outgoing.push((url.clone(), body));
+                outgoing.push((url.as_ref().clone(), body));
             }
         };
         while record.step_if_due(now, &delays) {
