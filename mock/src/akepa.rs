@@ -13,7 +13,6 @@
 //! Changes made in answer to a request are in that answer and send no callback; only the
 //! asynchronous ones (a timed step, a review decision) do, as connectFi's webhook page says.
 
-use foldhash::HashMap;
 use kyc_spec::generated::{self as wire, Tristate};
 use serde_json::{Map, Value};
 
@@ -21,7 +20,7 @@ use super::clock::{Millis, format_timestamp, parse_timestamp, write_timestamp};
 use super::envelope::json_str;
 use super::error::{AGGREGATOR_ID, ApiError};
 use super::kyc::{Delays, KycStatus, Template};
-use super::state::MockState;
+use super::state::{HashMap, MockState};
 
 /// A journey status the mock's applications take (the contract lists more, which the mock
 /// never enters).

@@ -7,9 +7,6 @@ use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
-// foldhash rather than SipHash: every request hashes its customer id two or three times, and
-// the ids come from a local test client, not an attacker.
-use foldhash::HashMap;
 use foldhash::fast::RandomState;
 
 use axum::http::HeaderMap;
@@ -63,6 +60,10 @@ struct Inner {
     webhooks: Webhooks,
     akepa: Mutex<Akepa>,
 }
+
+/// The mock's maps: foldhash rather than SipHash, since every request hashes its customer id
+/// two or three times and the ids come from a local test client, not an attacker.
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, RandomState>;
 
 /// Operations whose request type accepts exactly what their schema accepts: constrained
 /// strings, nullable booleans, no other members (`deny_unknown_fields`), no open enum. Their
