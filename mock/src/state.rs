@@ -34,6 +34,8 @@ use super::webhook::Webhooks;
 
 /// Header carrying the session token.
 pub const TOKEN_HEADER: &str = "x-connectfi-token";
+/// [`TOKEN_HEADER`] as a header name, so that looking it up parses nothing per request.
+const TOKEN_NAME: axum::http::HeaderName = axum::http::HeaderName::from_static(TOKEN_HEADER);
 
 const SHARDS: usize = 64;
 /// Handed-out tokens are swept for expiry whenever this many have accumulated.
@@ -426,7 +428,7 @@ impl MockState {
     /// Accepts the request's `x-connectfi-token` or answers 401.
     pub(crate) fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
         let token = headers
-            .get(TOKEN_HEADER)
+            .get(&TOKEN_NAME)
             .and_then(|v| v.to_str().ok())
             .ok_or(ApiError::Unauthorized)?;
         if self.inner.config.token.as_deref() == Some(token) {
