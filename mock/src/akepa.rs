@@ -320,11 +320,9 @@ fn wire_application(app: &Application) -> Result<wire::Application, ApiError> {
                 entity_id: id(&e.entity_id)?,
                 is_customer: e.is_customer,
                 status: wire_status(app.status),
-                outcome: match app.outcome {
-                    Some(Outcome::Approved) => Tristate::Value(wire::EntityOutcome::Approved),
-                    Some(Outcome::Denied) => Tristate::Value(wire::EntityOutcome::Denied),
-                    None => Tristate::Null,
-                },
+                outcome: app
+                    .outcome
+                    .map_or(Tristate::Null, |o| Tristate::Value(entity_outcome(o))),
                 additional_properties: Map::new(),
             })
         })
@@ -335,11 +333,9 @@ fn wire_application(app: &Application) -> Result<wire::Application, ApiError> {
         customer_id: id(&app.customer_id)?,
         reference: wire::CommonReference::new(app.reference.as_str()).map_err(gap)?,
         status: wire_status(app.status),
-        outcome: match app.outcome {
-            Some(Outcome::Approved) => Tristate::Value(wire::JourneyOutcome::Approved),
-            Some(Outcome::Denied) => Tristate::Value(wire::JourneyOutcome::Denied),
-            None => Tristate::Null,
-        },
+        outcome: app
+            .outcome
+            .map_or(Tristate::Null, |o| Tristate::Value(journey_outcome(o))),
         entity_applications,
         dts_created_at: Some(wire::Timestamp::new(format_timestamp(app.created_at)).map_err(gap)?),
         additional_properties: Map::new(),
@@ -388,7 +384,8 @@ fn application_answer(app: &Application, request_id: &str) -> Vec<u8> {
     out.extend_from_slice(br#","status":""#);
     out.extend_from_slice(wire_status(app.status).as_str().as_bytes());
     out.extend_from_slice(br#"","outcome":"#);
-    write_journey_outcome(&mut out, app.outcome);
+    let journey = app.outcome.map(journey_outcome);
+    write_nullable(&mut out, journey.as_ref().map(wire::JourneyOutcome::as_str));
     out.extend_from_slice(br#","entityApplications":["#);
     for (i, e) in app.entities.iter().enumerate() {
         if i > 0 {
@@ -403,7 +400,8 @@ fn application_answer(app: &Application, request_id: &str) -> Vec<u8> {
         });
         out.extend_from_slice(wire_status(app.status).as_str().as_bytes());
         out.extend_from_slice(br#"","outcome":"#);
-        write_entity_outcome(&mut out, app.outcome);
+        let entity = app.outcome.map(entity_outcome);
+        write_nullable(&mut out, entity.as_ref().map(wire::EntityOutcome::as_str));
         out.push(b'}');
     }
     out.extend_from_slice(br#"],"dtsCreatedAt":""#);
@@ -414,24 +412,28 @@ fn application_answer(app: &Application, request_id: &str) -> Vec<u8> {
     out
 }
 
-/// The journey's outcome (`null` until completed), spelled as the contract's enum spells it.
-fn write_journey_outcome(out: &mut Vec<u8>, outcome: Option<Outcome>) {
-    let spelling = match outcome {
-        Some(Outcome::Approved) => wire::JourneyOutcome::Approved,
-        Some(Outcome::Denied) => wire::JourneyOutcome::Denied,
-        None => return out.extend_from_slice(b"null"),
-    };
-    json_str(out, spelling.as_str());
+/// An outcome as the journey spells it.
+fn journey_outcome(outcome: Outcome) -> wire::JourneyOutcome {
+    match outcome {
+        Outcome::Approved => wire::JourneyOutcome::Approved,
+        Outcome::Denied => wire::JourneyOutcome::Denied,
+    }
 }
 
-/// An entity application's outcome: the contract spells it in lower case at this level.
-fn write_entity_outcome(out: &mut Vec<u8>, outcome: Option<Outcome>) {
-    let spelling = match outcome {
-        Some(Outcome::Approved) => wire::EntityOutcome::Approved,
-        Some(Outcome::Denied) => wire::EntityOutcome::Denied,
-        None => return out.extend_from_slice(b"null"),
-    };
-    json_str(out, spelling.as_str());
+/// An outcome as an entity application spells it (the contract uses lower case there).
+fn entity_outcome(outcome: Outcome) -> wire::EntityOutcome {
+    match outcome {
+        Outcome::Approved => wire::EntityOutcome::Approved,
+        Outcome::Denied => wire::EntityOutcome::Denied,
+    }
+}
+
+/// A string that is `null` while absent (an outcome until completion).
+fn write_nullable(out: &mut Vec<u8>, value: Option<&str>) {
+    match value {
+        Some(value) => json_str(out, value),
+        None => out.extend_from_slice(b"null"),
+    }
 }
 
 /// [`application_answer`] built from the generated types: the reference the fast path is

@@ -68,16 +68,14 @@ pub(crate) fn kyc_envelope(record: &KycRecord, request_id: &str) -> Vec<u8> {
         out.extend_from_slice(br#"{"id":"#);
         json_str(&mut out, &slot.id);
         out.extend_from_slice(br#","label":"#);
-        match &spec.label {
-            Some(label) => json_str(&mut out, label),
-            // The default label is the type and side, which need no escaping.
-            None => {
+        match spec.label_parts() {
+            (text, None) => json_str(&mut out, text),
+            // A default label of type and side: upper-case ASCII, nothing to escape.
+            (kind, Some(side)) => {
                 out.push(b'"');
-                out.extend_from_slice(spec.kind.as_str().as_bytes());
-                if let Some(side) = spec.document_side {
-                    out.push(b' ');
-                    out.extend_from_slice(side.as_str().as_bytes());
-                }
+                out.extend_from_slice(kind.as_bytes());
+                out.push(b' ');
+                out.extend_from_slice(side.as_bytes());
                 out.push(b'"');
             }
         }

@@ -170,10 +170,19 @@ pub struct DocumentSpec {
 impl DocumentSpec {
     /// The label shown in `kycDocumentList`.
     pub fn label(&self) -> String {
+        match self.label_parts() {
+            (text, None) => text.to_owned(),
+            (kind, Some(side)) => format!("{kind} {side}"),
+        }
+    }
+
+    /// The label without building it: the configured one, or the default of the type and,
+    /// for a two-sided document, the side after a space (`LICENSE FRONT`). The second part
+    /// is only ever a side, and both parts of a default are upper-case ASCII.
+    pub(crate) fn label_parts(&self) -> (&str, Option<&'static str>) {
         match (&self.label, self.document_side) {
-            (Some(label), _) => label.clone(),
-            (None, Some(side)) => format!("{} {}", self.kind.as_str(), side.as_str()),
-            (None, None) => self.kind.as_str().to_owned(),
+            (Some(label), _) => (label, None),
+            (None, side) => (self.kind.as_str(), side.map(|s| s.as_str())),
         }
     }
 }
