@@ -5,7 +5,9 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/// The alphabet of connectFi's ids and tokens, in the order of their digit values.
+pub(crate) const BASE62: &[u8; 62] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Length of a session token, like the 66-character tokens connectFi hands out.
@@ -59,26 +61,24 @@ impl IdGenerator {
 
     /// `len` base-62 characters, the alphabet of connectFi's ids and tokens.
     pub(crate) fn base62(&self, len: usize) -> String {
-        self.prefixed("", len)
+        let mut out = vec![0; len];
+        self.fill_base62(&mut out);
+        String::from_utf8(out).expect("base-62 digits are ASCII")
     }
 
-    /// `prefix` then `len` base-62 characters, in one allocation (an `iapp_…` id per
-    /// identification request).
-    pub(crate) fn prefixed(&self, prefix: &str, len: usize) -> String {
-        let mut out = String::with_capacity(prefix.len() + len);
-        out.push_str(prefix);
+    /// Fills `out` with random base-62 characters (ten per 64-bit draw).
+    pub(crate) fn fill_base62(&self, out: &mut [u8]) {
         let mut word = 0u64;
         let mut left = 0;
-        for _ in 0..len {
+        for byte in out {
             if left == 0 {
                 word = self.next_u64();
                 left = 10;
             }
-            out.push(char::from(BASE62[(word % 62) as usize]));
+            *byte = BASE62[(word % 62) as usize];
             word /= 62;
             left -= 1;
         }
-        out
     }
 
     pub(crate) fn token(&self) -> String {

@@ -60,7 +60,7 @@ struct Inner {
     tokens: RwLock<HashMap<String, Millis>>,
     validators: Validators,
     webhooks: Webhooks,
-    akepa: Mutex<Akepa>,
+    akepa: Akepa,
 }
 
 /// The mock's maps: foldhash rather than SipHash, since every request hashes its customer id
@@ -225,7 +225,7 @@ impl MockState {
                 tokens: RwLock::new(HashMap::default()),
                 validators: Validators::from_contract(),
                 webhooks: Webhooks::default(),
-                akepa: Mutex::new(Akepa::default()),
+                akepa: Akepa::default(),
             }),
         }
     }
@@ -358,9 +358,9 @@ impl MockState {
         self.akepa_catch_up();
     }
 
-    /// The `/akepa` applications and documents (one lock: akepa traffic is light).
-    pub(crate) fn akepa(&self) -> MutexGuard<'_, Akepa> {
-        lock(&self.inner.akepa)
+    /// The `/akepa` applications and documents.
+    pub(crate) fn akepa(&self) -> &Akepa {
+        &self.inner.akepa
     }
 
     /// Fresh ids, from the mock's (seeded) generator.
@@ -618,7 +618,7 @@ impl MockState {
 
 /// Locks a mutex, carrying on after a panic elsewhere: every critical section leaves the data
 /// consistent before anything that could panic.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
