@@ -13,6 +13,24 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 /// Length of a session token, like the 66-character tokens connectFi hands out.
 pub(crate) const TOKEN_LEN: usize = 66;
 
+/// A request id as [`IdGenerator::request_id`] draws it; reads as a `&str`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FreshRequestId([u8; 32]);
+
+impl std::ops::Deref for FreshRequestId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hexadecimal digits are ASCII")
+    }
+}
+
+impl From<FreshRequestId> for String {
+    fn from(id: FreshRequestId) -> String {
+        (*id).to_owned()
+    }
+}
+
 /// A splitmix64 stream. Its state only ever moves by a constant, so one atomic add per draw
 /// keeps it lock-free. Not cryptographic: the mock's tokens only need to be unguessable by
 /// accident, and with a seed they are meant to be predictable.
@@ -47,16 +65,17 @@ impl IdGenerator {
         z ^ (z >> 31)
     }
 
-    /// A connectFi `requestId`: 32 lower-case hexadecimal characters.
-    pub(crate) fn request_id(&self) -> String {
+    /// A connectFi `requestId`: 32 lower-case hexadecimal characters, inline (every answer
+    /// carries one, so it costs no allocation).
+    pub(crate) fn request_id(&self) -> FreshRequestId {
         let (a, b) = (self.next_u64(), self.next_u64());
-        let mut out = String::with_capacity(32);
-        for word in [a, b] {
-            for shift in (0..16).rev() {
-                out.push(char::from(HEX[((word >> (shift * 4)) & 0xF) as usize]));
-            }
+        let mut out = [0; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            let word = if i < 16 { a } else { b };
+            let shift = 15 - (i % 16);
+            *byte = HEX[((word >> (shift * 4)) & 0xF) as usize];
         }
-        out
+        FreshRequestId(out)
     }
 
     /// `len` base-62 characters, the alphabet of connectFi's ids and tokens.

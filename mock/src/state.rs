@@ -242,7 +242,7 @@ impl MockState {
 
     /// A fresh `requestId`.
     pub fn request_id(&self) -> String {
-        self.inner.ids.request_id()
+        self.inner.ids.request_id().into()
     }
 
     /// Moves a manual clock forward and applies every transition that fell due, sending

@@ -44,6 +44,28 @@ pub(crate) struct Entity {
     pub documents: Vec<String>,
 }
 
+/// An application's entities: the first inline, so that an individual's application (one
+/// entity, the customer) allocates nothing for them.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Entities {
+    first: Entity,
+    rest: Vec<Entity>,
+}
+
+impl Entities {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Entity> {
+        std::iter::once(&self.first).chain(&self.rest)
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Entity> {
+        std::iter::once(&mut self.first).chain(&mut self.rest)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        1 + self.rest.len()
+    }
+}
+
 /// One identification application.
 ///
 /// Kept small, since a load test holds millions: the id inline, the customer id shared with
@@ -63,8 +85,8 @@ pub(crate) struct Application {
     pub status: Journey,
     /// Set once completed.
     pub outcome: Option<Outcome>,
-    /// The entities, the customer's first.
-    pub entities: Vec<Entity>,
+    /// The entities: the customer, or a business's representatives.
+    pub entities: Entities,
     /// Where asynchronous changes are POSTed (already passed the allowlist).
     /// Boxed: most applications have none.
     pub webhook_url: Option<Box<url::Url>>,
@@ -91,24 +113,24 @@ impl Application {
         now: Millis,
     ) -> Application {
         let wanted = template.documents.len();
-        let entities = if template.representatives.is_empty() {
-            vec![Entity {
-                entity_id: customer_id.clone(),
-                is_customer: true,
-                wanted,
-                documents: vec![],
-            }]
-        } else {
-            template
-                .representatives
-                .iter()
-                .map(|id| Entity {
-                    entity_id: id.as_str().into(),
-                    is_customer: false,
-                    wanted,
-                    documents: vec![],
-                })
-                .collect()
+        let entity = |entity_id: Arc<str>, is_customer| Entity {
+            entity_id,
+            is_customer,
+            wanted,
+            documents: vec![],
+        };
+        let entities = match template.representatives.split_first() {
+            None => Entities {
+                first: entity(customer_id.clone(), true),
+                rest: vec![],
+            },
+            Some((first, rest)) => Entities {
+                first: entity(first.as_str().into(), false),
+                rest: rest
+                    .iter()
+                    .map(|id| entity(id.as_str().into(), false))
+                    .collect(),
+            },
         };
         let mut app = Application {
             id,

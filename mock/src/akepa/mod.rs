@@ -68,18 +68,17 @@ impl MockState {
         let now = self.clock().now();
         let delays = self.config().delays;
         let akepa = self.akepa();
-        let mut shard = akepa.customer_shard(customer_id);
-        let mut app = Application::new(
-            shard.new_id(self.ids()),
-            template,
-            shard.customer(customer_id),
-            request.reference.into_inner().into_boxed_str(),
-            now,
-        );
-        app.webhook_url = webhook_url;
-        let body = application_answer(&app, &self.request_id());
-        akepa.schedule(&app, &delays);
-        shard.insert(app);
+        let reference = request.reference.into_inner().into_boxed_str();
+        let body =
+            akepa
+                .customer_shard(customer_id)
+                .create(customer_id, self.ids(), |id, customer| {
+                    let mut app = Application::new(id, template, customer, reference, now);
+                    app.webhook_url = webhook_url;
+                    akepa.schedule(&app, &delays);
+                    let body = application_answer(&app, &self.ids().request_id());
+                    (app, body)
+                });
         Ok(body)
     }
 
@@ -99,7 +98,7 @@ impl MockState {
         let (now, delays) = (self.clock().now(), self.config().delays);
         shard.step_due(&id, now, &delays, &mut |app| callbacks.changed(app));
         let app = shard.of(customer_id, &id).ok_or_else(not_found)?;
-        Ok(application_answer(app, &self.request_id()))
+        Ok(application_answer(app, &self.ids().request_id()))
     }
 
     /// `GET /akepa/status/:customerId`: the customer's latest application.
@@ -110,10 +109,10 @@ impl MockState {
         let mut shard = self.akepa().customer_shard(customer_id);
         let (now, delays) = (self.clock().now(), self.config().delays);
         shard.step_customer(customer_id, now, &delays, &mut |app| callbacks.changed(app));
-        let latest = shard.of_customer(customer_id).last();
+        let latest = shard.latest_of(customer_id);
         // No application to name: the context says whose was asked for (DECISIONS.md).
         let app = latest.ok_or_else(|| ApiError::ApplicationNotFound(customer_id.to_owned()))?;
-        Ok(application_answer(app, &self.request_id()))
+        Ok(application_answer(app, &self.ids().request_id()))
     }
 
     /// `POST /akepa/list`: oldest first, filtered by creation time, paged.
@@ -142,6 +141,7 @@ impl MockState {
         shard.step_customer(customer_id, now, &delays, &mut |app| callbacks.changed(app));
         let matching: Vec<&Application> = shard
             .of_customer(customer_id)
+            .into_iter()
             .filter(|a| {
                 from.is_none_or(|f| a.created_at >= f) && to.is_none_or(|t| a.created_at <= t)
             })
@@ -255,7 +255,7 @@ impl MockState {
         }
         app.on_documents(now);
         akepa.schedule(app, &delays);
-        Ok(application_answer(app, &self.request_id()))
+        Ok(application_answer(app, &self.ids().request_id()))
     }
 
     /// `POST /_mock/akepa/review` (mock only): a person's decision on an application in
@@ -286,7 +286,7 @@ impl MockState {
         app.decide(outcome, now)
             .map_err(|NotInReview| ApiError::StatusApplicationEntity(app_id.to_owned()))?;
         callbacks.changed(app);
-        Ok(application_answer(app, &self.request_id()))
+        Ok(application_answer(app, &self.ids().request_id()))
     }
 
     /// Applies every timed akepa step that fell due and calls back each change (after the
@@ -327,7 +327,7 @@ impl<'a> Callbacks<'a> {
         let Some(url) = app.webhook_url.as_deref() else {
             return;
         };
-        match webhook_body(app, &self.state.request_id()) {
+        match webhook_body(app, &self.state.ids().request_id()) {
             Ok(body) => self.queued.push((url.clone(), body)),
             Err(e) => tracing::warn!(
                 application_id = app.id.as_str(),

@@ -1,10 +1,12 @@
 //! Where the akepa applications and generated documents live.
 //!
 //! Applications are sharded by customer, like the KYC records, so the two worker threads of a
-//! load test rarely wait for each other, and each shard's maps stay small enough that their
-//! growth never stalls a request for long. An application's id names its shard (the first
-//! character after `iapp_`), so a request that carries only the id (the review control) finds
-//! it without a search, and every application of one customer sits in the customer's shard.
+//! load test rarely wait for each other. Within a shard they sit in one vector in creation
+//! order, and an application's id names both its shard and its position there (see
+//! [`AppId`]): finding one is indexing and comparing 27 bytes, with no map of ids to keep up,
+//! and a request that carries only the id (the review control) needs no search. A customer's
+//! applications are chained newest to oldest from an entry per customer, so adding one touches
+//! that entry and the end of the vector, whatever the shard holds.
 //!
 //! The timed steps are one schedule for the whole mock; its earliest due time is kept in an
 //! atomic, so the catch-up every request starts with costs one load while nothing is due.
@@ -31,22 +33,34 @@ const _: () = assert!(SHARDS <= BASE62.len());
 /// out the same application ids on every run.
 const SHARD_HASHER: FixedState = FixedState::with_seed(0x616b_6570_615f_6d6b);
 
-/// An application id the mock hands out: `iapp_`, the shard's character, 21 random base-62
-/// characters; 27 bytes inline, so the maps and indexes that hold millions of them allocate
-/// nothing per id. An id of another shape was never handed out (`applicationNotFound`).
+/// An application id the mock hands out: `iapp_`, one base-62 character naming the shard, six
+/// giving the position in it, 15 random ones. The random part is what makes an id
+/// unguessable (a client that alters a handed-out id finds nothing: the application at that
+/// position has another id). 27 bytes inline, so holding millions allocates nothing per id.
+/// An id of another shape was never handed out (`applicationNotFound`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct AppId([u8; AppId::LEN]);
 
 impl AppId {
     const PREFIX: &'static [u8] = b"iapp_";
     const LEN: usize = 27;
+    /// Base-62 digits of the position: 62^6, 56 billion applications per shard.
+    const SLOT_DIGITS: usize = 6;
 
-    fn generate(shard: usize, ids: &IdGenerator) -> AppId {
+    fn generate(shard: usize, slot: usize, ids: &IdGenerator) -> AppId {
         let mut bytes = [0; AppId::LEN];
         let (prefix, rest) = bytes.split_at_mut(AppId::PREFIX.len());
         prefix.copy_from_slice(AppId::PREFIX);
-        rest[0] = BASE62[shard];
-        ids.fill_base62(&mut rest[1..]);
+        let (named, random) = rest.split_at_mut(1 + AppId::SLOT_DIGITS);
+        named[0] = BASE62[shard % SHARDS];
+        // A position past what six digits hold wraps; the id then fails the comparison in
+        // `Shard::position` and is never found (no shard holds 56 billion applications).
+        let mut n = slot;
+        for digit in named[1..].iter_mut().rev() {
+            *digit = BASE62[n % 62];
+            n /= 62;
+        }
+        ids.fill_base62(random);
         AppId(bytes)
     }
 
@@ -65,9 +79,17 @@ impl AppId {
         std::str::from_utf8(&self.0).expect("ids are ASCII by construction")
     }
 
+    fn digit(&self, at: usize) -> Option<usize> {
+        let c = *self.0.get(AppId::PREFIX.len() + at)?;
+        BASE62.iter().position(|&b| b == c)
+    }
+
     fn shard(&self) -> Option<usize> {
-        let c = self.0[AppId::PREFIX.len()];
-        BASE62.iter().position(|&b| b == c).filter(|&n| n < SHARDS)
+        self.digit(0).filter(|&n| n < SHARDS)
+    }
+
+    fn slot(&self) -> Option<usize> {
+        (1..=AppId::SLOT_DIGITS).try_fold(0usize, |n, at| Some(n * 62 + self.digit(at)?))
     }
 }
 
@@ -90,49 +112,109 @@ pub(crate) struct Document {
     pub entity: Option<String>,
 }
 
-/// One shard's applications, and the index of its customers' applications.
+/// An application where it is stored, with the link to its customer's previous one.
+#[derive(Debug)]
+struct Stored {
+    app: Application,
+    /// Position of the same customer's previous application in this shard.
+    previous: Option<usize>,
+}
+
+/// A customer with applications in the shard.
+#[derive(Debug)]
+struct Customer {
+    /// The id the customer's applications share (the map's key, had again without a second
+    /// lookup).
+    id: Arc<str>,
+    /// Position of the newest application.
+    latest: usize,
+}
+
+/// One shard's applications, in creation order, and its customers.
+///
+/// A growing vector of this size is moved by the allocator remapping pages, not by copying.
 #[derive(Debug, Default)]
 pub(crate) struct Shard {
     index: usize,
-    applications: HashMap<AppId, Application>,
-    /// Each customer's application ids, oldest first. Its keys are the customer ids the
-    /// applications share.
-    by_customer: HashMap<Arc<str>, Vec<AppId>>,
+    applications: Vec<Stored>,
+    customers: HashMap<Arc<str>, Customer>,
 }
 
 impl Shard {
-    /// A new id in this shard.
-    pub(crate) fn new_id(&self, ids: &IdGenerator) -> AppId {
-        AppId::generate(self.index, ids)
-    }
-
-    /// The customer's id as the shard's applications share it (a new one for a first
-    /// application).
-    pub(crate) fn customer(&self, customer_id: &str) -> Arc<str> {
-        match self.by_customer.get_key_value(customer_id) {
-            Some((shared, _)) => shared.clone(),
-            None => customer_id.into(),
-        }
-    }
-
-    /// Adds an application (its id from [`Shard::new_id`], its customer from
-    /// [`Shard::customer`]).
-    pub(crate) fn insert(&mut self, app: Application) {
-        match self.by_customer.get_mut(&*app.customer_id) {
-            Some(ids) => ids.push(app.id),
+    /// Adds an application for the customer: `make` gets its id and the customer's shared id
+    /// and returns the application and whatever the caller wants back (its answer).
+    pub(crate) fn create<T>(
+        &mut self,
+        customer_id: &str,
+        ids: &IdGenerator,
+        make: impl FnOnce(AppId, Arc<str>) -> (Application, T),
+    ) -> T {
+        let slot = self.applications.len();
+        let id = AppId::generate(self.index, slot, ids);
+        let (customer, previous) = match self.customers.get_mut(customer_id) {
+            Some(known) => (
+                known.id.clone(),
+                Some(std::mem::replace(&mut known.latest, slot)),
+            ),
             None => {
-                self.by_customer
-                    .insert(app.customer_id.clone(), vec![app.id]);
+                let shared: Arc<str> = customer_id.into();
+                let entry = Customer {
+                    id: shared.clone(),
+                    latest: slot,
+                };
+                self.customers.insert(shared.clone(), entry);
+                (shared, None)
             }
-        }
-        self.applications.insert(app.id, app);
+        };
+        let (app, out) = make(id, customer);
+        self.applications.push(Stored { app, previous });
+        out
+    }
+
+    /// Where the application with this id is, if the shard handed it out.
+    fn position(&self, id: &AppId) -> Option<usize> {
+        let slot = id.slot()?;
+        (self.applications.get(slot)?.app.id == *id).then_some(slot)
     }
 
     /// The application, if it is the customer's.
     pub(crate) fn of(&self, customer_id: &str, id: &AppId) -> Option<&Application> {
+        let app = &self.applications.get(self.position(id)?)?.app;
+        (&*app.customer_id == customer_id).then_some(app)
+    }
+
+    /// The application, whoever's it is.
+    pub(crate) fn get_mut(&mut self, id: &AppId) -> Option<&mut Application> {
+        let slot = self.position(id)?;
         self.applications
-            .get(id)
-            .filter(|a| &*a.customer_id == customer_id)
+            .get_mut(slot)
+            .map(|stored| &mut stored.app)
+    }
+
+    /// The positions of a customer's applications, oldest first.
+    fn positions_of(&self, customer_id: &str) -> Vec<usize> {
+        let mut positions = Vec::new();
+        let mut next = self.customers.get(customer_id).map(|c| c.latest);
+        while let Some(slot) = next {
+            positions.push(slot);
+            next = self.applications.get(slot).and_then(|s| s.previous);
+        }
+        positions.reverse();
+        positions
+    }
+
+    /// A customer's applications, oldest first.
+    pub(crate) fn of_customer(&self, customer_id: &str) -> Vec<&Application> {
+        self.positions_of(customer_id)
+            .into_iter()
+            .filter_map(|slot| self.applications.get(slot).map(|s| &s.app))
+            .collect()
+    }
+
+    /// A customer's newest application.
+    pub(crate) fn latest_of(&self, customer_id: &str) -> Option<&Application> {
+        let slot = self.customers.get(customer_id)?.latest;
+        self.applications.get(slot).map(|s| &s.app)
     }
 
     /// Takes the application's timed steps due by `now`, calling `changed` after each. Every
@@ -146,14 +228,12 @@ impl Shard {
         delays: &Delays,
         changed: &mut impl FnMut(&Application),
     ) {
-        if let Some(app) = self.applications.get_mut(id) {
-            while app.step_if_due(now, delays) {
-                changed(app);
-            }
+        if let Some(slot) = self.position(id) {
+            self.step_at(slot, now, delays, changed);
         }
     }
 
-    /// [`Shard::step_due`] for every application of a customer.
+    /// [`Shard::step_due`] for every application of a customer, oldest first.
     pub(crate) fn step_customer(
         &mut self,
         customer_id: &str,
@@ -161,33 +241,23 @@ impl Shard {
         delays: &Delays,
         changed: &mut impl FnMut(&Application),
     ) {
-        let Some(ids) = self.by_customer.get(customer_id) else {
-            return;
-        };
-        for id in ids {
-            if let Some(app) = self.applications.get_mut(id) {
-                while app.step_if_due(now, delays) {
-                    changed(app);
-                }
-            }
+        for slot in self.positions_of(customer_id) {
+            self.step_at(slot, now, delays, changed);
         }
     }
 
-    /// The application, whoever's it is.
-    pub(crate) fn get_mut(&mut self, id: &AppId) -> Option<&mut Application> {
-        self.applications.get_mut(id)
-    }
-
-    /// A customer's applications, oldest first.
-    pub(crate) fn of_customer<'a>(
-        &'a self,
-        customer_id: &str,
-    ) -> impl Iterator<Item = &'a Application> {
-        self.by_customer
-            .get(customer_id)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.applications.get(id))
+    fn step_at(
+        &mut self,
+        slot: usize,
+        now: Millis,
+        delays: &Delays,
+        changed: &mut impl FnMut(&Application),
+    ) {
+        if let Some(Stored { app, .. }) = self.applications.get_mut(slot) {
+            while app.step_if_due(now, delays) {
+                changed(app);
+            }
+        }
     }
 }
 
@@ -287,10 +357,7 @@ impl Akepa {
                     continue;
                 };
                 shard.step_due(&id, now, delays, &mut changed);
-                shard
-                    .applications
-                    .get(&id)
-                    .and_then(|app| app.next_due(delays))
+                shard.get_mut(&id).and_then(|app| app.next_due(delays))
             };
             if let Some(next) = next {
                 self.schedule_at(next, id);
@@ -308,15 +375,32 @@ mod tests {
     use crate::akepa::application::tests::template;
     use crate::kyc::KycStatus;
 
+    fn create(
+        akepa: &Akepa,
+        customer: &str,
+        template: &Arc<crate::kyc::Template>,
+        reference: &str,
+        ids: &IdGenerator,
+    ) -> AppId {
+        akepa
+            .customer_shard(customer)
+            .create(customer, ids, |id, customer| {
+                let app = Application::new(id, template.clone(), customer, reference.into(), 0);
+                (app, id)
+            })
+    }
+
     #[test]
     fn ids_name_their_shard_and_only_the_mocks_shape_parses() {
         let ids = IdGenerator::new(Some(7));
         for shard in 0..SHARDS {
-            let id = AppId::generate(shard, &ids);
-            assert_eq!(id.as_str().len(), 27);
-            assert!(id.as_str().starts_with("iapp_"));
-            assert_eq!(AppId::parse(id.as_str()), Some(id));
-            assert_eq!(id.shard(), Some(shard));
+            for slot in [0, 1, 61, 62, 3_843, 56_800_235_583] {
+                let id = AppId::generate(shard, slot, &ids);
+                assert_eq!(id.as_str().len(), 27);
+                assert!(id.as_str().starts_with("iapp_"));
+                assert_eq!(AppId::parse(id.as_str()), Some(id));
+                assert_eq!((id.shard(), id.slot()), (Some(shard), Some(slot)));
+            }
         }
         for other in [
             "",
@@ -339,29 +423,36 @@ mod tests {
         let template = template(0, &[KycStatus::Pending, KycStatus::Approved], &[]);
         let ids = IdGenerator::new(Some(1));
         let mut made = Vec::new();
-        for reference in ["r1", "r2", "r3"] {
-            let mut shard = akepa.customer_shard("cstap_x");
-            let id = shard.new_id(&ids);
-            let customer = shard.customer("cstap_x");
-            shard.insert(Application::new(
-                id,
-                template.clone(),
-                customer,
-                reference.into(),
-                0,
-            ));
+        for (customer, reference) in [("cstap_x", "r1"), ("cstap_y", "r2"), ("cstap_x", "r3")] {
+            let id = create(&akepa, customer, &template, reference, &ids);
             made.push(id);
         }
         let shard = akepa
             .application_shard(&made[2])
             .expect("a shard the mock names");
-        let listed: Vec<_> = shard.of_customer("cstap_x").map(|a| a.id).collect();
-        assert_eq!(listed, made);
+        let listed: Vec<_> = shard.of_customer("cstap_x").iter().map(|a| a.id).collect();
+        assert_eq!(listed, [made[0], made[2]]);
+        assert_eq!(shard.latest_of("cstap_x").map(|a| a.id), Some(made[2]));
         assert!(shard.of("cstap_x", &made[0]).is_some());
         assert!(
             shard.of("cstap_y", &made[0]).is_none(),
             "another customer's id"
         );
+        drop(shard);
+        // An id altered in its random part, or pointing past the shard's end, finds nothing.
+        let mut altered = made[0];
+        altered.0[AppId::LEN - 1] = if altered.0[AppId::LEN - 1] == b'0' {
+            b'1'
+        } else {
+            b'0'
+        };
+        let past = AppId::generate(made[0].shard().unwrap_or(0), 1_000, &ids);
+        for id in [altered, past] {
+            let mut shard = akepa
+                .application_shard(&id)
+                .expect("a shard the mock names");
+            assert!(shard.get_mut(&id).is_none(), "{id:?}");
+        }
     }
 
     #[test]
@@ -373,15 +464,13 @@ mod tests {
         let akepa = Akepa::default();
         let path = [KycStatus::Pending, KycStatus::Review, KycStatus::Approved];
         let ids = IdGenerator::new(Some(2));
-        let id = {
-            let mut shard = akepa.customer_shard("cstap_x");
-            let id = shard.new_id(&ids);
-            let customer = shard.customer("cstap_x");
-            let app = Application::new(id, template(0, &path, &[]), customer, "r".into(), 0);
-            akepa.schedule(&app, &delays);
-            shard.insert(app);
-            id
-        };
+        let id = akepa
+            .customer_shard("cstap_x")
+            .create("cstap_x", &ids, |id, customer| {
+                let app = Application::new(id, template(0, &path, &[]), customer, "r".into(), 0);
+                akepa.schedule(&app, &delays);
+                (app, id)
+            });
         let mut seen = Vec::new();
         akepa.catch_up(9, &delays, |a| seen.push(a.status));
         assert_eq!(seen, [], "nothing due before 10 ms");
@@ -412,16 +501,10 @@ mod tests {
         let akepa = Akepa::default();
         let ids = IdGenerator::new(Some(3));
         let path = [KycStatus::Pending, KycStatus::Approved];
-        let mut shard = akepa.customer_shard("cstap_x");
-        let id = shard.new_id(&ids);
-        let customer = shard.customer("cstap_x");
-        shard.insert(Application::new(
-            id,
-            template(0, &path, &[]),
-            customer,
-            "r".into(),
-            0,
-        ));
+        let id = create(&akepa, "cstap_x", &template(0, &path, &[]), "r", &ids);
+        let mut shard = akepa
+            .application_shard(&id)
+            .expect("a shard the mock names");
         let mut changes = 0;
         shard.step_due(&id, 9, &delays, &mut |_| changes += 1);
         assert_eq!(changes, 0);
