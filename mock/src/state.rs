@@ -32,8 +32,7 @@ use super::ids::IdGenerator;
 use super::kyc::{KycRecord, Template};
 use super::webhook::Webhooks;
 
-/// Header carrying the session token.
-pub const TOKEN_HEADER: &str = "x-connectfi-token";
+pub use kyc_spec::contract::TOKEN_HEADER;
 /// [`TOKEN_HEADER`] as a header name, so that looking it up parses nothing per request.
 const TOKEN_NAME: axum::http::HeaderName = axum::http::HeaderName::from_static(TOKEN_HEADER);
 

@@ -16,6 +16,11 @@ use serde_json::Value;
 use crate::Document;
 use crate::ajv::Validator;
 
+/// The request header that carries the session token from `POST /auth/get-token` on every
+/// other operation (the OpenAPI document's `connectfiToken` scheme; required by
+/// `kyc-init.headers.schema.json`).
+pub const TOKEN_HEADER: &str = "x-connectfi-token";
+
 /// The contract's text as committed.
 pub const SOURCE: &str = include_str!("../contract.json");
 

@@ -154,7 +154,7 @@ pub fn assemble(contract: &Contract, examples: &Examples) -> Result<Value, Error
                 "connectfiToken": {
                     "type": "apiKey",
                     "in": "header",
-                    "name": "x-connectfi-token",
+                    "name": crate::contract::TOKEN_HEADER,
                     "description": "The token returned by POST /auth/get-token."
                 }
             }

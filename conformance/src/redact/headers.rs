@@ -11,10 +11,9 @@
 //!   does not know, becomes `[redacted]` unless it is already a placeholder: an unknown
 //!   header cannot be proven harmless, so it is not kept.
 
-use super::pseudonym::{REDACTED, is_decoy, is_placeholder};
+use kyc_spec::contract::TOKEN_HEADER;
 
-/// The header connectFi reads the session token from.
-pub const TOKEN_HEADER: &str = "x-connectfi-token";
+use super::pseudonym::{REDACTED, is_decoy, is_placeholder};
 
 /// Headers whose values describe the transport or the content, never a person or a secret.
 pub const KEPT: [&str; 26] = [

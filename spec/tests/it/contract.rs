@@ -190,3 +190,21 @@ fn every_schema_file_is_embedded() {
         "spec/src/schemas/files.rs is stale: run `cargo xtask codegen`"
     );
 }
+
+/// The token header is one constant: the headers schema requires exactly it, and the OpenAPI
+/// document's security scheme names it.
+#[test]
+fn the_token_header_is_the_one_the_headers_schema_requires_and_openapi_names() {
+    use kyc_spec::contract::TOKEN_HEADER;
+    let headers: serde_json::Value =
+        serde_json::from_str(Document::KycInitHeaders.source()).expect("an embedded schema");
+    let required = headers["required"].as_array().expect("a required list");
+    assert!(required.iter().any(|h| h == TOKEN_HEADER), "{required:?}");
+    assert!(headers["properties"].get(TOKEN_HEADER).is_some());
+    let openapi: serde_json::Value =
+        serde_json::from_str(include_str!("../../openapi.json")).expect("the committed document");
+    assert_eq!(
+        openapi["components"]["securitySchemes"]["connectfiToken"]["name"],
+        TOKEN_HEADER
+    );
+}
