@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 
 use std::time::Duration;
 
+use kyc_spec::Contract;
+
 use crate::cassette::Cassette;
 use crate::redact::BodyKind;
 use crate::runner::client::Session;
@@ -553,7 +555,7 @@ fn customer_id_prefix(r: &Runs<'_>) -> Question {
 /// (`additionalProperties: false`), `ignored` otherwise. The verdicts below compare the
 /// target with this, so a change of the schema changes what the audit expects.
 fn contract_takes(route: &str, key: &str) -> &'static str {
-    let contract = kyc_spec::Contract::embedded();
+    let contract = Contract::embedded();
     let Some(doc) = contract.request_document("POST", route) else {
         return "ignored";
     };
@@ -567,7 +569,7 @@ fn contract_takes(route: &str, key: &str) -> &'static str {
 
 /// Whether the contract requires the top-level `key` in `route`'s request.
 fn contract_requires(route: &str, key: &str) -> bool {
-    kyc_spec::Contract::embedded()
+    Contract::embedded()
         .request_document("POST", route)
         .map(kyc_spec::fields::of)
         .and_then(|fields| kyc_spec::fields::find(&fields, &format!("/{key}")).map(|f| f.required))
@@ -742,16 +744,21 @@ fn unauthorized(r: &Runs<'_>) -> Question {
         }
         Ok(Value::Object(side))
     })();
-    let documented =
-        json!({"status": 401, "body": {"code": "unauthorized", "message": "Authentication error"}});
+    // What the docs print for the code, read from its branch of the error schema.
+    let error = Contract::embedded().error_code(p);
+    let documented = error.map(|e| {
+        json!({"status": e.statuses.first(), "body": {"code": e.code, "message": e.documented_message}})
+    });
+    let reference = error.map_or("error.schema.json", |e| e.reference.as_str());
     question(
         "unauthorized",
         answer,
         &|a| {
-            (a["missing"] == documented && a["unknown"] == documented)
+            let documented = documented.as_ref()?;
+            (a["missing"] == *documented && a["unknown"] == *documented)
                 .then_some(Verdict::AsDocumented)
         },
-        "error.schema.json#/$defs/Unauthorized",
+        reference,
         evidence,
     )
 }
@@ -804,7 +811,7 @@ fn token_lifetime(r: &Runs<'_>) -> Question {
 /// body (our validator's, which the goldens hold to Ajv byte for byte).
 fn validation_error_shape(r: &Runs<'_>) -> Question {
     let p = "validation-errors";
-    let contract = kyc_spec::Contract::embedded();
+    let contract = Contract::embedded();
     let answer = (|| {
         let run = r.run(p).ok_or("the probe did not run")?;
         if let Some(e) = &run.error {

@@ -298,6 +298,17 @@ mod tests {
 
     use super::*;
 
+    /// The 401's message is the one connectFi's docs print, as the error schema records it
+    /// (the audit expects the same text from a live sandbox).
+    #[test]
+    fn the_unauthorized_message_is_the_documented_one() {
+        let code = kyc_spec::Contract::embedded()
+            .error_code("unauthorized")
+            .expect("the error schema defines unauthorized");
+        assert_eq!(code.documented_message.as_deref(), Some(AUTHENTICATION_ERROR));
+        assert_eq!(code.statuses, [401]);
+    }
+
     /// Every kind of error: its status, and a body that reads back as the generated type of
     /// its `code` and serializes again to the same bytes (no member the type does not name).
     #[test]

@@ -216,12 +216,17 @@ pub struct ErrorCode {
     pub code: String,
     /// The `$defs` entry describing its body, e.g. `CustomerNotFound`.
     pub definition: String,
+    /// That entry as a reference for people, e.g. `error.schema.json#/$defs/CustomerNotFound`.
+    pub reference: String,
     /// HTTP statuses it is answered with.
     pub statuses: Vec<u16>,
     /// Defined by the mock only; connectFi documents no such code (DECISIONS.md D13).
     pub mock_only: bool,
     /// The branch's `description`.
     pub description: String,
+    /// The `message` connectFi's docs print with this code, when they print one (the
+    /// branch's `message` const, else its first example): what an audit expects to read.
+    pub documented_message: Option<String>,
     validator: OnceLock<Validator>,
 }
 
@@ -604,6 +609,7 @@ fn error_codes(doc: Document) -> Result<Vec<ErrorCode>, ContractError> {
         codes.push(ErrorCode {
             code: code.to_owned(),
             definition: definition.to_owned(),
+            reference: format!("{}#/$defs/{definition}", Document::Error.file_name()),
             statuses,
             mock_only: def.get("x-mock-only") == Some(&Value::Bool(true)),
             description: def
@@ -611,6 +617,11 @@ fn error_codes(doc: Document) -> Result<Vec<ErrorCode>, ContractError> {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned(),
+            documented_message: def
+                .pointer("/properties/message/const")
+                .or_else(|| def.pointer("/properties/message/examples/0"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             validator: OnceLock::new(),
         });
     }
