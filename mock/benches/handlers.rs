@@ -36,7 +36,7 @@ fn state() -> MockState {
 fn post(path: &str, body: String) -> Request<Body> {
     Request::post(path)
         .header("content-type", "application/json")
-        .header("x-connectfi-token", "bench-token")
+        .header(kyc_mock::TOKEN_HEADER, "bench-token")
         .body(Body::from(body))
         .expect("a valid request")
 }
