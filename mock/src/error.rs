@@ -305,7 +305,10 @@ mod tests {
         let code = kyc_spec::Contract::embedded()
             .error_code("unauthorized")
             .expect("the error schema defines unauthorized");
-        assert_eq!(code.documented_message.as_deref(), Some(AUTHENTICATION_ERROR));
+        assert_eq!(
+            code.documented_message.as_deref(),
+            Some(AUTHENTICATION_ERROR)
+        );
         assert_eq!(code.statuses, [401]);
     }
 
