@@ -375,6 +375,11 @@ mod tests {
     use crate::akepa::application::tests::template;
     use crate::kyc::KycStatus;
 
+    const DELAYS: Delays = Delays {
+        pending: Duration::from_millis(10),
+        review: Duration::from_millis(100),
+    };
+
     fn create(
         akepa: &Akepa,
         customer: &str,
@@ -457,10 +462,7 @@ mod tests {
 
     #[test]
     fn catching_up_steps_what_fell_due_once_and_reschedules_the_rest() {
-        let delays = Delays {
-            pending: Duration::from_millis(10),
-            review: Duration::from_millis(100),
-        };
+        let delays = DELAYS;
         let akepa = Akepa::default();
         let path = [KycStatus::Pending, KycStatus::Review, KycStatus::Approved];
         let ids = IdGenerator::new(Some(2));
@@ -494,10 +496,7 @@ mod tests {
     /// clock while a catch-up elsewhere holds the schedule's entry.
     #[test]
     fn a_read_steps_what_fell_due_without_the_schedule() {
-        let delays = Delays {
-            pending: Duration::from_millis(10),
-            review: Duration::from_millis(100),
-        };
+        let delays = DELAYS;
         let akepa = Akepa::default();
         let ids = IdGenerator::new(Some(3));
         let path = [KycStatus::Pending, KycStatus::Approved];
