@@ -137,6 +137,7 @@ fn compare_only_10k_one_thread() -> usize {
         let result = judge(
             &cassette.name,
             &cassette.steps[0],
+            &cassette.defaults,
             &prepared,
             answer.clone(),
         );

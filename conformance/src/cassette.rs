@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 use kyc_spec::Document;
 use kyc_spec::ajv::{Mode, Validator};
 
+use std::sync::Arc;
+
+use crate::runner::compare::Matchers;
+use crate::runner::matcher::Matcher;
 use crate::runner::placeholder;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -38,6 +42,9 @@ pub struct Cassette {
     pub form: Form,
     /// Provenance.
     pub recording: Option<Recording>,
+    /// The suite's default matchers (`_defaults.json` beside the cassette), which a step's own
+    /// `match` overrides. Not part of the cassette's file.
+    pub defaults: Arc<Matchers>,
 }
 
 /// The two file shapes of a cassette.
@@ -68,6 +75,10 @@ pub struct Step {
     /// Arrays matched by a key property rather than by position.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub array_keys: BTreeMap<String, String>,
+    /// How places of the answer are compared, by JSON pointer (`*` for any one segment):
+    /// what the target may choose for itself, written down (see [`Matcher`]).
+    #[serde(default, rename = "match", skip_serializing_if = "BTreeMap::is_empty")]
+    pub matchers: Matchers,
     /// Callbacks expected after this step's answer, checked against the webhook schema.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expected_webhooks: Vec<ExpectedWebhook>,
@@ -83,6 +94,35 @@ pub struct Step {
     /// these: whatever the target answers is the finding.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub observe: bool,
+    /// Run the step once per element of a captured array, the element's fields bound as
+    /// `{{as.field}}` (a string element as `{{as}}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_each: Option<ForEach>,
+    /// Run the step (or, with `forEach`, an iteration) only when a variable's value is one of
+    /// a set; otherwise it is `skipped` with the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<When>,
+}
+
+/// `forEach`: the variable holding a captured array, and the name its elements are bound to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForEach {
+    /// The variable (captured from an earlier step's answer) holding the array.
+    #[serde(rename = "in")]
+    pub items: String,
+    /// The element's name: `{{as.field}}` for an object's fields, `{{as}}` for a string.
+    #[serde(rename = "as")]
+    pub name: String,
+}
+
+/// `when`: a variable and the values for which the step runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct When {
+    /// The variable (declared, captured, or a `forEach` element's field).
+    pub var: String,
+    /// The values (compared as JSON: a captured string with a string) for which it runs.
+    #[serde(rename = "in")]
+    pub values: Vec<Value>,
 }
 
 /// A poll: the step's request is sent again every `interval_ms` until the answer body's value
@@ -183,6 +223,8 @@ struct ExchangeFile {
     volatile: Vec<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     array_keys: BTreeMap<String, String>,
+    #[serde(default, rename = "match", skip_serializing_if = "BTreeMap::is_empty")]
+    matchers: Matchers,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     expected_webhooks: Vec<ExpectedWebhook>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,10 +257,13 @@ impl From<ExchangeFile> for Cassette {
                 response: f.response,
                 volatile: f.volatile,
                 array_keys: f.array_keys,
+                matchers: f.matchers,
                 expected_webhooks: f.expected_webhooks,
                 capture: BTreeMap::new(),
                 wait: None,
                 observe: false,
+                for_each: None,
+                when: None,
             }],
             name: f.name,
             description: f.description,
@@ -226,6 +271,7 @@ impl From<ExchangeFile> for Cassette {
             unique: f.unique,
             form: Form::Exchange,
             recording: f.recording,
+            defaults: Arc::default(),
         }
     }
 }
@@ -240,6 +286,7 @@ impl From<ScenarioFile> for Cassette {
             steps: f.steps,
             form: Form::Scenario,
             recording: f.recording,
+            defaults: Arc::default(),
         }
     }
 }
@@ -247,19 +294,28 @@ impl From<ScenarioFile> for Cassette {
 impl Serialize for Cassette {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match (self.form, self.steps.as_slice()) {
-            (Form::Exchange, [step]) => ExchangeFile {
-                name: self.name.clone(),
-                description: self.description.clone(),
-                variables: self.variables.clone(),
-                unique: self.unique.clone(),
-                request: step.request.clone(),
-                response: step.response.clone(),
-                volatile: step.volatile.clone(),
-                array_keys: step.array_keys.clone(),
-                expected_webhooks: step.expected_webhooks.clone(),
-                recording: self.recording.clone(),
+            (Form::Exchange, [step])
+                if step.capture.is_empty()
+                    && step.wait.is_none()
+                    && !step.observe
+                    && step.for_each.is_none()
+                    && step.when.is_none() =>
+            {
+                ExchangeFile {
+                    name: self.name.clone(),
+                    description: self.description.clone(),
+                    variables: self.variables.clone(),
+                    unique: self.unique.clone(),
+                    request: step.request.clone(),
+                    response: step.response.clone(),
+                    volatile: step.volatile.clone(),
+                    array_keys: step.array_keys.clone(),
+                    matchers: step.matchers.clone(),
+                    expected_webhooks: step.expected_webhooks.clone(),
+                    recording: self.recording.clone(),
+                }
+                .serialize(serializer)
             }
-            .serialize(serializer),
             // A scenario, or an exchange grown to several steps: only `steps` holds them all.
             _ => ScenarioFile {
                 name: self.name.clone(),
@@ -382,6 +438,10 @@ impl Cassette {
             };
             return Err(invalid(pointer, first.message.to_string()));
         }
+        // Matchers are read by serde, which cannot say where a bad one sits: checked first.
+        for (pointer, matcher) in matcher_values(value) {
+            Matcher::from_json(matcher).map_err(|m| invalid(pointer, m))?;
+        }
         let cassette: Cassette = serde_json::from_value(value.clone())
             .map_err(|e| invalid(String::new(), e.to_string()))?;
         cassette
@@ -411,9 +471,39 @@ impl Cassette {
                 ));
             }
             let at = prefix(i);
+            if let Some(each) = &step.for_each
+                && !known.contains(&each.items.as_str())
+            {
+                return Err((
+                    format!("{at}/forEach/in"),
+                    format!(
+                        "forEach: {} is not a variable, a unique value or captured by an earlier step",
+                        each.items
+                    ),
+                ));
+            }
+            // A forEach element's fields are bound while its step runs, and only then.
+            let element = step.for_each.as_ref().map(|e| e.name.as_str());
+            let is_element = |name: &str| {
+                element.is_some_and(|e| {
+                    name == e || name.strip_prefix(e).is_some_and(|f| f.starts_with('.'))
+                })
+            };
+            if let Some(when) = &step.when
+                && !known.contains(&when.var.as_str())
+                && !is_element(&when.var)
+            {
+                return Err((
+                    format!("{at}/when/var"),
+                    format!(
+                        "when: {} is not a variable, a unique value, a forEach element or captured by an earlier step",
+                        when.var
+                    ),
+                ));
+            }
             let unknown = |known: &[&str], text: &str, pointer: String| {
                 placeholder::names(text)
-                    .find(|name| !known.contains(name))
+                    .find(|name| !known.contains(name) && !is_element(name))
                     .map(|name| (pointer, format!("placeholder {{{{{name}}}}} has no value here: it is not a variable, a unique value or captured by an earlier step")))
             };
             let request = &step.request;
@@ -507,8 +597,88 @@ fn first_unknown(
     }
 }
 
-/// Reads every `*.json` file in `dir` (not recursively), sorted by file name.
+/// Every matcher of a cassette file (`match` of the file and of each step), with its pointer.
+fn matcher_values(value: &Value) -> Vec<(String, &Value)> {
+    let mut places = vec![(String::new(), value)];
+    if let Some(steps) = value.get("steps").and_then(Value::as_array) {
+        places.extend(
+            steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("/steps/{i}"), s)),
+        );
+    }
+    let mut out = Vec::new();
+    for (at, place) in places {
+        if let Some(Value::Object(map)) = place.get("match") {
+            for (pointer, matcher) in map {
+                let escaped = kyc_spec::pointer::escape(pointer);
+                out.push((format!("{at}/match/{escaped}"), matcher));
+            }
+        }
+    }
+    out
+}
+
+/// The file in a cassette directory that holds the suite's default matchers. Files whose name
+/// starts with `_` are never cassettes.
+pub const DEFAULTS_FILE: &str = "_defaults.json";
+
+/// Reads a suite's defaults file: `{"description"?, "match": {pointer: matcher}}`.
+pub fn load_defaults(path: &Path) -> Result<Matchers, CassetteError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CassetteError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let value: Value = serde_json::from_str(&text).map_err(|error| CassetteError::NotJson {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let invalid = |pointer: String, message: String| CassetteError::Invalid {
+        path: path.to_path_buf(),
+        pointer,
+        message,
+    };
+    let Value::Object(map) = &value else {
+        return Err(invalid(String::new(), "must be an object".into()));
+    };
+    if let Some(key) = map
+        .keys()
+        .find(|k| !matches!(k.as_str(), "description" | "match"))
+    {
+        return Err(invalid(
+            format!("/{}", kyc_spec::pointer::escape(key)),
+            "unknown key: a defaults file holds \"description\" and \"match\"".into(),
+        ));
+    }
+    let matchers = match map.get("match") {
+        None => return Ok(Matchers::new()),
+        Some(Value::Object(m)) => m,
+        Some(_) => return Err(invalid("/match".into(), "must be an object".into())),
+    };
+    let mut out = Matchers::new();
+    for (key, matcher) in matchers {
+        let at = format!("/match/{}", kyc_spec::pointer::escape(key));
+        if !key.is_empty() && !key.starts_with('/') {
+            return Err(invalid(at, "a matcher's key is a JSON pointer".into()));
+        }
+        out.insert(
+            key.clone(),
+            Matcher::from_json(matcher).map_err(|m| invalid(at, m))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Reads every `*.json` file in `dir` (not recursively), sorted by file name, except those
+/// whose name starts with `_`; the suite's defaults file, when there is one, is given to each.
 pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Cassette)>, CassetteError> {
+    let defaults_path = dir.join(DEFAULTS_FILE);
+    let defaults = if defaults_path.is_file() {
+        Arc::new(load_defaults(&defaults_path)?)
+    } else {
+        Arc::default()
+    };
     let io = |source| CassetteError::Io {
         path: dir.to_path_buf(),
         source,
@@ -516,7 +686,11 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Cassette)>, CassetteError> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('_'));
+        if path.extension().is_some_and(|e| e == "json") && path.is_file() && !hidden {
             files.push(path);
         }
     }
@@ -524,7 +698,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Cassette)>, CassetteError> {
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut out = Vec::with_capacity(files.len());
     for path in files {
-        let cassette = Cassette::load(&path)?;
+        let mut cassette = Cassette::load(&path)?;
+        cassette.defaults = defaults.clone();
         if let Some(first) = seen.get(&cassette.name) {
             return Err(CassetteError::DuplicateName {
                 path,

@@ -4,6 +4,7 @@
 //! Exit codes: 0 all good, 1 deviations or findings, 2 could not run, 130 interrupted.
 
 pub mod audit;
+pub mod diff;
 pub mod lint;
 pub mod live_args;
 pub mod migrate;

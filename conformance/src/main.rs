@@ -23,6 +23,8 @@ enum Command {
     Replay(cli::replay::ReplayArgs),
     /// Send the requests of cassettes to a live target and write fresh, redacted cassettes.
     Record(cli::record::RecordArgs),
+    /// Compare two replay reports by deviation fingerprint: new, resolved, unchanged.
+    Diff(cli::diff::DiffArgs),
     /// Check a directory of cassettes for secrets and personal data.
     Lint(cli::lint::LintArgs),
     /// Answer the questions the docs leave open, with evidence, from the embedded mock or a live target.
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Record(args) => runtime.block_on(cli::record::run(args)),
         Command::Audit(args) => runtime.block_on(cli::audit::run(args)),
         Command::Migrate(args) => runtime.block_on(cli::migrate::run(args)),
+        Command::Diff(args) => cli::diff::run(args),
         Command::Lint(args) => match args.run() {
             Ok(code) => code,
             Err(e) => {

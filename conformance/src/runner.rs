@@ -14,8 +14,10 @@ pub mod client;
 pub mod compare;
 pub mod deviation;
 pub mod embedded;
+pub mod matcher;
 pub mod placeholder;
 pub mod pointer;
+pub mod policy;
 pub mod report;
 pub mod scenario;
 pub mod spec_check;
@@ -132,8 +134,10 @@ pub async fn replay_one(session: &Session, cassette: &Cassette) -> CaseResult {
     scenario::run(session, cassette).await
 }
 
+/// Failed when a deviation fails under the policy its deviations were marked with (see
+/// [`policy::Policy::mark`]); deviations not marked yet are judged by severity alone.
 fn outcome_of(deviations: &[deviation::Deviation]) -> Outcome {
-    if deviations.iter().any(|d| d.severity.fails()) {
+    if deviations.iter().any(deviation::Deviation::fails) {
         Outcome::Failed
     } else {
         Outcome::Passed
@@ -152,6 +156,7 @@ fn webhook_deviation(finding: &webhook_capture::Finding) -> deviation::Deviation
             actual: (*arrived).into(),
             message: format!("{expected} webhook(s) expected, {arrived} arrived in time"),
             step: None,
+            mark: Default::default(),
         },
         Finding::NotJson { index } => Deviation {
             kind: Kind::InvalidWebhook,
@@ -161,6 +166,7 @@ fn webhook_deviation(finding: &webhook_capture::Finding) -> deviation::Deviation
             actual: Value::Null,
             message: format!("webhook #{index} is not JSON"),
             step: None,
+            mark: Default::default(),
         },
         Finding::SchemaViolation {
             index,
@@ -175,14 +181,22 @@ fn webhook_deviation(finding: &webhook_capture::Finding) -> deviation::Deviation
             actual: Value::Null,
             message: format!("webhook #{index}: {message}"),
             step: None,
+            mark: Default::default(),
         },
     }
 }
 
 /// Compares an answer with the step's recording and the spec and builds the case result,
 /// with the real values: [`redact_result`] is what makes it fit to leave the runner.
-pub fn judge(name: &str, step: &Step, prepared: &Prepared, answer: Answer) -> CaseResult {
-    let rules = Rules::for_step(step);
+/// `defaults` are the suite's matchers, which the step's own override.
+pub fn judge(
+    name: &str,
+    step: &Step,
+    defaults: &compare::Matchers,
+    prepared: &Prepared,
+    answer: Answer,
+) -> CaseResult {
+    let rules = Rules::for_step_in(step, defaults);
     let expected = Expected {
         request_method: prepared.outgoing.method.as_str(),
         request_path: prepared.outgoing.path.as_str(),
@@ -190,11 +204,12 @@ pub fn judge(name: &str, step: &Step, prepared: &Prepared, answer: Answer) -> Ca
         headers: &prepared.headers,
         body: prepared.body.as_ref(),
     };
-    let deviations = compare::compare(&expected, &answer, &rules);
+    let compared = compare::compare_with(&expected, &answer, &rules);
     CaseResult {
         name: name.to_owned(),
-        outcome: outcome_of(&deviations),
-        deviations,
+        outcome: outcome_of(&compared.deviations),
+        deviations: compared.deviations,
+        tolerated: compared.tolerated,
         error: None,
         steps: Vec::new(),
         answer: Some(answer),

@@ -35,7 +35,8 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
     let binary = runner_binary(&root)?;
-    let mut replay = vec!["replay".to_owned()];
+    // Strict: against the mock, an extra field or enum value is a regression of the mock.
+    let mut replay = vec!["replay".to_owned(), "--strict".to_owned()];
     replay.extend(["--cassettes".to_owned(), "conformance/cassettes".to_owned()]);
     let reports = report_dir(&root)?;
     for (flag, file) in [("--report-json", "report.json"), ("--junit", "junit.xml")] {

@@ -12,6 +12,7 @@ use anyhow::{Context, bail};
 use kyc_conformance::cassette::{self, Cassette};
 use kyc_conformance::runner::client::SessionConfig;
 use kyc_conformance::runner::embedded::EmbeddedMock;
+use kyc_conformance::runner::policy::{self, Policy};
 use kyc_conformance::runner::report::{CaseResult, Report};
 use kyc_conformance::runner::target::Target;
 use kyc_conformance::runner::{self as runner, OnResult};
@@ -64,6 +65,15 @@ pub struct ReplayArgs {
     /// Where a live target's callbacks reach this machine.
     #[command(flatten)]
     pub tunnel: TunnelArgs,
+    /// Additive deviations (`unexpected_field`, `unknown_enum_value`) fail their case too;
+    /// without it they are reported and only breaking ones fail.
+    #[arg(long)]
+    pub strict: bool,
+    /// Known differences that are shown but do not fail: a replay report (all of its
+    /// deviations), `{"accepted": [{"fingerprint": …, "note": …}]}` or an array of
+    /// fingerprints. Accepted ones that no longer occur are reported as resolved.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<PathBuf>,
 }
 
 /// Exit code of a run stopped by Ctrl-C, after its partial report was written.
@@ -165,6 +175,14 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
         session
     };
     session.set_overrides(args.live.overrides());
+    let accepted = match &args.accept {
+        Some(path) => policy::read_accepted(path).context("reading the accept file")?,
+        None => Default::default(),
+    };
+    session.set_policy(Policy {
+        strict: args.strict,
+        accepted: accepted.clone(),
+    });
     if capture_webhooks {
         let receiver = Receiver::start_exposed(&args.tunnel.exposure())
             .await
@@ -208,6 +226,9 @@ pub async fn replay(args: ReplayArgs) -> anyhow::Result<Report> {
     }
     let mut report = Report::new(results);
     report.interrupted = interrupted;
+    if args.accept.is_some() {
+        report.account_for(&accepted);
+    }
     if let Some(path) = &args.report_json {
         std::fs::write(path, report.to_json())
             .with_context(|| format!("writing the JSON report to {}", path.display()))?;

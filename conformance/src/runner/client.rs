@@ -150,6 +150,7 @@ pub struct Session {
     mock_control: bool,
     keep_exchanges: bool,
     clock_gate: tokio::sync::RwLock<()>,
+    judging: super::policy::Policy,
 }
 
 /// True when `base_url` names this machine (`localhost`, 127.0.0.0/8, `[::1]`): the mock's
@@ -190,6 +191,7 @@ impl Session {
             mock_control: false,
             keep_exchanges: false,
             clock_gate: tokio::sync::RwLock::new(()),
+            judging: super::policy::Policy::default(),
         })
     }
 
@@ -233,6 +235,17 @@ impl Session {
     /// [`StepResult::observed`]: super::report::StepResult::observed
     pub fn set_keep_exchanges(&mut self, on: bool) {
         self.keep_exchanges = on;
+    }
+
+    /// What fails a case in this session's runs: `--strict`, and the fingerprints of
+    /// `--accept`. A fresh session fails on breaking deviations only.
+    pub fn set_policy(&mut self, policy: super::policy::Policy) {
+        self.judging = policy;
+    }
+
+    /// See [`Session::set_policy`].
+    pub fn policy(&self) -> &super::policy::Policy {
+        &self.judging
     }
 
     /// See [`Session::set_keep_exchanges`].

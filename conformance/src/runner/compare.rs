@@ -8,9 +8,11 @@ use serde_json::{Map, Value};
 
 use super::client::Answer;
 use super::deviation::{Deviation, Kind, Severity};
+use super::matcher::{Matcher, type_name};
 use super::pointer::{self, Pattern, Seg};
 use super::spec_check;
 use crate::cassette::Step;
+use serde::Serialize;
 
 /// Body pointers that are volatile in every cassette.
 pub const DEFAULT_VOLATILE: [&str; 7] = [
@@ -34,55 +36,93 @@ const TRANSPORT_HEADERS: [&str; 7] = [
     "x-request-id",
 ];
 
-/// How one step's answer is compared.
+/// How one step's answer is compared: a matcher per place, first match wins, and the arrays
+/// matched by a key property.
 #[derive(Clone, Debug)]
 pub struct Rules {
-    /// The cassette's own volatile pointers (the defaults are shared, see `defaults`).
-    volatile: Vec<Pattern>,
+    rules: Vec<Rule>,
     array_keys: Vec<(Pattern, String)>,
 }
 
-/// [`DEFAULT_VOLATILE`], parsed once.
-fn defaults() -> &'static [Pattern] {
-    static DEFAULTS: std::sync::OnceLock<Vec<Pattern>> = std::sync::OnceLock::new();
-    DEFAULTS.get_or_init(|| DEFAULT_VOLATILE.iter().map(|p| Pattern::parse(p)).collect())
+#[derive(Clone, Debug)]
+struct Rule {
+    pattern: Pattern,
+    matcher: Matcher,
+    /// Written by the cassette's author (`match`, the suite's defaults, a wait's set), so a
+    /// value it tolerates is shown in the report; the built-in volatile places and captures
+    /// are not, or every report would list every request id.
+    shown: bool,
+}
+
+impl Rule {
+    fn new(pointer: &str, matcher: Matcher, shown: bool) -> Rule {
+        Rule {
+            pattern: Pattern::parse(pointer),
+            matcher,
+            shown,
+        }
+    }
+}
+
+/// The cassette's matchers, the more specific first: an exact pointer before one with `*`.
+fn by_specificity<'a>(
+    matchers: impl IntoIterator<Item = (&'a String, &'a Matcher)>,
+) -> Vec<(&'a String, &'a Matcher)> {
+    let mut list: Vec<_> = matchers.into_iter().collect();
+    list.sort_by_key(|(p, _)| p.split('/').filter(|s| *s == "*").count());
+    list
 }
 
 impl Rules {
-    /// The default volatile pointers plus the step's own and the places it captures from (a
-    /// captured value is volatile by construction: it is whatever the target chose).
+    /// The step's rules with no suite defaults.
     pub fn for_step(step: &Step) -> Rules {
-        let volatile = step
-            .volatile
-            .iter()
-            .chain(step.capture.values())
-            .map(|p| Pattern::parse(p))
-            .collect();
+        Rules::for_step_in(step, &Default::default())
+    }
+
+    /// The rules of `step` in a suite with `defaults`, in the order they win: the step's own
+    /// `match`, its wait's set of values at the wait's pointer, its `volatile` places and the
+    /// places it captures from (whatever the target chose), the suite's defaults, then the
+    /// places volatile in every cassette.
+    pub fn for_step_in(step: &Step, defaults: &Matchers) -> Rules {
+        let mut rules = Vec::new();
+        for (pointer, matcher) in by_specificity(&step.matchers) {
+            rules.push(Rule::new(pointer, matcher.clone(), true));
+        }
+        if let Some(wait) = &step.wait {
+            rules.push(Rule::new(
+                &wait.pointer,
+                Matcher::OneOf(wait.until.clone()),
+                true,
+            ));
+        }
+        for pointer in step.volatile.iter().chain(step.capture.values()) {
+            rules.push(Rule::new(pointer, Matcher::Present, false));
+        }
+        for (pointer, matcher) in by_specificity(defaults) {
+            rules.push(Rule::new(pointer, matcher.clone(), true));
+        }
+        for pointer in DEFAULT_VOLATILE {
+            rules.push(Rule::new(pointer, Matcher::Present, false));
+        }
         let array_keys = step
             .array_keys
             .iter()
             .map(|(p, k)| (Pattern::parse(p), k.clone()))
             .collect();
-        Rules {
-            volatile,
-            array_keys,
-        }
+        Rules { rules, array_keys }
     }
 
-    /// The volatile pointers (defaults first) as insta redaction selectors.
+    /// The places compared for presence only or not at all, as insta redaction selectors.
     pub fn volatile_selectors(&self) -> Vec<String> {
-        defaults()
+        self.rules
             .iter()
-            .chain(&self.volatile)
-            .map(Pattern::to_selector)
+            .filter(|r| matches!(r.matcher, Matcher::Present | Matcher::Ignore))
+            .map(|r| r.pattern.to_selector())
             .collect()
     }
 
-    fn is_volatile(&self, path: &[Seg<'_>]) -> bool {
-        defaults()
-            .iter()
-            .chain(&self.volatile)
-            .any(|p| p.matches_segs(path))
+    fn rule_at(&self, path: &[Seg<'_>]) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.pattern.matches_segs(path))
     }
 
     fn array_key(&self, path: &[Seg<'_>]) -> Option<&str> {
@@ -91,6 +131,30 @@ impl Rules {
             .find(|(p, _)| p.matches_segs(path))
             .map(|(_, k)| k.as_str())
     }
+}
+
+/// Matchers by pointer, as a step's `match` or the suite's defaults hold them.
+pub type Matchers = std::collections::BTreeMap<String, Matcher>;
+
+/// A place where the answer differs from the recording and a written matcher accepted it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Tolerated {
+    /// JSON pointer into the body.
+    pub path: String,
+    /// The matcher, as the report shows it (`oneOf ["APPROVED","DECLINED"]`).
+    pub rule: String,
+    /// The scenario step, absent for a single exchange.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<super::deviation::StepRef>,
+}
+
+/// What comparing one answer found.
+#[derive(Clone, Debug, Default)]
+pub struct Compared {
+    /// Every deviation, in a stable order.
+    pub deviations: Vec<Deviation>,
+    /// The places a written matcher let differ.
+    pub tolerated: Vec<Tolerated>,
 }
 
 /// What the recording (placeholders filled) expects.
@@ -144,7 +208,13 @@ impl Body {
 /// Every deviation of `answer` from `expected` and from the spec, in a stable order: status,
 /// headers, body shape, spec, then the structural diff.
 pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<Deviation> {
+    compare_with(expected, answer, rules).deviations
+}
+
+/// [`compare`], with the places the rules tolerated.
+pub fn compare_with(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Compared {
     let mut out = Vec::new();
+    let mut tolerated = Vec::new();
     let status_matches = expected.status == answer.status;
     if !status_matches {
         out.push(Deviation {
@@ -158,6 +228,7 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
                 answer.status, expected.status
             ),
             step: None,
+            mark: Default::default(),
         });
     }
     compare_headers(expected.headers, answer, &mut out);
@@ -187,6 +258,7 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
             actual: Value::String(preview(text)),
             message: "the body is not JSON".into(),
             step: None,
+            mark: Default::default(),
         }),
         (Body::Empty, true) => out.push(Deviation {
             kind: Kind::BodyNotJson,
@@ -196,6 +268,7 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
             actual: Value::Null,
             message: "the body is empty".into(),
             step: None,
+            mark: Default::default(),
         }),
     }
     out.extend(spec_findings);
@@ -221,11 +294,17 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
                         actual: Value::String(preview(&got_text)),
                         message: "the body differs from the recording".into(),
                         step: None,
+                        mark: Default::default(),
                     });
                 }
             }
             (Some(want), Body::Json(got)) => {
-                diff(want, got, &mut Vec::new(), rules, &mut diffs);
+                let mut walk = Walk {
+                    rules,
+                    out: &mut diffs,
+                    tolerated: &mut tolerated,
+                };
+                walk.diff(Some(want), Some(got), &mut Vec::new());
                 mark_unknown_enum_values(expected, answer.status, &mut diffs);
             }
             (Some(_), Body::Text(_) | Body::Empty) => {} // already body_not_json
@@ -249,7 +328,10 @@ pub fn compare(expected: &Expected<'_>, answer: &Answer, rules: &Rules) -> Vec<D
     // One stable order whichever check found what: status and headers first (empty path),
     // then by place in the body, then by kind.
     out.sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
-    out
+    Compared {
+        deviations: out,
+        tolerated,
+    }
 }
 
 /// A changed value the spec's enum does not list is a new enum value, not just a change.
@@ -307,6 +389,7 @@ fn compare_headers(recorded: &Map<String, Value>, answer: &Answer, out: &mut Vec
             actual: got.map_or(Value::Null, |g| Value::String(g.to_string())),
             message,
             step: None,
+            mark: Default::default(),
         });
     }
 }
@@ -343,168 +426,173 @@ fn preview(text: &str) -> String {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
+/// The structural diff of a recorded body and an answer, place by place, each place judged
+/// by the first rule that names it.
+struct Walk<'r, 'o> {
+    rules: &'r Rules,
+    out: &'o mut Vec<Deviation>,
+    tolerated: &'o mut Vec<Tolerated>,
 }
 
-fn diff<'a>(
-    want: &'a Value,
-    got: &'a Value,
-    path: &mut Vec<Seg<'a>>,
-    rules: &Rules,
-    out: &mut Vec<Deviation>,
-) {
-    if rules.is_volatile(path) {
-        return;
-    }
-    match (want, got) {
-        (Value::Object(w), Value::Object(g)) => {
-            for (key, wv) in w {
-                path.push(Seg::Key(key));
-                match g.get(key) {
-                    Some(gv) => diff(wv, gv, path, rules, out),
-                    None => out.push(Deviation {
-                        kind: Kind::MissingField,
-                        path: pointer::join_segs(path),
-                        severity: Severity::Breaking,
-                        expected: wv.clone(),
-                        actual: Value::Null,
-                        message: "recorded field is missing".into(),
-                        step: None,
-                    }),
+impl<'a> Walk<'_, '_> {
+    /// Compares one place; `None` on either side: the place is absent there.
+    fn diff(&mut self, want: Option<&'a Value>, got: Option<&'a Value>, path: &mut Vec<Seg<'a>>) {
+        if let Some(rule) = self.rules.rule_at(path)
+            && rule.matcher != Matcher::Exact
+        {
+            match rule.matcher.judge(want, got) {
+                Ok(false) => {}
+                Ok(true) => {
+                    if rule.shown {
+                        self.tolerated.push(Tolerated {
+                            path: pointer::join_segs(path),
+                            rule: rule.matcher.to_string(),
+                            step: None,
+                        });
+                    }
                 }
-                path.pop();
+                // A built-in volatile place or a capture that is gone is simply missing.
+                Err(_) if !rule.shown && got.is_none() && want.is_some() => {
+                    self.out.push(missing(want.unwrap_or(&Value::Null), path));
+                }
+                Err(miss) => self.out.push(Deviation {
+                    kind: miss.kind,
+                    path: pointer::join_segs(path),
+                    severity: miss.severity,
+                    expected: want.cloned().unwrap_or(Value::Null),
+                    actual: got.cloned().unwrap_or(Value::Null),
+                    message: miss.message,
+                    step: None,
+                    mark: super::deviation::Mark {
+                        rule: rule.shown.then(|| rule.matcher.to_string()),
+                        ..Default::default()
+                    },
+                }),
             }
-            for (key, gv) in g {
-                if !w.contains_key(key) {
+            return;
+        }
+        let (want, got) = match (want, got) {
+            (Some(w), Some(g)) => (w, g),
+            (Some(w), None) => return self.out.push(missing(w, path)),
+            (None, Some(g)) => return self.out.push(extra(g, path)),
+            (None, None) => return,
+        };
+        match (want, got) {
+            (Value::Object(w), Value::Object(g)) => {
+                for (key, wv) in w {
                     path.push(Seg::Key(key));
-                    out.push(Deviation {
-                        kind: Kind::UnexpectedField,
-                        path: pointer::join_segs(path),
-                        severity: Severity::Additive,
-                        expected: Value::Null,
-                        actual: gv.clone(),
-                        message: "field not in the recording".into(),
-                        step: None,
-                    });
+                    self.diff(Some(wv), g.get(key), path);
                     path.pop();
                 }
+                for (key, gv) in g {
+                    if !w.contains_key(key) {
+                        path.push(Seg::Key(key));
+                        self.diff(None, Some(gv), path);
+                        path.pop();
+                    }
+                }
             }
+            (Value::Array(w), Value::Array(g)) => match self.rules.array_key(path) {
+                Some(key) => self.diff_keyed(w, g, key, path),
+                None => {
+                    for i in 0..w.len().max(g.len()) {
+                        path.push(Seg::Index(i));
+                        self.diff(w.get(i), g.get(i), path);
+                        path.pop();
+                    }
+                }
+            },
+            (w, g) if type_name(w) != type_name(g) => self.out.push(Deviation {
+                kind: Kind::TypeMismatch,
+                path: pointer::join_segs(path),
+                severity: Severity::Breaking,
+                expected: w.clone(),
+                actual: g.clone(),
+                message: format!("{} where {} was recorded", type_name(g), type_name(w)),
+                step: None,
+                mark: Default::default(),
+            }),
+            (w, g) if w != g => self.out.push(Deviation {
+                kind: Kind::ValueMismatch,
+                path: pointer::join_segs(path),
+                severity: Severity::Breaking,
+                expected: w.clone(),
+                actual: g.clone(),
+                message: "value differs from the recording".into(),
+                step: None,
+                mark: Default::default(),
+            }),
+            _ => {}
         }
-        (Value::Array(w), Value::Array(g)) => match rules.array_key(path) {
-            Some(key) => diff_keyed(w, g, key, path, rules, out),
-            None => diff_indexed(w, g, path, rules, out),
-        },
-        (w, g) if type_name(w) != type_name(g) => out.push(Deviation {
-            kind: Kind::TypeMismatch,
-            path: pointer::join_segs(path),
-            severity: Severity::Breaking,
-            expected: w.clone(),
-            actual: g.clone(),
-            message: format!("{} where {} was recorded", type_name(g), type_name(w)),
-            step: None,
-        }),
-        (w, g) if w != g => out.push(Deviation {
-            kind: Kind::ValueMismatch,
-            path: pointer::join_segs(path),
-            severity: Severity::Breaking,
-            expected: w.clone(),
-            actual: g.clone(),
-            message: "value differs from the recording".into(),
-            step: None,
-        }),
-        _ => {}
     }
-}
 
-fn diff_indexed<'a>(
-    w: &'a [Value],
-    g: &'a [Value],
-    path: &mut Vec<Seg<'a>>,
-    rules: &Rules,
-    out: &mut Vec<Deviation>,
-) {
-    for i in 0..w.len().max(g.len()) {
-        path.push(Seg::Index(i));
-        match (w.get(i), g.get(i)) {
-            (Some(wv), Some(gv)) => diff(wv, gv, path, rules, out),
-            (Some(wv), None) => out.push(missing_item(wv, path)),
-            (None, Some(gv)) => out.push(extra_item(gv, path)),
-            (None, None) => {}
-        }
-        path.pop();
-    }
-}
-
-/// Arrays whose elements are matched by a key property (`arrayKeys`), so an order change is
-/// not reported as every element changing.
-fn diff_keyed<'a>(
-    w: &'a [Value],
-    g: &'a [Value],
-    key: &str,
-    path: &mut Vec<Seg<'a>>,
-    rules: &Rules,
-    out: &mut Vec<Deviation>,
-) {
-    let key_of = |v: &'a Value| v.get(key);
-    let mut used = vec![false; g.len()];
-    for (i, wv) in w.iter().enumerate() {
-        let found = key_of(wv).and_then(|k| {
-            g.iter()
-                .enumerate()
-                .find(|(j, gv)| !used[*j] && key_of(gv) == Some(k))
-                .map(|(j, _)| j)
-        });
-        match found {
-            Some(j) => {
-                used[j] = true;
-                path.push(Seg::Index(j));
-                diff(wv, &g[j], path, rules, out);
-                path.pop();
+    /// Arrays whose elements are matched by a key property (`arrayKeys`), so an order change
+    /// is not reported as every element changing.
+    fn diff_keyed(&mut self, w: &'a [Value], g: &'a [Value], key: &str, path: &mut Vec<Seg<'a>>) {
+        let key_of = |v: &'a Value| v.get(key);
+        let mut used = vec![false; g.len()];
+        for (i, wv) in w.iter().enumerate() {
+            let found = key_of(wv).and_then(|k| {
+                g.iter()
+                    .enumerate()
+                    .find(|(j, gv)| !used[*j] && key_of(gv) == Some(k))
+                    .map(|(j, _)| j)
+            });
+            match found {
+                Some(j) => {
+                    used[j] = true;
+                    path.push(Seg::Index(j));
+                    self.diff(Some(wv), Some(&g[j]), path);
+                }
+                None => {
+                    path.push(Seg::Index(i));
+                    self.diff(Some(wv), None, path);
+                }
             }
-            None => {
-                path.push(Seg::Index(i));
-                out.push(missing_item(wv, path));
-                path.pop();
-            }
-        }
-    }
-    for (j, gv) in g.iter().enumerate() {
-        if !used[j] {
-            path.push(Seg::Index(j));
-            out.push(extra_item(gv, path));
             path.pop();
         }
+        for (j, gv) in g.iter().enumerate() {
+            if !used[j] {
+                path.push(Seg::Index(j));
+                self.diff(None, Some(gv), path);
+                path.pop();
+            }
+        }
     }
 }
 
-fn missing_item(wv: &Value, path: &[Seg<'_>]) -> Deviation {
+/// A recorded member or element the answer lacks.
+fn missing(wv: &Value, path: &[Seg<'_>]) -> Deviation {
+    let what = match path.last() {
+        Some(Seg::Index(_)) => "recorded array element is missing",
+        _ => "recorded field is missing",
+    };
     Deviation {
         kind: Kind::MissingField,
         path: pointer::join_segs(path),
         severity: Severity::Breaking,
         expected: wv.clone(),
         actual: Value::Null,
-        message: "recorded array element is missing".into(),
+        message: what.into(),
         step: None,
+        mark: Default::default(),
     }
 }
 
-fn extra_item(gv: &Value, path: &[Seg<'_>]) -> Deviation {
+/// A member or element the recording lacks.
+fn extra(gv: &Value, path: &[Seg<'_>]) -> Deviation {
+    let what = match path.last() {
+        Some(Seg::Index(_)) => "array element not in the recording",
+        _ => "field not in the recording",
+    };
     Deviation {
         kind: Kind::UnexpectedField,
         path: pointer::join_segs(path),
         severity: Severity::Additive,
         expected: Value::Null,
         actual: gv.clone(),
-        message: "array element not in the recording".into(),
+        message: what.into(),
         step: None,
+        mark: Default::default(),
     }
 }

@@ -103,6 +103,52 @@ pub struct Deviation {
     /// The scenario step it was found in; absent for a single exchange.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<StepRef>,
+    /// How this run judged it: its fingerprint, the matcher that applied, whether it was
+    /// accepted and whether it fails its case.
+    #[serde(flatten)]
+    pub mark: Mark,
+}
+
+impl Deviation {
+    /// Whether it fails its case: the verdict of the policy it was marked with, or, before a
+    /// run marked it, its severity's.
+    pub fn fails(&self) -> bool {
+        if self.mark.fingerprint.is_empty() {
+            self.severity.fails()
+        } else {
+            self.mark.fails
+        }
+    }
+}
+
+/// What a run adds to a deviation once it is found: identity across runs and the verdict of
+/// the run's policy ([`super::policy::Policy`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Mark {
+    /// Stable identity across runs: a hash of the case, the step's name, the operation, the
+    /// pointer and the kind (never of a value, so it survives redaction and new ids).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
+    /// The cassette's matcher that judged this place, when it is not `exact`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// A known difference (`replay --accept`): shown, never fails its case.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub accepted: bool,
+    /// Whether it fails its case under this run's policy (breaking always; additive only when
+    /// strict; accepted and info never).
+    #[serde(skip)]
+    pub fails: bool,
+}
+
+impl StepRef {
+    /// How reports name it: `step 2 (upload)`, or `step 2 (upload, element 1)` in a `forEach`.
+    pub fn label(&self) -> String {
+        match self.iteration {
+            None => format!("step {} ({})", self.index, self.name),
+            Some(i) => format!("step {} ({}, element {i})", self.index, self.name),
+        }
+    }
 }
 
 /// A step of a scenario, as reports name it: its index (from 0) and its name.
@@ -112,4 +158,7 @@ pub struct StepRef {
     pub index: usize,
     /// The step's name.
     pub name: String,
+    /// For a `forEach` step, which element of its array (from 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iteration: Option<usize>,
 }

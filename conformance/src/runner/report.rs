@@ -85,6 +85,9 @@ pub struct StepResult {
     /// Requests sent for a step that waits (1 when the first answer already ended the wait).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub polls: Option<u32>,
+    /// Times a `forEach` step ran (one per element its `when` let through).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<usize>,
     /// The exchange as it happened, for reports that compare runs (the migration's paired
     /// scenarios). Not redacted, so never serialized: a report shows it through the redactor.
     #[serde(skip)]
@@ -115,6 +118,10 @@ pub struct CaseResult {
     pub outcome: Outcome,
     /// Deviations, in a stable order.
     pub deviations: Vec<Deviation>,
+    /// Places where the answer differed from the recording and a written matcher accepted
+    /// it: which rule let what through.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tolerated: Vec<super::compare::Tolerated>,
     /// Why the case errored.
     pub error: Option<String>,
     /// A scenario's steps in order, each with its outcome (absent for a single exchange).
@@ -132,6 +139,7 @@ impl CaseResult {
             name,
             outcome: Outcome::Errored,
             deviations: Vec::new(),
+            tolerated: Vec::new(),
             error: Some(error),
             steps: Vec::new(),
             answer: None,
@@ -178,6 +186,22 @@ pub struct Report {
     /// Only written when true.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
+    /// With `--accept`: which known differences this run still showed and which it no longer
+    /// does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Acceptance>,
+}
+
+/// The known differences of an accept file, against one run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    /// Fingerprints in the accept file.
+    pub known: usize,
+    /// Accepted deviations that occurred in this run (shown, not failing).
+    pub seen: usize,
+    /// Accepted fingerprints no deviation of this run carried: fixed on the target's side,
+    /// or the case no longer reaches that place. Remove them from the accept file.
+    pub resolved: Vec<String>,
 }
 
 impl Report {
@@ -199,7 +223,33 @@ impl Report {
             summary,
             cases,
             interrupted: false,
+            accepted: None,
         }
+    }
+
+    /// Records how the run met the accept file's fingerprints.
+    pub fn account_for(&mut self, accepted: &std::collections::BTreeSet<String>) {
+        let seen: std::collections::BTreeSet<&str> = self
+            .cases
+            .iter()
+            .flat_map(|c| &c.deviations)
+            .filter(|d| d.mark.accepted)
+            .map(|d| d.mark.fingerprint.as_str())
+            .collect();
+        let accounted = Acceptance {
+            known: accepted.len(),
+            seen: self
+                .cases
+                .iter()
+                .flat_map(|c| &c.deviations)
+                .filter(|d| d.mark.accepted)
+                .count(),
+            resolved: super::policy::resolved(accepted, &seen)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        };
+        self.accepted = Some(accounted);
     }
 
     /// True when every case passed (flaky cases included).
@@ -236,12 +286,8 @@ impl Report {
             match case.outcome {
                 Outcome::Passed => {}
                 Outcome::Failed => {
-                    let failing = case
-                        .deviations
-                        .iter()
-                        .filter(|d| d.severity.fails())
-                        .count();
-                    let first = case.deviations.iter().find(|d| d.severity.fails());
+                    let failing = case.deviations.iter().filter(|d| d.fails()).count();
+                    let first = case.deviations.iter().find(|d| d.fails());
                     let kind = first.map_or("deviation", |d| d.kind.as_str());
                     let at = case.stopped_at().map_or(String::new(), |s| {
                         format!("step {} ({}): ", s.index, s.name)
@@ -358,12 +404,19 @@ impl Report {
             let _ = writeln!(out, "\n{}:", case.name);
             for d in &case.deviations {
                 let path = if d.path.is_empty() { "(root)" } else { &d.path };
-                let at = d.step.as_ref().map_or(String::new(), |s| {
-                    format!("step {} ({}): ", s.index, s.name)
-                });
+                let at = d
+                    .step
+                    .as_ref()
+                    .map_or(String::new(), |s| format!("{}: ", s.label()));
+                let accepted = if d.mark.accepted { "accepted " } else { "" };
+                let rule = d
+                    .mark
+                    .rule
+                    .as_ref()
+                    .map_or(String::new(), |r| format!(" [rule {r}]"));
                 let _ = writeln!(
                     out,
-                    "  {at}{} {} {}: {}",
+                    "  {at}{accepted}{} {} {}: {}{rule}",
                     d.severity.as_str(),
                     d.kind.as_str(),
                     path,
@@ -402,44 +455,82 @@ impl Report {
         if s.flaky > 0 {
             let _ = writeln!(out, "{} flaky (passed only after a retry)", s.flaky);
         }
+        let tolerated: usize = self.cases.iter().map(|c| c.tolerated.len()).sum();
+        if tolerated > 0 {
+            let _ = writeln!(
+                out,
+                "{tolerated} value(s) differed from the recordings where a written matcher allows it (\"tolerated\" in the JSON report)"
+            );
+        }
+        if let Some(a) = &self.accepted {
+            let _ = writeln!(
+                out,
+                "accepted: {} of {} known difference(s) seen; {} resolved (no longer occur){}",
+                a.seen,
+                a.known,
+                a.resolved.len(),
+                if a.resolved.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", a.resolved.join(", "))
+                }
+            );
+        }
         out
     }
 }
 
-/// The kinds of `deviations`, each once in first-seen order, with a count when repeated and
-/// `(info)` when none of that kind fails the case: `value_mismatch ×2, header_mismatch (info)`.
+/// The kinds of `deviations`, each once in first-seen order, with a count when repeated and,
+/// when none of that kind fails the case, why not: `value_mismatch ×2, header_mismatch (info)`,
+/// `unexpected_field (additive)`, `missing_field (accepted)`.
 fn kinds(deviations: &[Deviation]) -> String {
-    let mut seen: Vec<(&str, usize, bool)> = Vec::new();
+    let mut seen: Vec<(&str, usize, bool, &str)> = Vec::new();
     for d in deviations {
         let kind = d.kind.as_str();
-        match seen.iter_mut().find(|(k, _, _)| *k == kind) {
-            Some((_, n, fails)) => {
+        let why = if d.mark.accepted {
+            "accepted"
+        } else {
+            d.severity.as_str()
+        };
+        match seen.iter_mut().find(|(k, _, _, _)| *k == kind) {
+            Some((_, n, fails, _)) => {
                 *n += 1;
-                *fails |= d.severity.fails();
+                *fails |= d.fails();
             }
-            None => seen.push((kind, 1, d.severity.fails())),
+            None => seen.push((kind, 1, d.fails(), why)),
         }
     }
     seen.iter()
-        .map(|&(kind, n, fails)| {
+        .map(|&(kind, n, fails, why)| {
             let count = if n > 1 {
                 format!(" ×{n}")
             } else {
                 String::new()
             };
-            let info = if fails { "" } else { " (info)" };
-            format!("{kind}{count}{info}")
+            let why = if fails {
+                String::new()
+            } else {
+                format!(" ({why})")
+            };
+            format!("{kind}{count}{why}")
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 fn one_line(d: &Deviation) -> String {
-    let at = d.step.as_ref().map_or(String::new(), |s| {
-        format!("step {} ({}): ", s.index, s.name)
-    });
+    let at = d
+        .step
+        .as_ref()
+        .map_or(String::new(), |s| format!("{}: ", s.label()));
+    let accepted = if d.mark.accepted { "accepted " } else { "" };
+    let rule = d
+        .mark
+        .rule
+        .as_ref()
+        .map_or(String::new(), |r| format!(" [rule {r}]"));
     format!(
-        "{at}{} {} {}: {} (expected {}, actual {})",
+        "{at}{accepted}{} {} {}: {}{rule} (expected {}, actual {})",
         d.severity.as_str(),
         d.kind.as_str(),
         if d.path.is_empty() { "(root)" } else { &d.path },

@@ -35,6 +35,9 @@ pub const ADVANCE_CLOCK: &str = "mockAdvanceClock";
 #[derive(Clone, Debug, Default)]
 pub struct Bindings {
     map: BTreeMap<String, String>,
+    /// Captured values that are not strings (arrays a `forEach` walks, numbers, booleans), as
+    /// the answer had them; their text form is in `map` too.
+    json: BTreeMap<String, Value>,
 }
 
 impl Bindings {
@@ -56,7 +59,10 @@ impl Bindings {
             map.insert("login".into(), login.expose().to_owned());
             map.insert("password".into(), password.expose().to_owned());
         }
-        Bindings { map }
+        Bindings {
+            map,
+            json: BTreeMap::new(),
+        }
     }
 
     /// The values as the placeholder filler reads them.
@@ -70,7 +76,45 @@ impl Bindings {
 
     /// Adds (or replaces) a captured value.
     pub fn capture(&mut self, name: &str, value: String) {
+        self.json.remove(name);
         self.map.insert(name.to_owned(), value);
+    }
+
+    /// Adds (or replaces) a captured value as the answer had it: a string as itself, anything
+    /// else as its JSON text, kept as JSON for `forEach` and `when`.
+    pub fn capture_json(&mut self, name: &str, value: &Value) {
+        match value {
+            Value::String(s) => self.capture(name, s.clone()),
+            other => {
+                self.map.insert(name.to_owned(), other.to_string());
+                self.json.insert(name.to_owned(), other.clone());
+            }
+        }
+    }
+
+    /// A bound value as JSON: a captured array or number as it was, any other value as a
+    /// string.
+    pub fn get_json(&self, name: &str) -> Option<Value> {
+        self.json
+            .get(name)
+            .cloned()
+            .or_else(|| self.map.get(name).map(|s| Value::String(s.clone())))
+    }
+
+    /// Binds a `forEach` element under `name`: a string as `{{name}}`, an object's members as
+    /// `{{name.member}}` (strings as themselves, other values as JSON). The previous
+    /// element's bindings are dropped first.
+    pub fn bind_element(&mut self, name: &str, element: &Value) {
+        let prefix = format!("{name}.");
+        self.map.retain(|k, _| k != name && !k.starts_with(&prefix));
+        self.json
+            .retain(|k, _| k != name && !k.starts_with(&prefix));
+        self.capture_json(name, element);
+        if let Value::Object(members) = element {
+            for (k, v) in members {
+                self.capture_json(&format!("{prefix}{k}"), v);
+            }
+        }
     }
 
     /// A value, if bound.
@@ -115,6 +159,18 @@ pub fn is_mock_only(step: &Step) -> bool {
         .is_some_and(|op| op.mock_only)
 }
 
+/// The operation a step's request is for, as fingerprints name it: the contract's id, or
+/// the method and path as written when the contract has no such operation.
+pub fn operation_of(step: &Step) -> String {
+    let request = &step.request;
+    Contract::embedded()
+        .operation(&request.method, path_only(&request.path))
+        .map_or_else(
+            || format!("{} {}", request.method, path_only(&request.path)),
+            |op| op.id.clone(),
+        )
+}
+
 fn path_only(path: &str) -> &str {
     path.split_once('?').map_or(path, |(p, _)| p)
 }
@@ -149,6 +205,7 @@ pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
         name: cassette.name.clone(),
         outcome: Outcome::Passed,
         deviations: Vec::new(),
+        tolerated: Vec::new(),
         error: None,
         steps: Vec::with_capacity(cassette.steps.len()),
         answer: None,
@@ -156,16 +213,13 @@ pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
     let mut retried = false;
     let mut stopped: Option<StepRef> = None;
     for (index, step) in cassette.steps.iter().enumerate() {
-        let at = StepRef {
-            index,
-            name: step.name.clone(),
-        };
         let mut report = StepResult {
             index,
             name: step.name.clone(),
             outcome: StepOutcome::Passed,
             reason: None,
             polls: None,
+            iterations: None,
             observed: None,
         };
         if let Some(failed) = &stopped {
@@ -177,45 +231,62 @@ pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
             result.steps.push(report);
             continue;
         }
-        match run.step(index, step).await {
-            StepRun::Skipped(reason) => {
-                report.outcome = StepOutcome::Skipped;
-                report.reason = Some(reason);
-            }
-            StepRun::Errored(message) => {
-                let message = session.redactor().scrub_text(&message);
+        let elements = match run.elements(step) {
+            Ok(elements) => elements,
+            Err(reason) => {
                 report.outcome = StepOutcome::Errored;
-                report.reason = Some(message.clone());
-                result.error = Some(match cassette.form {
-                    Form::Exchange => message,
-                    Form::Scenario => format!("step {index} ({}): {message}", step.name),
+                report.reason = Some(reason.clone());
+                result.error = Some(format!("step {index} ({}): {reason}", step.name));
+                stopped = Some(StepRef {
+                    index,
+                    name: step.name.clone(),
+                    iteration: None,
                 });
+                result.steps.push(report);
+                continue;
+            }
+        };
+        if elements.is_empty() {
+            report.outcome = StepOutcome::Skipped;
+            report.reason = step
+                .for_each
+                .as_ref()
+                .map(|each| format!("forEach: {{{{{}}}}} has no element", each.items));
+            report.iterations = Some(0);
+            result.steps.push(report);
+            continue;
+        }
+        let mut ran = 0;
+        let mut skipped_by_when = None;
+        for (iteration, element) in elements.into_iter().enumerate() {
+            let at = StepRef {
+                index,
+                name: step.name.clone(),
+                iteration: step.for_each.is_some().then_some(iteration),
+            };
+            if let (Some(each), Some(element)) = (&step.for_each, &element) {
+                run.bindings.bind_element(&each.name, element);
+            }
+            if let Some(why) = run.unless(step) {
+                skipped_by_when = Some(why);
+                continue;
+            }
+            ran += 1;
+            let outcome = run
+                .one(step, &at, &mut report, &mut result, &mut retried)
+                .await;
+            if matches!(outcome, StepOutcome::Failed | StepOutcome::Errored) {
+                report.outcome = outcome;
                 stopped = Some(at);
+                break;
             }
-            StepRun::Done(done) if step.observe => {
-                // A probe: what came back is the finding, kept for the report that asked.
-                retried |= done.attempts > 1;
-                report.polls = done.polls;
-                report.observed = done.observed;
-                result.answer = done.judged.answer;
-            }
-            StepRun::Done(done) => {
-                retried |= done.attempts > 1;
-                report.polls = done.polls;
-                report.observed = done.observed;
-                let mut judged = done.judged;
-                if cassette.form == Form::Scenario {
-                    for d in &mut judged.deviations {
-                        d.step = Some(at.clone());
-                    }
-                }
-                if outcome_of(&judged.deviations) == Outcome::Failed {
-                    report.outcome = StepOutcome::Failed;
-                    stopped = Some(at);
-                }
-                result.deviations.extend(judged.deviations);
-                result.answer = judged.answer;
-            }
+        }
+        if step.for_each.is_some() {
+            report.iterations = Some(ran);
+        }
+        if ran == 0 {
+            report.outcome = StepOutcome::Skipped;
+            report.reason = skipped_by_when;
         }
         result.steps.push(report);
     }
@@ -265,6 +336,103 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// What the step runs over: one pass without `forEach`, else one per element of the
+    /// captured array (an `Err` names what is wrong with it).
+    fn elements(&self, step: &Step) -> Result<Vec<Option<Value>>, String> {
+        let Some(each) = &step.for_each else {
+            return Ok(vec![None]);
+        };
+        match self.bindings.get_json(&each.items) {
+            Some(Value::Array(items)) => Ok(items.into_iter().map(Some).collect()),
+            Some(other) => Err(format!(
+                "forEach: {{{{{}}}}} is {}, not an array",
+                each.items,
+                super::matcher::type_name(&other)
+            )),
+            None => Err(format!("forEach: {{{{{}}}}} has no value", each.items)),
+        }
+    }
+
+    /// Why the step's `when` keeps it from running now, if it does.
+    fn unless(&self, step: &Step) -> Option<String> {
+        let when = step.when.as_ref()?;
+        let value = self.bindings.get_json(&when.var).unwrap_or(Value::Null);
+        if when.values.contains(&value) {
+            return None;
+        }
+        let shown = self.session.redactor().scrub_text(&value.to_string());
+        Some(format!(
+            "when: {{{{{}}}}} is {shown}, not one of {}",
+            when.var,
+            Value::Array(when.values.clone())
+        ))
+    }
+
+    /// Runs one pass of `step` and folds what it found into the step's report and the case's
+    /// result; returns how the pass ended.
+    async fn one(
+        &mut self,
+        step: &Step,
+        at: &StepRef,
+        report: &mut StepResult,
+        result: &mut CaseResult,
+        retried: &mut bool,
+    ) -> StepOutcome {
+        let session = self.session;
+        let cassette = self.cassette;
+        match self.step(at.index, step).await {
+            StepRun::Skipped(reason) => {
+                report.outcome = StepOutcome::Skipped;
+                report.reason = Some(reason);
+                StepOutcome::Skipped
+            }
+            StepRun::Errored(message) => {
+                let message = session.redactor().scrub_text(&message);
+                report.reason = Some(message.clone());
+                let pass = at.iteration.map_or(String::new(), |i| format!(" [{i}]"));
+                result.error = Some(match cassette.form {
+                    Form::Exchange => message,
+                    Form::Scenario => format!("step {}{pass} ({}): {message}", at.index, step.name),
+                });
+                StepOutcome::Errored
+            }
+            StepRun::Done(done) if step.observe => {
+                // A probe: what came back is the finding, kept for the report that asked.
+                *retried |= done.attempts > 1;
+                report.polls = done.polls;
+                report.observed = done.observed;
+                result.answer = done.judged.answer;
+                StepOutcome::Passed
+            }
+            StepRun::Done(done) => {
+                *retried |= done.attempts > 1;
+                report.polls = done.polls;
+                report.observed = done.observed;
+                let mut judged = done.judged;
+                let operation = operation_of(step);
+                for d in &mut judged.deviations {
+                    if cassette.form == Form::Scenario {
+                        d.step = Some(at.clone());
+                    }
+                    session.policy().mark(d, &cassette.name, &operation);
+                }
+                for t in &mut judged.tolerated {
+                    if cassette.form == Form::Scenario {
+                        t.step = Some(at.clone());
+                    }
+                }
+                let outcome = match outcome_of(&judged.deviations) {
+                    Outcome::Failed => StepOutcome::Failed,
+                    _ => StepOutcome::Passed,
+                };
+                result.deviations.extend(judged.deviations);
+                result.tolerated.extend(judged.tolerated);
+                result.answer = judged.answer;
+                outcome
+            }
+        }
+    }
+
     async fn step(&mut self, index: usize, step: &Step) -> StepRun {
         let session = self.session;
         if is_mock_only(step) && !session.mock_control() {
@@ -321,14 +489,20 @@ impl Run<'_> {
                     self.bindings.capture(name, String::new());
                     absent.push(pointer.clone());
                 }
-                Some(other) => self.bindings.capture(name, other.to_string()),
+                Some(other) => self.bindings.capture_json(name, other),
             }
         }
         let prepared = match fill_expected(step, &self.bindings.values(), outgoing, &at) {
             Ok(p) => p,
             Err(e) => return StepRun::Errored(e.to_string()),
         };
-        let mut judged = judge(&self.cassette.name, step, &prepared, sent.answer);
+        let mut judged = judge(
+            &self.cassette.name,
+            step,
+            &self.cassette.defaults,
+            &prepared,
+            sent.answer,
+        );
         // A capture the answer cannot give is a missing field even where the recording does
         // not say so (a later step would otherwise go out with a hole in it).
         for pointer in absent {
@@ -341,6 +515,7 @@ impl Run<'_> {
                     actual: Value::Null,
                     message: format!("nothing to capture at {pointer}"),
                     step: None,
+                    mark: Default::default(),
                 });
             }
         }
@@ -421,6 +596,7 @@ fn timed_out(
         expected: Value::Array(expected),
         actual,
         step: None,
+        mark: Default::default(),
     }
 }
 

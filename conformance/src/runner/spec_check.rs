@@ -57,6 +57,7 @@ fn unknown_error_code(contract: &Contract, body: &Value) -> Deviation {
             contract.error_document().file_name()
         ),
         step: None,
+        mark: Default::default(),
     }
 }
 
@@ -91,6 +92,7 @@ fn to_deviations(errors: &[AjvError], body: &Value) -> Vec<Deviation> {
                 actual: shown,
                 message: format!("value not in the spec's enum ({})", e.schema_path),
                 step: None,
+                mark: Default::default(),
             }
         } else {
             Deviation {
@@ -101,6 +103,7 @@ fn to_deviations(errors: &[AjvError], body: &Value) -> Vec<Deviation> {
                 actual: shown,
                 message: format!("{} ({})", e.message, e.schema_path),
                 step: None,
+                mark: Default::default(),
             }
         });
     }

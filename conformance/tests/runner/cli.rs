@@ -161,7 +161,15 @@ async fn deviations_are_exit_1_with_json_and_junit_reports() {
         .collect();
     assert_eq!(
         deviation_keys,
-        ["kind", "path", "severity", "expected", "actual", "message"]
+        [
+            "kind",
+            "path",
+            "severity",
+            "expected",
+            "actual",
+            "message",
+            "fingerprint"
+        ]
     );
 
     let xml = std::fs::read_to_string(&junit).unwrap();

@@ -95,7 +95,13 @@ fn check(spec: &Value) -> kyc_conformance::runner::report::CaseResult {
         headers,
         body: bytes,
     };
-    let mut result = judge(&cassette.name, &cassette.steps[0], &prepared, answer);
+    let mut result = judge(
+        &cassette.name,
+        &cassette.steps[0],
+        &cassette.defaults,
+        &prepared,
+        answer,
+    );
     redact_result(&session, &prepared, &mut result);
     result
 }

@@ -9,6 +9,7 @@ fn report() -> Report {
     let failed = CaseResult {
         name: "init-<drift> & \"quotes\"".into(),
         outcome: Outcome::Failed,
+        tolerated: vec![],
         deviations: vec![
             Deviation {
                 kind: Kind::ValueMismatch,
@@ -18,6 +19,7 @@ fn report() -> Report {
                 actual: json!("PENDING"),
                 message: "value differs from the recording".into(),
                 step: None,
+                mark: Default::default(),
             },
             Deviation {
                 kind: Kind::UnexpectedField,
@@ -27,6 +29,7 @@ fn report() -> Report {
                 actual: json!(7),
                 message: "field not in the recording".into(),
                 step: None,
+                mark: Default::default(),
             },
             Deviation {
                 kind: Kind::HeaderMismatch,
@@ -37,6 +40,7 @@ fn report() -> Report {
                 message: "header cache-control is \"max-age=0\" where \"no-cache\" was recorded"
                     .into(),
                 step: None,
+                mark: Default::default(),
             },
         ],
         error: None,
@@ -46,6 +50,7 @@ fn report() -> Report {
     let passed = CaseResult {
         name: "init-ok".into(),
         outcome: Outcome::Passed,
+        tolerated: vec![],
         deviations: vec![],
         error: None,
         steps: vec![],
