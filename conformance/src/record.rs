@@ -25,7 +25,8 @@ use serde_json::{Map, Value};
 use crate::cassette::{Cassette, CassetteError, RecordedResponse, Recording, Step};
 use crate::redact::RedactError;
 use crate::runner::client::{Answer, ClientError, Session};
-use crate::runner::compare::{Body, DEFAULT_VOLATILE};
+use crate::runner::compare::{Body, DEFAULT_VOLATILE, Rules};
+use crate::runner::matcher::Matcher;
 use crate::runner::placeholder::Unfilled;
 use crate::runner::pointer::Pattern;
 use crate::runner::scenario::{self, Bindings};
@@ -45,6 +46,10 @@ pub enum RecordError {
     /// The fresh cassette does not follow the format (a bug: reported rather than written).
     #[error(transparent)]
     Cassette(#[from] CassetteError),
+    /// What came back must not become an expectation: a wait that timed out, a 5xx, a status
+    /// other than the source cassette expects, a `forEach` with nothing to walk.
+    #[error("not recorded: {0}")]
+    NotRecorded(String),
     /// Writing the file failed.
     #[error("cannot write {}", path.display())]
     Write {
@@ -81,45 +86,50 @@ pub struct Recorded {
     pub cassette: Cassette,
     /// Attempts (more than 1: the target needed retries).
     pub attempts: u32,
+    /// Places learned to vary between the two runs (or a `forEach`'s passes), as
+    /// `step: pointer`, each now matched by presence (or ignored, or by type).
+    pub learned: Vec<String>,
 }
 
-/// Records one cassette.
-/// The session's redactor keys the pseudonyms, so one recording run shares one key.
+/// One run of a cassette against the target: each step's answers (one per pass; none for a
+/// step that did not run) and the values the run generated or captured.
+struct Take {
+    steps: Vec<Vec<Answer>>,
+    generated: Vec<(String, String)>,
+    attempts: u32,
+}
+
+/// Records one cassette: runs it twice (with different unique values, so the second run
+/// does not trip the target's duplicate checks), keeps the first run's answers, and writes
+/// every place whose value differed between the runs, or between a `forEach`'s passes, into
+/// its step's `match` (present, ignore or type), so the recording replays against the same
+/// target whatever it generates. The session's redactor keys the pseudonyms, so one recording
+/// run shares one key.
 pub async fn record_one(
     session: &Session,
     cassette: &Cassette,
     recorded_at: &str,
     source: Source,
 ) -> Result<Recorded, RecordError> {
-    let redactor = session.redactor();
-    let mut bindings = Bindings::new(cassette, session);
+    let seed = session.unique_seed();
+    let second_seed = seed ^ 0x9e37_79b9_7f4a_7c15;
+    let (first, second) = if session.mock_control() {
+        // The mock's clock is moved by waits: one run at a time.
+        let first = take(session, cassette, seed, source).await?;
+        (first, take(session, cassette, second_seed, source).await?)
+    } else {
+        let (a, b) = tokio::join!(
+            take(session, cassette, seed, source),
+            take(session, cassette, second_seed, source)
+        );
+        (a?, b?)
+    };
     let mut fresh = cassette.clone();
-    let mut attempts = 1;
-    // Values the target chose or the run generated, and the placeholder each came from.
-    let mut generated: Vec<(String, String)> = cassette
-        .unique
-        .keys()
-        .filter_map(|name| Some((bindings.get(name)?.to_owned(), placeholder(name))))
-        .collect();
-    for (i, step) in cassette.steps.iter().enumerate() {
-        if scenario::is_mock_only(step) && !session.mock_control() {
-            continue;
+    for (i, answers) in first.steps.iter().enumerate() {
+        // The last pass of a forEach is kept: it shows the most (every slot uploaded).
+        if let Some(answer) = answers.last() {
+            fresh.steps[i].response = fresh_response(&cassette.steps[i], answer);
         }
-        let at = scenario::step_pointer(cassette, i);
-        let outgoing = crate::runner::fill_request(step, &bindings.values(), &at)?;
-        let sent = scenario::send(session, &outgoing, step.wait.as_ref()).await?;
-        attempts = attempts.max(sent.attempts);
-        let body: Option<Value> = serde_json::from_slice(&sent.answer.body).ok();
-        for (name, pointer) in &step.capture {
-            let value = match body.as_ref().and_then(|b| b.pointer(pointer)) {
-                Some(Value::String(s)) => s.clone(),
-                Some(Value::Null) | None => continue,
-                Some(other) => other.to_string(),
-            };
-            bindings.capture(name, value.clone());
-            generated.push((value, placeholder(name)));
-        }
-        fresh.steps[i].response = fresh_response(step, &sent.answer);
     }
     let note = match source {
         Source::Sandbox => "recorded by kyc-conformance record; personal data pseudonymised",
@@ -132,7 +142,7 @@ pub async fn record_one(
     });
     let (mut recorded, replaced_in_response) = match source {
         Source::Sandbox => {
-            let redacted = redactor.redact_cassette(&fresh);
+            let redacted = session.redactor().redact_cassette(&fresh);
             let mut cassette = redacted.cassette;
             // The requests are the author's templates, not the target's data: kept as written
             // (a pseudonym in place of a trigger name such as WaitReview would change what the
@@ -149,14 +159,199 @@ pub async fn record_one(
         let captured: Vec<String> = step.capture.values().cloned().collect();
         add_volatile(step, replaced.iter().chain(&captured));
     }
-    retemplate(&mut recorded, &cassette.variables, &generated);
+    retemplate(&mut recorded, &cassette.variables, &first.generated);
+    let learned = learn(&mut recorded, cassette, &first, &second);
+    if let (Some(recording), false) = (recorded.recording.as_mut(), learned.is_empty()) {
+        let note = recording.note.take().unwrap_or_default();
+        recording.note = Some(format!(
+            "{note}; recorded twice, {} place(s) that differed are matched in their step's `match`",
+            learned.len()
+        ));
+    }
     // What is written must load again: checked against the format like any cassette file.
     let value = serde_json::to_value(&recorded).expect("a cassette is plain JSON data");
-    let checked = Cassette::from_value(Path::new(&cassette.name), &value)?;
+    let mut checked = Cassette::from_value(Path::new(&cassette.name), &value)?;
+    checked.defaults = cassette.defaults.clone();
     Ok(Recorded {
         cassette: checked,
+        attempts: first.attempts.max(second.attempts),
+        learned,
+    })
+}
+
+/// Runs the cassette's steps once, as a replay would (captures, `forEach`, `when`, waits),
+/// keeping the raw answers; refuses what must not become an expectation.
+async fn take(
+    session: &Session,
+    cassette: &Cassette,
+    seed: u64,
+    source: Source,
+) -> Result<Take, RecordError> {
+    let mut bindings = Bindings::with_seed(cassette, session, seed);
+    let mut generated: Vec<(String, String)> = cassette
+        .unique
+        .keys()
+        .filter_map(|name| Some((bindings.get(name)?.to_owned(), placeholder(name))))
+        .collect();
+    let mut steps = Vec::with_capacity(cassette.steps.len());
+    let mut attempts = 1;
+    for (i, step) in cassette.steps.iter().enumerate() {
+        let mut answers = Vec::new();
+        if scenario::is_mock_only(step) && !session.mock_control() {
+            steps.push(answers);
+            continue;
+        }
+        let at = scenario::step_pointer(cassette, i);
+        let named = format!("step {i} ({})", step.name);
+        let elements = scenario::elements(&bindings, step)
+            .map_err(|e| RecordError::NotRecorded(format!("{named}: {e}")))?;
+        for element in elements {
+            if let (Some(each), Some(element)) = (&step.for_each, &element) {
+                bindings.bind_element(&each.name, element);
+            }
+            if scenario::unless(&bindings, step, session).is_some() {
+                continue;
+            }
+            let outgoing = crate::runner::fill_request(step, &bindings.values(), &at)?;
+            let sent = scenario::send(session, &outgoing, step.wait.as_ref()).await?;
+            attempts = attempts.max(sent.attempts);
+            refuse(&named, step, &sent, source)?;
+            let body: Option<Value> = serde_json::from_slice(&sent.answer.body).ok();
+            for (name, pointer) in &step.capture {
+                let value = match body.as_ref().and_then(|b| b.pointer(pointer)) {
+                    Some(Value::Null) | None => continue,
+                    Some(value) => value,
+                };
+                bindings.capture_json(name, value);
+                if let Value::String(s) = value {
+                    generated.push((s.clone(), placeholder(name)));
+                }
+            }
+            answers.push(sent.answer);
+        }
+        steps.push(answers);
+    }
+    Ok(Take {
+        steps,
+        generated,
         attempts,
     })
+}
+
+/// What must never be written as an expectation: a wait that ran out of time (its last
+/// answer is not the state the author waited for), a 5xx (the target failed, it did not
+/// answer), or another status than the source cassette expects (an unknown customer, a
+/// missing route: the recording would enshrine the target's problem). From the mock, whose
+/// answers fill a new cassette for its author to review, the status is whatever it answers.
+fn refuse(
+    named: &str,
+    step: &Step,
+    sent: &scenario::Sent,
+    source: Source,
+) -> Result<(), RecordError> {
+    let status = sent.answer.status;
+    if let (Some(wait), Some(last)) = (&step.wait, &sent.timed_out) {
+        return Err(RecordError::NotRecorded(format!(
+            "{named}: the wait for {} ended on {last} after {} ms, not one of {}",
+            wait.pointer,
+            wait.timeout_ms,
+            Value::Array(wait.until.clone())
+        )));
+    }
+    if status >= 500 {
+        return Err(RecordError::NotRecorded(format!(
+            "{named}: the target answered {status}"
+        )));
+    }
+    if source == Source::Sandbox && status != step.response.status {
+        return Err(RecordError::NotRecorded(format!(
+            "{named}: status {status} where the cassette expects {}",
+            step.response.status
+        )));
+    }
+    Ok(())
+}
+
+/// Writes into each step's `match` the places whose values differ between the two runs (or
+/// between the passes of a `forEach`), unless a rule already decides them; returns them as
+/// `step: pointer`.
+fn learn(recorded: &mut Cassette, source: &Cassette, first: &Take, second: &Take) -> Vec<String> {
+    let mut learned = Vec::new();
+    for (i, step) in recorded.steps.iter_mut().enumerate() {
+        let mut bodies: Vec<Value> = first.steps[i]
+            .iter()
+            .chain(second.steps.get(i).into_iter().flatten())
+            .filter_map(|a| serde_json::from_slice(&a.body).ok())
+            .collect();
+        // Each run's generated values back to their placeholders, so a run's own reference
+        // is not mistaken for a varying value.
+        let split = first.steps[i].len().min(bodies.len());
+        let (firsts, seconds) = bodies.split_at_mut(split);
+        for b in firsts {
+            retemplate_value(b, &first.generated);
+        }
+        for b in seconds {
+            retemplate_value(b, &second.generated);
+        }
+        let Some((reference, others)) = bodies.split_first() else {
+            continue;
+        };
+        let mut found = crate::runner::compare::Matchers::new();
+        for other in others {
+            vary(reference, other, &mut String::new(), &mut found);
+        }
+        let rules = Rules::for_step_in(step, &source.defaults);
+        for (pointer, matcher) in found {
+            if rules.covers(&pointer) || step.matchers.contains_key(&pointer) {
+                continue;
+            }
+            learned.push(format!("{}: {pointer}", step.name));
+            step.matchers.insert(pointer, matcher);
+        }
+    }
+    learned
+}
+
+/// The places where `a` and `b` differ: a value that changed is matched by presence, a
+/// member only one has is ignored, an array whose length changed by type.
+fn vary(a: &Value, b: &Value, at: &mut String, out: &mut crate::runner::compare::Matchers) {
+    let len = at.len();
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (key, xv) in x {
+                at.push('/');
+                at.push_str(&kyc_spec::pointer::escape(key));
+                match y.get(key) {
+                    Some(yv) => vary(xv, yv, at, out),
+                    None => {
+                        out.insert(at.clone(), Matcher::Ignore);
+                    }
+                }
+                at.truncate(len);
+            }
+            for key in y.keys().filter(|k| !x.contains_key(*k)) {
+                out.insert(
+                    format!("{at}/{}", kyc_spec::pointer::escape(key)),
+                    Matcher::Ignore,
+                );
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (xv, yv)) in x.iter().zip(y).enumerate() {
+                at.push_str(&format!("/{i}"));
+                vary(xv, yv, at, out);
+                at.truncate(len);
+            }
+        }
+        (Value::Array(_), Value::Array(_)) => {
+            out.insert(at.clone(), Matcher::Type);
+        }
+        (x, y) if x != y => {
+            // A place already learned as ignorable stays so.
+            out.entry(at.clone()).or_insert(Matcher::Present);
+        }
+        _ => {}
+    }
 }
 
 fn placeholder(name: &str) -> String {
@@ -225,24 +420,30 @@ fn retemplate(
             .filter(|(value, _)| value.len() >= 3)
             .cloned(),
     );
-    fn walk(v: &mut Value, kept: &[(String, String)]) {
-        match v {
-            Value::String(s) => {
-                if let Some((_, placeholder)) = kept.iter().find(|(value, _)| value == s) {
-                    *s = placeholder.clone();
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, kept)),
-            Value::Object(map) => map.values_mut().for_each(|i| walk(i, kept)),
-            _ => {}
-        }
-    }
     for step in &mut cassette.steps {
         if let Some(body) = step.response.body.as_mut() {
-            walk(body, &kept);
+            retemplate_value(body, &kept);
         }
         for hook in &mut step.expected_webhooks {
-            walk(&mut hook.body, &kept);
+            retemplate_value(&mut hook.body, &kept);
         }
+    }
+}
+
+/// Every string of `v` equal to a kept value (of three characters or more) becomes its
+/// placeholder.
+fn retemplate_value(v: &mut Value, kept: &[(String, String)]) {
+    match v {
+        Value::String(s) => {
+            if let Some((_, placeholder)) = kept
+                .iter()
+                .find(|(value, _)| value.len() >= 3 && value == s)
+            {
+                *s = placeholder.clone();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| retemplate_value(i, kept)),
+        Value::Object(map) => map.values_mut().for_each(|i| retemplate_value(i, kept)),
+        _ => {}
     }
 }

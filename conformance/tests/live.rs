@@ -7,5 +7,6 @@ mod live {
     mod binary;
     mod html;
     mod migrate;
+    mod sandbox;
     mod stand_in;
 }

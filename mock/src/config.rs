@@ -39,6 +39,11 @@ pub struct MockConfig {
     pub webhook_allowlist: WebhookAllowlist,
     /// Customers besides (or instead of) the built-in ones.
     pub scenarios: Scenarios,
+    /// What the KYC of every customer created with `POST /customer/init` asks for, named by a
+    /// first-name trigger (`PassportUtility`), whatever the customer's names: a sandbox that
+    /// makes its own choice instead of following the mock's first-name triggers. `None`: the
+    /// triggers choose (a name that is no trigger chooses the default).
+    pub kyc_asks: Option<String>,
 }
 
 impl Default for MockConfig {
@@ -53,6 +58,7 @@ impl Default for MockConfig {
             token_ttl: DEFAULT_TOKEN_TTL,
             webhook_allowlist: WebhookAllowlist::default(),
             scenarios: Scenarios::default(),
+            kyc_asks: None,
         }
     }
 }

@@ -101,6 +101,7 @@ pub(crate) fn create(
     request: CustomerInitRequest,
     customer_id: &str,
     created_at: Millis,
+    asks: Option<&str>,
     mut new_representative_id: impl FnMut() -> String,
 ) -> Result<Created, ApiError> {
     let id = CustomerId::new(customer_id).map_err(|e| gap(&e))?;
@@ -158,6 +159,8 @@ pub(crate) fn create(
         wire::Customer::BusinessCustomer(c) => c.reference.as_str(),
         wire::Customer::Unknown(_) => return Err(unreachable_type()),
     };
+    // A configured choice stands in for every first name (MockConfig::kyc_asks).
+    let first_names = asks.map_or(first_names, |name| vec![name.to_owned()]);
     let (documents, attribute_codes, after_data) = triggers::choose(
         first_names.iter().map(String::as_str),
         last_names.iter().map(String::as_str),

@@ -303,7 +303,7 @@ impl MockState {
                 }
             };
             let customer::Created { record, template } =
-                customer::create(request, &id, now, || {
+                customer::create(request, &id, now, inner.config.kyc_asks.as_deref(), || {
                     format!("{}{}", Kind::Individual.id_prefix(), inner.ids.base62(22))
                 })?;
             registry.references.insert(keys.reference, id.clone());

@@ -121,6 +121,17 @@ impl Rules {
             .collect()
     }
 
+    /// Whether a rule other than `exact` already decides `pointer` or a place above it (so a
+    /// recording need not learn it).
+    pub fn covers(&self, pointer: &str) -> bool {
+        let segments = kyc_spec::pointer::split(pointer);
+        (0..=segments.len()).any(|n| {
+            self.rules
+                .iter()
+                .any(|r| r.matcher != Matcher::Exact && r.pattern.matches(&segments[..n]))
+        })
+    }
+
     fn rule_at(&self, path: &[Seg<'_>]) -> Option<&Rule> {
         self.rules.iter().find(|r| r.pattern.matches_segs(path))
     }

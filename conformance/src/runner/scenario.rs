@@ -44,9 +44,16 @@ impl Bindings {
     /// The cassette's variables, its unique values (generated from the session's seed), the
     /// session's `--var` overrides, and the target's `token`, `login` and `password`.
     pub fn new(cassette: &Cassette, session: &Session) -> Bindings {
+        Bindings::with_seed(cassette, session, session.unique_seed())
+    }
+
+    /// [`Bindings::new`] with the unique values of another seed: a second run of the same
+    /// cassette on the same target (recording twice) must not reuse the first run's
+    /// references, SSNs and e-mails, which the target already holds.
+    pub fn with_seed(cassette: &Cassette, session: &Session, seed: u64) -> Bindings {
         let mut map = cassette.variables.clone();
         for (name, kind) in &cassette.unique {
-            let value = unique_value(session.unique_seed(), &cassette.name, name, *kind);
+            let value = unique_value(seed, &cassette.name, name, *kind);
             map.insert(name.clone(), value);
         }
         for (name, value) in session.overrides() {
@@ -305,6 +312,38 @@ pub async fn run(session: &Session, cassette: &Cassette) -> CaseResult {
     result
 }
 
+/// What `step` runs over: one pass without `forEach`, else one per element of the captured
+/// array (an `Err` names what is wrong with it).
+pub fn elements(bindings: &Bindings, step: &Step) -> Result<Vec<Option<Value>>, String> {
+    let Some(each) = &step.for_each else {
+        return Ok(vec![None]);
+    };
+    match bindings.get_json(&each.items) {
+        Some(Value::Array(items)) => Ok(items.into_iter().map(Some).collect()),
+        Some(other) => Err(format!(
+            "forEach: {{{{{}}}}} is {}, not an array",
+            each.items,
+            super::matcher::type_name(&other)
+        )),
+        None => Err(format!("forEach: {{{{{}}}}} has no value", each.items)),
+    }
+}
+
+/// Why the step's `when` keeps it from running now, if it does (the value shown scrubbed).
+pub fn unless(bindings: &Bindings, step: &Step, session: &Session) -> Option<String> {
+    let when = step.when.as_ref()?;
+    let value = bindings.get_json(&when.var).unwrap_or(Value::Null);
+    if when.values.contains(&value) {
+        return None;
+    }
+    let shown = session.redactor().scrub_text(&value.to_string());
+    Some(format!(
+        "when: {{{{{}}}}} is {shown}, not one of {}",
+        when.var,
+        Value::Array(when.values.clone())
+    ))
+}
+
 /// What running one step gave.
 enum StepRun {
     /// Not run, and why.
@@ -336,36 +375,12 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// What the step runs over: one pass without `forEach`, else one per element of the
-    /// captured array (an `Err` names what is wrong with it).
     fn elements(&self, step: &Step) -> Result<Vec<Option<Value>>, String> {
-        let Some(each) = &step.for_each else {
-            return Ok(vec![None]);
-        };
-        match self.bindings.get_json(&each.items) {
-            Some(Value::Array(items)) => Ok(items.into_iter().map(Some).collect()),
-            Some(other) => Err(format!(
-                "forEach: {{{{{}}}}} is {}, not an array",
-                each.items,
-                super::matcher::type_name(&other)
-            )),
-            None => Err(format!("forEach: {{{{{}}}}} has no value", each.items)),
-        }
+        elements(&self.bindings, step)
     }
 
-    /// Why the step's `when` keeps it from running now, if it does.
     fn unless(&self, step: &Step) -> Option<String> {
-        let when = step.when.as_ref()?;
-        let value = self.bindings.get_json(&when.var).unwrap_or(Value::Null);
-        if when.values.contains(&value) {
-            return None;
-        }
-        let shown = self.session.redactor().scrub_text(&value.to_string());
-        Some(format!(
-            "when: {{{{{}}}}} is {shown}, not one of {}",
-            when.var,
-            Value::Array(when.values.clone())
-        ))
+        unless(&self.bindings, step, self.session)
     }
 
     /// Runs one pass of `step` and folds what it found into the step's report and the case's

@@ -273,8 +273,10 @@ fn record_that_cannot_reach_its_target_is_exit_2_and_the_mock_records() {
     ]
     .map(String::from)
     .to_vec());
+    // Nothing could be reached: the run could not be done at all.
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("could not record a"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("not recorded a:"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("could not reach the target"));
     assert_eq!(
         std::fs::read_dir(&out_dir).unwrap().count(),
         0,

@@ -141,3 +141,72 @@ pub fn edit_answer(mock: Router, path: &str, edit: fn(&mut Value)) -> Router {
     };
     Router::new().route(path, post(handler))
 }
+
+/// A stand-in on 127.0.0.1 whose every JSON answer goes through `edit` on the way out, in
+/// front of a mock with `config`: a sandbox that follows the contract but spells its own
+/// values (account ids, system names, labels) and adds what the contract allows.
+pub fn stand_in_answers(config: MockConfig, edit: fn(&mut Value)) -> String {
+    stand_in(config, move |mock| {
+        let handler = move |request: Request| async move {
+            let answer = mock.oneshot(request).await.unwrap();
+            let (mut parts, body) = answer.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+            let bytes = match serde_json::from_slice::<Value>(&bytes) {
+                Ok(mut json) => {
+                    edit(&mut json);
+                    json.to_string().into_bytes()
+                }
+                Err(_) => bytes.to_vec(),
+            };
+            parts.headers.insert("content-length", bytes.len().into());
+            Response::from_parts(parts, Body::from(bytes))
+        };
+        Router::new()
+            .route("/", any(handler.clone()))
+            .route("/{*rest}", any(handler))
+    })
+}
+
+/// A sandbox that makes its own choices where the contract leaves them open: every created
+/// customer's KYC asks for a passport and a utility bill (not what the mock's first-name
+/// triggers choose), state changes take real time, the account's values are its own
+/// (`aggregatorId`, the KYC system and mode, document labels), and individuals' envelopes
+/// carry the empty `businessAddresses` and `businessPhones` arrays.
+pub fn own_choices() -> String {
+    let config = MockConfig {
+        kyc_asks: Some("PassportUtility".to_owned()),
+        delays: kyc_mock::Delays {
+            pending: std::time::Duration::from_millis(150),
+            review: std::time::Duration::from_millis(150),
+        },
+        ..config()
+    };
+    stand_in_answers(config, own_values)
+}
+
+/// The stand-in's own spelling of what the mock invents.
+pub fn own_values(answer: &mut Value) {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    match (key.as_str(), &*value) {
+                        ("aggregatorId", Value::String(_)) => *value = json!("ACME-SANDBOX-7"),
+                        ("system", Value::String(_)) => *value = json!("falcon"),
+                        ("mode", Value::String(_)) => *value = json!("passportFalcon"),
+                        ("label", Value::String(s)) => *value = json!(format!("{s} (scan)")),
+                        _ => walk(value),
+                    }
+                }
+                let individual = map.get("firstName").is_some() && map.get("lastName").is_some();
+                if individual && !map.contains_key("businessAddresses") {
+                    map.insert("businessAddresses".into(), json!([]));
+                    map.insert("businessPhones".into(), json!([]));
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(answer);
+}
