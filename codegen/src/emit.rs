@@ -48,11 +48,6 @@ pub fn emit(module: &Module, options: &Options) -> TokenStream {
         items.extend(emit_type(module, def, options, &mut needs));
     }
     let mut out = TokenStream::new();
-    if module.types.iter().any(|t| t.deprecated) {
-        // `#[deprecated]` is for the module's users; schemars' derive names deprecated types in
-        // its impls, so the module has to allow its own uses.
-        out.extend(quote!(#![allow(deprecated)]));
-    }
     if module
         .types
         .iter()
@@ -173,7 +168,6 @@ fn number(n: &serde_json::Number) -> TokenStream {
 
 fn emit_type(module: &Module, def: &TypeDef, options: &Options, needs: &mut Needs) -> TokenStream {
     let doc = docs(&def.docs);
-    let dep = deprecated(def.deprecated);
     let name = ident(&def.name);
     let body = match &def.kind {
         Kind::Alias(target) => {
@@ -214,7 +208,7 @@ fn emit_type(module: &Module, def: &TypeDef, options: &Options, needs: &mut Need
             emit_pattern_map(module, def, p)
         }
     };
-    quote!(#doc #dep #body)
+    quote!(#doc #body)
 }
 
 fn emit_struct(module: &Module, def: &TypeDef, s: &Struct, needs: &mut Needs) -> TokenStream {

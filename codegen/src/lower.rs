@@ -221,7 +221,6 @@ impl<'d> Lowerer<'d> {
             name: name.to_owned(),
             pointer: pointer.to_owned(),
             docs: Vec::new(),
-            deprecated: false,
             kind: Kind::Alias(Ty::Json),
             eq: true,
         }));
@@ -383,7 +382,6 @@ impl<'d> Lowerer<'d> {
         let def = self.def(id);
         def.kind = kind;
         def.docs = docs;
-        def.deprecated = schema.docs.deprecated;
         Ok(())
     }
 
@@ -1511,6 +1509,19 @@ fn type_docs(schema: &Schema<'_>, name: &str) -> Vec<String> {
     describe(schema, &mut docs);
     constraint_docs(schema, &mut docs);
     example_docs(schema, &mut docs);
+    // Not `#[deprecated]`: schemars' derive names the type in impls it does not mark
+    // `#[allow(deprecated)]`, so the generated code would warn about itself, and the only cure
+    // would be an inner `#![allow(deprecated)]`, which `include!` cannot take. Fields keep
+    // `#[deprecated]`, which the derives tolerate.
+    if schema.docs.deprecated {
+        paragraph(
+            &mut docs,
+            [
+                "Deprecated (`deprecated: true`): kept for compatibility, avoid it in new code."
+                    .to_owned(),
+            ],
+        );
+    }
     docs
 }
 

@@ -410,7 +410,7 @@ mod output {
             "/// # Examples",
             "/// ```json\n/// {\"current\":\"a\"}\n/// ```",
             "#[deprecated]\n    #[serde(",
-            "#[deprecated]\n#[derive(",
+            "/// Deprecated (`deprecated: true`): kept for compatibility, avoid it in new code.\n#[derive(",
             "/// Secret (`x-secret`)",
         ] {
             assert!(code.contains(expected), "missing {expected:?} in\n{code}");
