@@ -13,7 +13,7 @@ use crate::ir::{
     TypeDef, TypeId, Union, UnknownFields, ValueEnum, ValueVariant, Variant,
 };
 use crate::naming;
-use crate::schema::{Additional, Schema, escape};
+use crate::schema::{Additional, Discriminator, Schema, escape, is_annotation};
 
 /// The lowered module, with each top-level type followed by the inline types it introduced.
 pub fn lower(documents: &[Document]) -> Result<Module, Error> {
@@ -116,18 +116,45 @@ fn rewrite_refs(
             })?;
         *reference = resolved;
     }
+    if let Some(Value::Object(mapping)) = map
+        .get_mut("discriminator")
+        .and_then(|d| d.get_mut("mapping"))
+    {
+        // A value with `#` or `/` is a reference; anything else names a component.
+        for (tag, target) in mapping.iter_mut() {
+            if let Value::String(target) = target
+                && target.contains(['#', '/'])
+            {
+                let resolved = resolve_reference(target, doc, base, index).map_err(|why| {
+                    Error::Unresolved {
+                        pointer: format!("{pointer}/discriminator/mapping/{}", escape(tag)),
+                        reference: target.clone(),
+                        why,
+                    }
+                })?;
+                *target = resolved;
+            }
+        }
+    }
     for (key, child) in map.iter_mut() {
-        // Instances, not schemas: a `$ref` member in an example is data.
-        if matches!(key.as_str(), "examples" | "default" | "const" | "enum") {
+        let at = format!("{pointer}/{}", escape(key));
+        // Instances and annotations, not schemas: a `$ref` member in an example is data.
+        if matches!(key.as_str(), "const" | "enum") || is_annotation(key) {
             continue;
         }
-        rewrite_refs(
-            child,
-            doc,
-            base,
-            index,
-            &format!("{pointer}/{}", escape(key)),
-        )?;
+        // Maps from names to schemas: a name is not a keyword (a property may be `default`).
+        let named = matches!(
+            key.as_str(),
+            "properties" | "patternProperties" | "$defs" | "definitions"
+        );
+        match child {
+            Value::Object(schemas) if named => {
+                for (name, schema) in schemas.iter_mut() {
+                    rewrite_refs(schema, doc, base, index, &format!("{at}/{}", escape(name)))?;
+                }
+            }
+            _ => rewrite_refs(child, doc, base, index, &at)?,
+        }
     }
     Ok(())
 }
@@ -170,11 +197,23 @@ fn resolve_reference(
     Ok(format!("{target}#{fragment}"))
 }
 
+/// The last reference token of a `$ref`'s pointer, unescaped: a definition's own name.
+fn last_segment(reference: &str) -> String {
+    let last = reference.rsplit('/').next().unwrap_or(reference);
+    last.replace("~1", "/").replace("~0", "~")
+}
+
 fn file_stem(name: &str) -> &str {
     let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
     file.strip_suffix(".schema.json")
         .or_else(|| file.strip_suffix(".json"))
         .unwrap_or(file)
+}
+
+/// How a tagged `oneOf` is told apart: the member and each branch's value of it, in order.
+struct Tagging {
+    tag: String,
+    values: Vec<String>,
 }
 
 struct Lowerer<'d> {
@@ -328,8 +367,8 @@ impl<'d> Lowerer<'d> {
             check_ref_siblings(schema)?;
             Kind::Alias(self.lower_ty(schema, &name, id)?)
         } else if !schema.one_of.is_empty() || !schema.any_of.is_empty() {
-            if self.is_tagged(schema)? {
-                Kind::Tagged(self.lower_tagged(schema, id)?)
+            if let Some(tagging) = self.tagging(schema)? {
+                Kind::Tagged(self.lower_tagged(schema, id, tagging)?)
             } else if let Some(branch) = single_branch(schema) {
                 check_union_siblings(schema)?;
                 let branch = Schema::parse(branch, union_pointer(schema, 0))?;
@@ -394,10 +433,9 @@ impl<'d> Lowerer<'d> {
                 return Ok(Ty::Named(id));
             }
             let target = Schema::parse(self.lookup(reference)?, reference.to_owned())?;
-            let last = reference.rsplit('/').next().unwrap_or(reference);
             let name = match target.docs.title {
                 Some(title) => title.to_owned(),
-                None => naming::pascal(&last.replace("~1", "/").replace("~0", "~")),
+                None => naming::pascal(&last_segment(reference)),
             };
             if needs_named_type(&target) {
                 let id = self.register(&name, reference, None)?;
@@ -407,7 +445,7 @@ impl<'d> Lowerer<'d> {
             return self.lower_ty(&target, &name, parent);
         }
         if let Some(branch) = single_branch(schema)
-            && !self.is_tagged(schema)?
+            && self.tagging(schema)?.is_none()
         {
             check_union_siblings(schema)?;
             let branch = Schema::parse(branch, union_pointer(schema, 0))?;
@@ -741,10 +779,12 @@ impl<'d> Lowerer<'d> {
         })
     }
 
-    /// Whether `schema` is a `oneOf` that [`Self::lower_tagged`] takes: on its own (beside
-    /// `type: object` and `required`), every branch an object, one required string `const`
-    /// property common to all. Anything else with `oneOf`/`anyOf` is an untagged union.
-    fn is_tagged(&self, schema: &Schema<'_>) -> Result<bool, Error> {
+    /// The tag of `schema` if it is a `oneOf` that [`Self::lower_tagged`] takes: on its own
+    /// (beside `type: object`, `required` and annotations), every branch an object, and one
+    /// member that tells the branches apart. That member is the `discriminator`'s
+    /// `propertyName` if there is one, else a required string `const` common to all branches.
+    /// Anything else with `oneOf`/`anyOf` is an untagged union, `discriminator` or not.
+    fn tagging(&self, schema: &Schema<'_>) -> Result<Option<Tagging>, Error> {
         let extra = schema.raw.keys().any(|k| {
             !matches!(
                 k.as_str(),
@@ -756,24 +796,91 @@ impl<'d> Lowerer<'d> {
             || schema.nullable
             || !matches!(schema.types.as_slice(), [] | ["object"])
         {
-            return Ok(false);
+            return Ok(None);
         }
-        let mut consts = Vec::new();
+        let mut branches = Vec::new();
         for (i, branch) in schema.one_of.iter().enumerate() {
             let branch = Schema::parse(branch, schema.child(&["oneOf", &i.to_string()]))?;
+            let reference = branch.reference;
             let target = self.deref(branch)?;
             if !is_struct(&target) {
-                return Ok(false);
+                return Ok(None);
             }
-            consts.push(self.const_properties(&target)?);
+            branches.push((reference, target));
         }
-        let common = schema
+        if let Some(discriminator) = &schema.docs.discriminator {
+            let mut values = Vec::new();
+            for (reference, target) in &branches {
+                match self.discriminated_value(discriminator, *reference, target)? {
+                    Some(value) => values.push(value),
+                    None => return Ok(None),
+                }
+            }
+            return Ok(Some(Tagging {
+                tag: discriminator.property.to_owned(),
+                values,
+            }));
+        }
+        let consts = branches
+            .iter()
+            .map(|(_, target)| self.const_properties(target))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let value_of = |consts: &[(String, String)], tag: &str| {
+            consts
+                .iter()
+                .find(|(name, _)| name == tag)
+                .map(|(_, value)| value.clone())
+        };
+        let tag = schema
             .required
             .iter()
             .copied()
             .chain(consts[0].iter().map(|(name, _)| name.as_str()))
-            .any(|tag| consts.iter().all(|c| c.iter().any(|(n, _)| n == tag)));
-        Ok(common)
+            .find(|tag| consts.iter().all(|c| value_of(c, tag).is_some()));
+        Ok(tag.map(|tag| Tagging {
+            tag: tag.to_owned(),
+            values: consts
+                .iter()
+                .map(|c| value_of(c, tag).unwrap_or_default())
+                .collect(),
+        }))
+    }
+
+    /// A branch's value of the discriminator's member, which the branch must require: the
+    /// string `const` (or single-valued `enum`) its schema gives the member, else the `mapping`
+    /// entry naming the branch, else (OpenAPI's implicit mapping) the last segment of its
+    /// `$ref`. `None` when the branch has none of these.
+    fn discriminated_value(
+        &self,
+        discriminator: &Discriminator<'_>,
+        reference: Option<&str>,
+        target: &Schema<'_>,
+    ) -> Result<Option<String>, Error> {
+        let member = discriminator.property;
+        let Some((_, value)) = target.properties.iter().find(|(name, _)| *name == member) else {
+            return Ok(None);
+        };
+        if !target.required.contains(&member) {
+            return Ok(None);
+        }
+        let property = self.deref(Schema::parse(value, target.child(&["properties", member]))?)?;
+        let fixed = match (property.constant, property.enum_values.as_deref()) {
+            (Some(constant), _) => constant.as_str(),
+            (None, Some([only])) => only.as_str(),
+            _ => None,
+        };
+        if let Some(fixed) = fixed {
+            return Ok(Some(fixed.to_owned()));
+        }
+        let Some(reference) = reference else {
+            return Ok(None);
+        };
+        let name = last_segment(reference);
+        let mapped = discriminator
+            .mapping
+            .iter()
+            .find(|(_, target)| *target == reference || *target == name);
+        Ok(Some(mapped.map_or(name, |(tag, _)| (*tag).to_owned())))
     }
 
     /// `oneOf`/`anyOf` without a tag: one variant per branch, holding the branch's type.
@@ -999,63 +1106,18 @@ impl<'d> Lowerer<'d> {
         })
     }
 
-    /// `oneOf` whose branches all carry a distinct string `const` in one common property.
-    fn lower_tagged(&mut self, schema: &Schema<'_>, id: TypeId) -> Result<Tagged, Error> {
-        let extra = schema.raw.keys().any(|k| {
-            !matches!(
-                k.as_str(),
-                "type" | "required" | "oneOf" | "$defs" | "definitions"
-            ) && !is_annotation(k)
-        });
-        if extra || !matches!(schema.types.as_slice(), [] | ["object"]) {
-            return Err(Error::unsupported(
-                &schema.pointer,
-                "`oneOf` is supported only on its own (with `type: object` and `required`), as a union tagged by a `const` property",
-            ));
-        }
-        let mut branches = Vec::new();
-        for (i, branch) in schema.one_of.iter().enumerate() {
-            let branch = Schema::parse(branch, schema.child(&["oneOf", &i.to_string()]))?;
-            let target = match branch.reference {
-                Some(reference) => self.deref(Schema::parse(
-                    self.lookup(reference)?,
-                    reference.to_owned(),
-                )?)?,
-                None => Schema::parse(schema.one_of[i], branch.pointer.clone())?,
-            };
-            if !is_struct(&target) {
-                return Err(Error::unsupported(
-                    &branch.pointer,
-                    "a `oneOf` branch must be an object with `properties`",
-                ));
-            }
-            let consts = self.const_properties(&target)?;
-            branches.push((branch, consts));
-        }
-        let candidates: Vec<&str> = schema
-            .required
-            .iter()
-            .copied()
-            .chain(branches[0].1.iter().map(|(name, _)| name.as_str()))
-            .collect();
-        let tag = candidates
-            .into_iter()
-            .find(|tag| branches.iter().all(|(_, consts)| consts.iter().any(|(n, _)| n == tag)))
-            .ok_or_else(|| {
-                Error::unsupported(
-                    &schema.child(&["oneOf"]),
-                    "no property holds a required string `const` in every branch, so the branches cannot be told apart",
-                )
-            })?
-            .to_owned();
+    /// `oneOf` whose branches each carry a distinct value of one member, as [`Self::tagging`]
+    /// found it.
+    fn lower_tagged(
+        &mut self,
+        schema: &Schema<'_>,
+        id: TypeId,
+        tagging: Tagging,
+    ) -> Result<Tagged, Error> {
         let mut variants: Vec<(String, TypeId)> = Vec::new();
         let parent_name = self.name(id);
-        for (branch, consts) in &branches {
-            let value = consts
-                .iter()
-                .find(|(n, _)| *n == tag)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
+        for (i, value) in tagging.values.into_iter().enumerate() {
+            let branch = Schema::parse(schema.one_of[i], schema.child(&["oneOf", &i.to_string()]))?;
             if variants.iter().any(|(v, _)| *v == value) {
                 return Err(Error::unsupported(
                     &branch.pointer,
@@ -1063,7 +1125,7 @@ impl<'d> Lowerer<'d> {
                 ));
             }
             let hint = format!("{parent_name}{}", naming::pascal(&value));
-            let ty = self.lower_ty(branch, &hint, id)?;
+            let ty = self.lower_ty(&branch, &hint, id)?;
             let Ty::Named(variant) = ty else {
                 return Err(Error::unsupported(
                     &branch.pointer,
@@ -1079,7 +1141,10 @@ impl<'d> Lowerer<'d> {
             }
             variants.push((value, variant));
         }
-        Ok(Tagged { tag, variants })
+        Ok(Tagged {
+            tag: tagging.tag,
+            variants,
+        })
     }
 
     /// Required properties of an object schema whose value is a string `const`.
@@ -1162,21 +1227,6 @@ impl<'d> Lowerer<'d> {
         }
         Ok(Module { types })
     }
-}
-
-fn is_annotation(key: &str) -> bool {
-    key.starts_with("x-")
-        || matches!(
-            key,
-            "$schema"
-                | "$id"
-                | "$comment"
-                | "title"
-                | "description"
-                | "examples"
-                | "default"
-                | "deprecated"
-        )
 }
 
 /// In draft-07 `$ref` siblings are ignored and in 2019-09+ they apply: accept only siblings
@@ -1568,9 +1618,25 @@ fn describe(schema: &Schema<'_>, docs: &mut Vec<String>) {
     .iter()
     .filter(|(key, _)| schema.raw.get(*key) == Some(&Value::Bool(true)))
     .map(|(_, text)| (*text).to_owned())
+    .chain(schema.docs.read_only.then(|| {
+        "Read-only (`readOnly`): the server sets it; a request need not send it.".to_owned()
+    }))
+    .chain(
+        schema
+            .docs
+            .write_only
+            .then(|| "Write-only (`writeOnly`): sent in requests, never returned.".to_owned()),
+    )
     .collect();
     if !flags.is_empty() {
         paragraph(docs, flags);
+    }
+    if let Some(external) = schema.docs.external_docs {
+        let line = match external.description {
+            Some(description) => format!("See also: [{description}]({}).", external.url),
+            None => format!("See also: <{}>.", external.url),
+        };
+        paragraph(docs, [line]);
     }
 }
 

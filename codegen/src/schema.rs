@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 
-/// Keywords that only annotate (or identify) a schema and never change which Rust type it maps to.
+/// Keywords that only annotate (or identify) a schema: none changes which values are valid, so
+/// the generator may read them for docs or naming, or ignore them. OpenAPI exports carry most of
+/// these (`discriminator`, `readOnly`, `example`, `xml`...), which is why they are accepted.
 const ANNOTATIONS: &[&str] = &[
     "$schema",
     "$id",
@@ -13,9 +15,20 @@ const ANNOTATIONS: &[&str] = &[
     "title",
     "description",
     "examples",
+    "example",
     "default",
     "deprecated",
+    "readOnly",
+    "writeOnly",
+    "externalDocs",
+    "xml",
+    "discriminator",
 ];
+
+/// Whether `key` only annotates a schema (see [`ANNOTATIONS`]); every `x-` extension does.
+pub fn is_annotation(key: &str) -> bool {
+    key.starts_with("x-") || ANNOTATIONS.contains(&key)
+}
 
 /// Keywords the generator understands.
 const STRUCTURE: &[&str] = &[
@@ -155,15 +168,41 @@ impl Checks {
 pub struct Annotations<'a> {
     pub title: Option<&'a str>,
     pub description: Option<&'a str>,
+    /// `examples`, then OpenAPI's single `example`.
     pub examples: Vec<&'a Value>,
     pub default: Option<&'a Value>,
     pub deprecated: bool,
+    /// `readOnly: true`: the server sets the value; a request need not send it.
+    pub read_only: bool,
+    /// `writeOnly: true`: the value is sent, never returned.
+    pub write_only: bool,
+    /// OpenAPI's `externalDocs`: a URL and what it is.
+    pub external_docs: Option<ExternalDocs<'a>>,
+    /// OpenAPI's `discriminator` beside a `oneOf`.
+    pub discriminator: Option<Discriminator<'a>>,
     /// `x-enum-descriptions`, one per non-null `enum` value.
     pub enum_descriptions: Vec<&'a str>,
     /// `x-enum-varnames`, one Rust variant name per non-null `enum` value.
     pub enum_varnames: Vec<&'a str>,
     /// `x-secret: true`: the value must never reach a log, so its `Debug` is redacted.
     pub secret: bool,
+}
+
+/// OpenAPI's `externalDocs`.
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalDocs<'a> {
+    pub url: &'a str,
+    pub description: Option<&'a str>,
+}
+
+/// OpenAPI's `discriminator`: the member whose value says which `oneOf` branch an object is.
+#[derive(Debug, Clone)]
+pub struct Discriminator<'a> {
+    /// `propertyName`.
+    pub property: &'a str,
+    /// `mapping`: tag value → the branch's `$ref` (made canonical like every `$ref`) or the
+    /// last segment of its pointer (a component name).
+    pub mapping: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Schema<'a> {
@@ -187,10 +226,7 @@ impl<'a> Schema<'a> {
             }
         };
         for key in raw.keys() {
-            let known = ANNOTATIONS.contains(&key.as_str())
-                || STRUCTURE.contains(&key.as_str())
-                || key.starts_with("x-");
-            if !known {
+            if !is_annotation(key) && !STRUCTURE.contains(&key.as_str()) {
                 return Err(Error::unsupported(
                     &pointer,
                     format!("keyword `{key}` is not supported"),
@@ -302,16 +338,19 @@ impl<'a> Schema<'a> {
         };
         let mut defs = members("$defs")?;
         defs.extend(members("definitions")?);
-        let examples = match raw.get("examples") {
+        let flag = |key: &str| -> Result<bool, Error> {
+            match raw.get(key) {
+                None | Some(Value::Bool(false)) => Ok(false),
+                Some(Value::Bool(true)) => Ok(true),
+                Some(_) => Err(Error::unsupported(&at(key), "must be a boolean")),
+            }
+        };
+        let mut examples: Vec<&Value> = match raw.get("examples") {
             None => Vec::new(),
             Some(Value::Array(list)) => list.iter().collect(),
             Some(_) => return Err(Error::unsupported(&at("examples"), "must be an array")),
         };
-        let deprecated = match raw.get("deprecated") {
-            None | Some(Value::Bool(false)) => false,
-            Some(Value::Bool(true)) => true,
-            Some(_) => return Err(Error::unsupported(&at("deprecated"), "must be a boolean")),
-        };
+        examples.extend(raw.get("example"));
         let mut checks = Checks {
             pattern: string("pattern")?.map(str::to_owned),
             min_length: count("minLength")?,
@@ -323,23 +362,10 @@ impl<'a> Schema<'a> {
             exclusive_minimum: number("exclusiveMinimum")?,
             exclusive_maximum: number("exclusiveMaximum")?,
             format: string("format")?.map(str::to_owned),
-            unique_items: match raw.get("uniqueItems") {
-                None | Some(Value::Bool(false)) => false,
-                Some(Value::Bool(true)) => true,
-                Some(_) => return Err(Error::unsupported(&at("uniqueItems"), "must be a boolean")),
-            },
+            unique_items: flag("uniqueItems")?,
             min_properties: count("minProperties")?,
             max_properties: count("maxProperties")?,
-            not_only_whitespace: match raw.get("isNotOnlyWhitespace") {
-                None | Some(Value::Bool(false)) => false,
-                Some(Value::Bool(true)) => true,
-                Some(_) => {
-                    return Err(Error::unsupported(
-                        &at("isNotOnlyWhitespace"),
-                        "must be a boolean",
-                    ));
-                }
-            },
+            not_only_whitespace: flag("isNotOnlyWhitespace")?,
         };
         // Formats the Rust type already guarantees (`i64`, `f64`) need no type of their own.
         let implied = matches!(
@@ -383,7 +409,11 @@ impl<'a> Schema<'a> {
                 description: string("description")?,
                 examples,
                 default: raw.get("default"),
-                deprecated,
+                deprecated: flag("deprecated")?,
+                read_only: flag("readOnly")?,
+                write_only: flag("writeOnly")?,
+                external_docs: external_docs(raw.get("externalDocs"), || at("externalDocs"))?,
+                discriminator: discriminator(raw.get("discriminator"), || at("discriminator"))?,
                 enum_descriptions: strings("x-enum-descriptions")?,
                 enum_varnames: strings("x-enum-varnames")?,
                 secret: raw.get("x-secret") == Some(&Value::Bool(true)),
@@ -411,15 +441,62 @@ impl<'a> Schema<'a> {
     }
 }
 
+fn external_docs(
+    value: Option<&Value>,
+    pointer: impl Fn() -> String,
+) -> Result<Option<ExternalDocs<'_>>, Error> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let url = value.get("url").and_then(Value::as_str);
+    let description = value.get("description").map(Value::as_str);
+    match (url, description) {
+        (Some(url), None | Some(Some(_))) => Ok(Some(ExternalDocs {
+            url,
+            description: description.flatten(),
+        })),
+        _ => Err(Error::unsupported(
+            &pointer(),
+            "must be an object with a string `url` (and optionally a string `description`)",
+        )),
+    }
+}
+
+fn discriminator(
+    value: Option<&Value>,
+    pointer: impl Fn() -> String,
+) -> Result<Option<Discriminator<'_>>, Error> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let wrong = || {
+        Error::unsupported(
+            &pointer(),
+            "must be an object with a string `propertyName` and an optional `mapping` of strings",
+        )
+    };
+    let property = value
+        .get("propertyName")
+        .and_then(Value::as_str)
+        .ok_or_else(wrong)?;
+    let mapping = match value.get("mapping") {
+        None => Vec::new(),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(tag, target)| Ok((tag.as_str(), target.as_str().ok_or_else(wrong)?)))
+            .collect::<Result<_, Error>>()?,
+        Some(_) => return Err(wrong()),
+    };
+    Ok(Some(Discriminator { property, mapping }))
+}
+
 /// Whether a union branch admits only `null`: `{"type": "null"}`, `{"const": null}` or
 /// `{"enum": [null]}`, with nothing but annotations beside.
 fn is_null_only(branch: &Value) -> bool {
     let Value::Object(map) = branch else {
         return false;
     };
-    let mut shape = map
-        .iter()
-        .filter(|(k, _)| !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"));
+    let mut shape = map.iter().filter(|(k, _)| !is_annotation(k));
     let null = serde_json::json!(null);
     match (shape.next(), shape.next()) {
         (Some((key, value)), None) => match key.as_str() {

@@ -61,6 +61,33 @@ fn unsupported_schemas_and_missing_files_exit_2_with_the_pointer() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("reading no-such.schema.json"));
 }
 
+/// Annotations are accepted, but a keyword that changes what is valid and that the generator
+/// cannot honour still stops it.
+#[test]
+fn openapi_annotations_pass_and_validity_keywords_still_exit_2() {
+    let out = scratch("openapi.rs");
+    let out_arg = out.to_str().expect("utf-8 temp path");
+    let ok = run(&["openapi-annotations.schema.json", "--out", out_arg]);
+    assert_eq!(ok.status.code(), Some(0), "{ok:?}");
+
+    let refused = scratch("refused.rs");
+    let refused_arg = refused.to_str().expect("utf-8 temp path");
+    let bad = run(&[
+        "errors/openapi-validity-keyword.schema.json",
+        "--out",
+        refused_arg,
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains(
+            "errors/openapi-validity-keyword.schema.json#/properties/number: keyword `if` is not supported"
+        ),
+        "{stderr}"
+    );
+    assert!(!refused.exists(), "nothing is written on error");
+}
+
 #[test]
 fn typed_access_is_asked_for_by_crate_and_named_in_the_header() {
     let out = scratch("typed.rs");
