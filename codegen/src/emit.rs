@@ -15,7 +15,7 @@ use crate::ir::{
     TypeDef, Union, UnknownFields, ValueEnum, Variant,
 };
 use crate::naming;
-use crate::{Options, typed};
+use crate::{Options, runtime, typed};
 
 /// Which helpers the module needs; each is emitted only when some type uses it.
 #[derive(Default)]
@@ -1497,395 +1497,50 @@ fn emit_tagged(module: &Module, def: &TypeDef, t: &Tagged) -> TokenStream {
 fn helpers(needs: &Needs) -> TokenStream {
     let mut out = TokenStream::new();
     if needs.tristate {
-        out.extend(quote! {
-            /// A member that may be absent, `null`, or hold a value, keeping the three apart so
-            /// each round-trips exactly.
-            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-            pub enum Tristate<T> {
-                /// The member is not in the object.
-                #[default]
-                Absent,
-                /// The member is `null`.
-                Null,
-                /// The member holds a value.
-                Value(T),
-            }
-
-            impl<T> Tristate<T> {
-                /// Whether the member is absent (used to skip it when serializing).
-                pub fn is_absent(&self) -> bool {
-                    matches!(self, Self::Absent)
-                }
-
-                /// Whether the member is `null`.
-                pub fn is_null(&self) -> bool {
-                    matches!(self, Self::Null)
-                }
-
-                /// The value, if there is one.
-                pub fn as_value(&self) -> Option<&T> {
-                    match self {
-                        Self::Value(value) => Some(value),
-                        Self::Absent | Self::Null => None,
-                    }
-                }
-
-                /// The value, if there is one, treating absent and `null` alike.
-                pub fn into_value(self) -> Option<T> {
-                    match self {
-                        Self::Value(value) => Some(value),
-                        Self::Absent | Self::Null => None,
-                    }
-                }
-            }
-
-            impl<T: Serialize> Serialize for Tristate<T> {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    match self {
-                        Self::Value(value) => value.serialize(serializer),
-                        Self::Absent | Self::Null => serializer.serialize_none(),
-                    }
-                }
-            }
-
-            impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tristate<T> {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    Ok(match Option::<T>::deserialize(deserializer)? {
-                        Some(value) => Self::Value(value),
-                        None => Self::Null,
-                    })
-                }
-            }
-
-            impl<T: JsonSchema> JsonSchema for Tristate<T> {
-                fn inline_schema() -> bool {
-                    true
-                }
-
-                fn schema_name() -> std::borrow::Cow<'static, str> {
-                    format!("Nullable_{}", T::schema_name()).into()
-                }
-
-                fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                    Option::<T>::json_schema(generator)
-                }
-            }
-        });
+        out.extend(runtime::item(runtime::TRISTATE, "Tristate"));
     }
     if needs.unknown_value {
-        out.extend(quote! {
-            /// A string enum value the schema does not list. It cannot be built or matched by
-            /// literal outside this module; read it with [`UnknownValue::as_str`].
-            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-            pub struct UnknownValue(String);
-
-            impl UnknownValue {
-                /// The value exactly as received.
-                pub fn as_str(&self) -> &str {
-                    &self.0
-                }
-            }
-        });
+        out.extend(runtime::item(runtime::UNKNOWN, "UnknownValue"));
     }
     if needs.unknown_object {
-        out.extend(quote! {
-            /// An object whose tag the schema does not list, exactly as received.
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-            pub struct UnknownObject(serde_json::Map<String, serde_json::Value>);
-
-            impl UnknownObject {
-                /// The object's members.
-                pub fn as_map(&self) -> &serde_json::Map<String, serde_json::Value> {
-                    &self.0
-                }
-            }
-        });
-    }
-    let mut extra_variants = TokenStream::new();
-    let mut extra_arms = TokenStream::new();
-    if needs.violation_whitespace {
-        extra_variants.extend(quote! {
-            /// Only white space, where connectFi's `isNotOnlyWhitespace` wants a character.
-            OnlyWhitespace,
-        });
-        extra_arms.extend(quote! {
-            Violation::OnlyWhitespace => write!(f, "{name}: only whitespace, where isNotOnlyWhitespace wants a character"),
-        });
-    }
-    if needs.violation_format {
-        extra_variants.extend(quote! {
-            /// Not valid in the `format`, as ajv-formats checks it.
-            FormatMismatch { format: &'static str },
-        });
-        extra_arms.extend(quote! {
-            Violation::FormatMismatch { format } => write!(f, "{name}: not a valid {format}"),
-        });
-    }
-    if needs.violation_unique {
-        extra_variants.extend(quote! {
-            /// Two equal items under `uniqueItems` (their positions).
-            DuplicateItems { first: usize, second: usize },
-        });
-        extra_arms.extend(quote! {
-            Violation::DuplicateItems { first, second } => write!(f, "{name}: items {first} and {second} are equal, all must be unique"),
-        });
-    }
-    if needs.violation_members {
-        extra_variants.extend(quote! {
-            /// Fewer members than `minProperties`.
-            TooFewMembers { min: usize, actual: usize },
-            /// More members than `maxProperties`.
-            TooManyMembers { max: usize, actual: usize },
-        });
-        extra_arms.extend(quote! {
-            Violation::TooFewMembers { min, actual } => write!(f, "{name}: {actual} members, at least {min} required"),
-            Violation::TooManyMembers { max, actual } => write!(f, "{name}: {actual} members, at most {max} allowed"),
-        });
-    }
-    if needs.violation_names {
-        extra_variants.extend(quote! {
-            /// A member name given as matching that no `patternProperties` pattern matches.
-            NameMismatch { key: String },
-            /// A member name given as not matching that a `patternProperties` pattern matches.
-            NameMatches { key: String },
-        });
-        extra_arms.extend(quote! {
-            Violation::NameMismatch { key } => write!(f, "{name}: member name {key:?} matches no `patternProperties` pattern"),
-            Violation::NameMatches { key } => write!(f, "{name}: member name {key:?} matches a `patternProperties` pattern"),
-        });
+        out.extend(runtime::item(runtime::UNKNOWN, "UnknownObject"));
     }
     if needs.constraint_error {
-        out.extend(quote! {
-            /// A value that breaks a schema constraint of the named type.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct ConstraintError {
-                type_name: &'static str,
-                violation: Violation,
-            }
-
-            impl ConstraintError {
-                fn new(type_name: &'static str, violation: Violation) -> Self {
-                    Self { type_name, violation }
-                }
-
-                /// The generated type whose constraint failed.
-                pub fn type_name(&self) -> &'static str {
-                    self.type_name
-                }
-
-                /// Which constraint failed.
-                pub fn violation(&self) -> &Violation {
-                    &self.violation
-                }
-            }
-
-            /// The constraint a value breaks.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            #[non_exhaustive]
-            pub enum Violation {
-                /// Fewer characters (code points) than `minLength`.
-                TooShort { min: usize, actual: usize },
-                /// More characters (code points) than `maxLength`.
-                TooLong { max: usize, actual: usize },
-                /// No match for the ECMA-262 `pattern`.
-                PatternMismatch { pattern: &'static str },
-                /// Fewer items than `minItems`.
-                TooFewItems { min: usize, actual: usize },
-                /// More items than `maxItems`.
-                TooManyItems { max: usize, actual: usize },
-                /// Outside `minimum`/`maximum`; `expected` reads like `>= 0`.
-                OutOfRange { expected: &'static str },
-                #extra_variants
-            }
-
-            impl std::fmt::Display for ConstraintError {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    let name = self.type_name;
-                    match &self.violation {
-                        Violation::TooShort { min, actual } => write!(f, "{name}: {actual} characters, at least {min} required"),
-                        Violation::TooLong { max, actual } => write!(f, "{name}: {actual} characters, at most {max} allowed"),
-                        Violation::PatternMismatch { pattern } => write!(f, "{name}: does not match the pattern {pattern}"),
-                        Violation::TooFewItems { min, actual } => write!(f, "{name}: {actual} items, at least {min} required"),
-                        Violation::TooManyItems { max, actual } => write!(f, "{name}: {actual} items, at most {max} allowed"),
-                        Violation::OutOfRange { expected } => write!(f, "{name}: out of range, expected {expected}"),
-                        #extra_arms
-                    }
-                }
-            }
-
-            impl std::error::Error for ConstraintError {}
-        });
+        let extra: Vec<&str> = [
+            (needs.violation_whitespace, &["OnlyWhitespace"][..]),
+            (needs.violation_format, &["FormatMismatch"]),
+            (needs.violation_unique, &["DuplicateItems"]),
+            (
+                needs.violation_members,
+                &["TooFewMembers", "TooManyMembers"],
+            ),
+            (needs.violation_names, &["NameMismatch", "NameMatches"]),
+        ]
+        .into_iter()
+        .filter(|(needed, _)| *needed)
+        .flat_map(|(_, variants)| variants.iter().copied())
+        .collect();
+        out.extend(runtime::constraint_error(&extra));
     }
     if needs.unknown_json {
-        out.extend(quote! {
-            /// An `enum` value the schema does not list, of a JSON type it does list. It cannot
-            /// be built outside this module; read it with [`UnknownJson::as_json`].
-            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-            pub struct UnknownJson(serde_json::Value);
-
-            impl UnknownJson {
-                /// The value exactly as received.
-                pub fn as_json(&self) -> &serde_json::Value {
-                    &self.0
-                }
-            }
-        });
+        out.extend(runtime::item(runtime::UNKNOWN, "UnknownJson"));
     }
-    out.extend(format_helpers(needs));
+    // The calendar and `regex` checks of ajv-formats.
+    for (needed, name) in [
+        (needs.format_date, "format_date"),
+        (needs.format_time, "format_time"),
+        (needs.format_date && needs.format_time, "format_date_time"),
+        (needs.format_regex, "format_regex"),
+    ] {
+        if needed {
+            out.extend(runtime::item(runtime::FORMATS, name));
+        }
+    }
     if needs.deserialize_present {
-        out.extend(quote! {
-            /// Reads a required, nullable member: unlike serde's default for `Option`, a missing
-            /// key is an error.
-            fn deserialize_present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-                T: Deserialize<'de>,
-            {
-                Option::<T>::deserialize(deserializer)
-            }
-        });
+        out.extend(runtime::item(runtime::PRESENCE, "deserialize_present"));
     }
     if needs.deserialize_some {
-        out.extend(quote! {
-            /// Reads an optional, non-nullable member: absent is `None`, but an explicit `null`
-            /// is an error, as the schema says.
-            fn deserialize_some<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-                T: Deserialize<'de>,
-            {
-                T::deserialize(deserializer).map(Some)
-            }
-        });
-    }
-    out
-}
-
-/// The calendar and `regex` checks of ajv-formats, emitted when a type uses them.
-fn format_helpers(needs: &Needs) -> TokenStream {
-    let mut out = TokenStream::new();
-    if needs.format_date {
-        out.extend(quote! {
-            /// ajv-formats `date`: `YYYY-MM-DD`, a real calendar day (leap years included).
-            fn format_date(text: &str) -> bool {
-                let bytes = text.as_bytes();
-                if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-                    return false;
-                }
-                let number = |range: std::ops::Range<usize>| -> Option<u32> {
-                    let part = &bytes[range];
-                    part.iter().all(u8::is_ascii_digit).then(|| {
-                        part.iter().fold(0, |n, digit| n * 10 + u32::from(digit - b'0'))
-                    })
-                };
-                let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
-                    return false;
-                };
-                let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-                let days = match month {
-                    1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-                    4 | 6 | 9 | 11 => 30,
-                    2 if leap => 29,
-                    2 => 28,
-                    _ => return false,
-                };
-                (1..=days).contains(&day)
-            }
-        });
-    }
-    if needs.format_time {
-        out.extend(quote! {
-            /// ajv-formats `time` (`strict_zone`) and `iso-time`:
-            /// `HH:MM:SS[.fraction][z|±HH[[:]MM]]`, a leap second only at 23:59 UTC.
-            fn format_time(text: &str, strict_zone: bool) -> bool {
-                let bytes = text.as_bytes();
-                let two = |at: usize| -> Option<u32> {
-                    match bytes.get(at..at + 2) {
-                        Some([a, b]) if a.is_ascii_digit() && b.is_ascii_digit() => {
-                            Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
-                        }
-                        _ => None,
-                    }
-                };
-                let (Some(hour), Some(minute), Some(second)) = (two(0), two(3), two(6)) else {
-                    return false;
-                };
-                if bytes.get(2) != Some(&b':') || bytes.get(5) != Some(&b':') {
-                    return false;
-                }
-                let mut at = 8;
-                if bytes.get(at) == Some(&b'.') {
-                    let digits = bytes[at + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
-                    if digits == 0 {
-                        return false;
-                    }
-                    at += 1 + digits;
-                }
-                let (sign, zone_hour, zone_minute) = match &bytes[at..] {
-                    [] if strict_zone => return false,
-                    [] => (0, 0, 0),
-                    [b'z' | b'Z'] => (0, 0, 0),
-                    [sign @ (b'+' | b'-'), rest @ ..] => {
-                        let sign = if *sign == b'-' { -1 } else { 1 };
-                        let Some(zone_hour) = two(at + 1) else {
-                            return false;
-                        };
-                        let zone_minute = match rest.len() {
-                            2 => Some(0),
-                            4 => two(at + 3),
-                            5 if rest[2] == b':' => two(at + 4),
-                            _ => None,
-                        };
-                        let Some(zone_minute) = zone_minute else {
-                            return false;
-                        };
-                        (sign, zone_hour, zone_minute)
-                    }
-                    _ => return false,
-                };
-                if zone_hour > 23 || zone_minute > 59 {
-                    return false;
-                }
-                if hour <= 23 && minute <= 59 && second < 60 {
-                    return true;
-                }
-                // A leap second: 23:59:60 in UTC, whatever the offset.
-                let utc_minute = i64::from(minute) - i64::from(zone_minute) * sign;
-                let utc_hour = i64::from(hour) - i64::from(zone_hour) * sign - i64::from(utc_minute < 0);
-                (utc_hour == 23 || utc_hour == -1) && (utc_minute == 59 || utc_minute == -1) && second < 61
-            }
-        });
-    }
-    if needs.format_date && needs.format_time {
-        out.extend(quote! {
-            /// ajv-formats `date-time` (`strict_zone`) and `iso-date-time`: a date and a time
-            /// split by the only `T`, `t` or whitespace.
-            fn format_date_time(text: &str, strict_zone: bool) -> bool {
-                let mut separators = text
-                    .char_indices()
-                    .filter(|(_, c)| {
-                        // JavaScript's `\s`: Unicode white space without U+0085, with U+FEFF.
-                        matches!(c, 't' | 'T' | '\u{feff}') || (c.is_whitespace() && *c != '\u{85}')
-                    });
-                let (Some((at, separator)), None) = (separators.next(), separators.next()) else {
-                    return false;
-                };
-                format_date(&text[..at]) && format_time(&text[at + separator.len_utf8()..], strict_zone)
-            }
-        });
-    }
-    if needs.format_regex {
-        out.extend(quote! {
-            /// ajv-formats `regex`: an ECMAScript regular expression without a `\Z` anchor.
-            fn format_regex(text: &str) -> bool {
-                // Ajv tests `/[^\\]\\Z/`: a `\Z` after any character but a backslash.
-                let z_anchor = text
-                    .as_bytes()
-                    .windows(3)
-                    .any(|w| w[0] != b'\\' && w[1] == b'\\' && w[2] == b'Z');
-                !z_anchor && regress::Regex::new(text).is_ok()
-            }
-        });
+        out.extend(runtime::item(runtime::PRESENCE, "deserialize_some"));
     }
     out
 }

@@ -13,6 +13,7 @@ pub mod ir;
 mod lower;
 mod naming;
 mod render;
+mod runtime;
 mod schema;
 mod typed;
 
