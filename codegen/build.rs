@@ -2,6 +2,10 @@
 //! `$OUT_DIR/fixtures/<case>.rs` and lists them as modules in `$OUT_DIR/fixtures.rs`, which the
 //! integration tests include. The library itself does not use any of this.
 //!
+//! Each module takes its snapshot with `include!`, the way a user's build script would, not with
+//! `#[path]`: a module file may start with inner docs and attributes, an included one may not
+//! (E0753), so this is what keeps the output usable from a build script.
+//!
 //! Re-blessing after a generator change: `KYC_CODEGEN_BLESS=1 INSTA_UPDATE=always cargo test -p
 //! kyc-codegen --test it` (compiles no fixtures, so stale snapshots cannot block the update),
 //! then a plain `cargo test` compiles the new snapshots.
@@ -51,7 +55,7 @@ fn main() {
         // still dead code in a test binary.
         writeln!(
             list,
-            "#[deny(warnings)]\n#[allow(dead_code)]\n#[path = {:?}]\npub mod {case};",
+            "#[deny(warnings)]\n#[allow(dead_code)]\npub mod {case} {{\n    include!({:?});\n}}",
             path.display().to_string()
         )
         .expect("writing to a String");

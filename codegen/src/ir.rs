@@ -18,8 +18,9 @@ pub struct TypeDef {
     pub name: String,
     /// Where it comes from, for errors and docs.
     pub pointer: String,
+    /// Doc lines; a deprecated type says so here rather than with `#[deprecated]` (see
+    /// `lower::type_docs`).
     pub docs: Vec<String>,
-    pub deprecated: bool,
     pub kind: Kind,
     /// Whether every value it can hold supports `Eq` and `Hash` (no floating point inside).
     pub eq: bool,

@@ -3,7 +3,10 @@
 //! The layers are one module each: `schema` reads a node's keywords, `lower` turns the
 //! documents into the [`ir`] (named types, fields, enums, newtypes, docs), `emit` turns the
 //! IR into tokens (`ascii_class` turns the simplest patterns into byte tests), and `render`
-//! prints them with prettyplease. The library does no I/O.
+//! prints them with prettyplease. `lower` and `emit` have a module per construct (objects,
+//! enums, unions, tuples, newtypes...). The helpers the output carries (`Tristate`,
+//! `ConstraintError`, the format checks) are the files under `runtime/`, compiled and tested here
+//! and copied into the output by item. The library does no I/O.
 
 mod ascii_class;
 mod emit;
@@ -13,6 +16,7 @@ pub mod ir;
 mod lower;
 mod naming;
 mod render;
+mod runtime;
 mod schema;
 mod typed;
 

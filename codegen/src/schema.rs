@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 
-/// Keywords that only annotate (or identify) a schema and never change which Rust type it maps to.
+/// Keywords that only annotate (or identify) a schema: none changes which values are valid, so
+/// the generator may read them for docs or naming, or ignore them. OpenAPI exports carry most of
+/// these (`discriminator`, `readOnly`, `example`, `xml`...), which is why they are accepted.
 const ANNOTATIONS: &[&str] = &[
     "$schema",
     "$id",
@@ -13,9 +15,20 @@ const ANNOTATIONS: &[&str] = &[
     "title",
     "description",
     "examples",
+    "example",
     "default",
     "deprecated",
+    "readOnly",
+    "writeOnly",
+    "externalDocs",
+    "xml",
+    "discriminator",
 ];
+
+/// Whether `key` only annotates a schema (see [`ANNOTATIONS`]); every `x-` extension does.
+pub fn is_annotation(key: &str) -> bool {
+    key.starts_with("x-") || ANNOTATIONS.contains(&key)
+}
 
 /// Keywords the generator understands.
 const STRUCTURE: &[&str] = &[
@@ -155,9 +168,18 @@ impl Checks {
 pub struct Annotations<'a> {
     pub title: Option<&'a str>,
     pub description: Option<&'a str>,
+    /// `examples`, then OpenAPI's single `example`.
     pub examples: Vec<&'a Value>,
     pub default: Option<&'a Value>,
     pub deprecated: bool,
+    /// `readOnly: true`: the server sets the value; a request need not send it.
+    pub read_only: bool,
+    /// `writeOnly: true`: the value is sent, never returned.
+    pub write_only: bool,
+    /// OpenAPI's `externalDocs`: a URL and what it is.
+    pub external_docs: Option<ExternalDocs<'a>>,
+    /// OpenAPI's `discriminator` beside a `oneOf`.
+    pub discriminator: Option<Discriminator<'a>>,
     /// `x-enum-descriptions`, one per non-null `enum` value.
     pub enum_descriptions: Vec<&'a str>,
     /// `x-enum-varnames`, one Rust variant name per non-null `enum` value.
@@ -166,228 +188,59 @@ pub struct Annotations<'a> {
     pub secret: bool,
 }
 
+/// OpenAPI's `externalDocs`.
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalDocs<'a> {
+    pub url: &'a str,
+    pub description: Option<&'a str>,
+}
+
+/// OpenAPI's `discriminator`: the member whose value says which `oneOf` branch an object is.
+#[derive(Debug, Clone)]
+pub struct Discriminator<'a> {
+    /// `propertyName`.
+    pub property: &'a str,
+    /// `mapping`: tag value → the branch's `$ref` (made canonical like every `$ref`) or the
+    /// last segment of its pointer (a component name).
+    pub mapping: Vec<(&'a str, &'a str)>,
+}
+
 impl<'a> Schema<'a> {
     /// Reads `value` (found at `pointer`). `true` and `{}` read as a schema without keywords.
     pub fn parse(value: &'a Value, pointer: String) -> Result<Self, Error> {
-        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
-        let raw = match value {
-            Value::Object(map) => map,
-            Value::Bool(true) => &*EMPTY,
-            Value::Bool(false) => {
-                return Err(Error::unsupported(
-                    &pointer,
-                    "the `false` schema (nothing matches) has no Rust type",
-                ));
-            }
-            _ => {
-                return Err(Error::unsupported(
-                    &pointer,
-                    "a schema must be an object or a boolean",
-                ));
-            }
+        let raw = node(value, &pointer)?;
+        let k = Keywords {
+            raw,
+            pointer: &pointer,
         };
-        for key in raw.keys() {
-            let known = ANNOTATIONS.contains(&key.as_str())
-                || STRUCTURE.contains(&key.as_str())
-                || key.starts_with("x-");
-            if !known {
-                return Err(Error::unsupported(
-                    &pointer,
-                    format!("keyword `{key}` is not supported"),
-                ));
-            }
-        }
-        let at = |key: &str| format!("{pointer}/{}", escape(key));
-        let string = |key: &str| -> Result<Option<&'a str>, Error> {
-            match raw.get(key) {
-                None => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.as_str())),
-                Some(_) => Err(Error::unsupported(&at(key), "must be a string")),
-            }
-        };
-        let count = |key: &str| -> Result<Option<u64>, Error> {
-            match raw.get(key) {
-                None => Ok(None),
-                Some(v) => v
-                    .as_u64()
-                    .map(Some)
-                    .ok_or_else(|| Error::unsupported(&at(key), "must be a non-negative integer")),
-            }
-        };
-        let number = |key: &str| -> Result<Option<serde_json::Number>, Error> {
-            match raw.get(key) {
-                None => Ok(None),
-                Some(Value::Number(n)) => Ok(Some(n.clone())),
-                Some(_) => Err(Error::unsupported(&at(key), "must be a number")),
-            }
-        };
-        let schemas = |key: &str| -> Result<Vec<&'a Value>, Error> {
-            match raw.get(key) {
-                None => Ok(Vec::new()),
-                Some(Value::Array(list)) if !list.is_empty() => Ok(list.iter().collect()),
-                Some(_) => Err(Error::unsupported(
-                    &at(key),
-                    "must be a non-empty array of schemas",
-                )),
-            }
-        };
-        let members = |key: &str| -> Result<Vec<(&'a str, &'a Value)>, Error> {
-            match raw.get(key) {
-                None => Ok(Vec::new()),
-                Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| (k.as_str(), v)).collect()),
-                Some(_) => Err(Error::unsupported(&at(key), "must be an object of schemas")),
-            }
-        };
-        let strings = |key: &str| -> Result<Vec<&'a str>, Error> {
-            match raw.get(key) {
-                None => Ok(Vec::new()),
-                Some(Value::Array(list)) => list
-                    .iter()
-                    .map(|v| {
-                        v.as_str().ok_or_else(|| {
-                            Error::unsupported(&at(key), "must be an array of strings")
-                        })
-                    })
-                    .collect(),
-                Some(_) => Err(Error::unsupported(&at(key), "must be an array of strings")),
-            }
-        };
-
-        let mut nullable = match raw.get("nullable") {
-            None | Some(Value::Bool(false)) => false,
-            Some(Value::Bool(true)) => true,
-            Some(_) => return Err(Error::unsupported(&at("nullable"), "must be a boolean")),
-        };
-        let mut types = match raw.get("type") {
-            None => Vec::new(),
-            Some(Value::String(t)) => vec![t.as_str()],
-            Some(Value::Array(list)) => list
-                .iter()
-                .map(|t| {
-                    t.as_str()
-                        .ok_or_else(|| Error::unsupported(&at("type"), "must name types"))
-                })
-                .collect::<Result<_, _>>()?,
-            Some(_) => {
-                return Err(Error::unsupported(
-                    &at("type"),
-                    "must be a string or an array",
-                ));
-            }
-        };
-        if types.contains(&"null") {
-            nullable = true;
-            types.retain(|t| *t != "null");
-        }
-        let enum_values = match raw.get("enum") {
-            None => None,
-            Some(Value::Array(list)) => {
-                if list.contains(&Value::Null) {
-                    nullable = true;
-                }
-                Some(list.iter().filter(|v| !v.is_null()).collect())
-            }
-            Some(_) => return Err(Error::unsupported(&at("enum"), "must be an array")),
-        };
-        let additional = match raw.get("additionalProperties") {
-            None | Some(Value::Bool(true)) => Additional::Tolerated,
-            Some(Value::Bool(false)) => Additional::Denied,
-            Some(v @ Value::Object(_)) => Additional::Schema(v),
-            Some(_) => {
-                return Err(Error::unsupported(
-                    &at("additionalProperties"),
-                    "must be a boolean or a schema",
-                ));
-            }
-        };
-        let mut defs = members("$defs")?;
-        defs.extend(members("definitions")?);
-        let examples = match raw.get("examples") {
-            None => Vec::new(),
-            Some(Value::Array(list)) => list.iter().collect(),
-            Some(_) => return Err(Error::unsupported(&at("examples"), "must be an array")),
-        };
-        let deprecated = match raw.get("deprecated") {
-            None | Some(Value::Bool(false)) => false,
-            Some(Value::Bool(true)) => true,
-            Some(_) => return Err(Error::unsupported(&at("deprecated"), "must be a boolean")),
-        };
-        let mut checks = Checks {
-            pattern: string("pattern")?.map(str::to_owned),
-            min_length: count("minLength")?,
-            max_length: count("maxLength")?,
-            min_items: count("minItems")?,
-            max_items: count("maxItems")?,
-            minimum: number("minimum")?,
-            maximum: number("maximum")?,
-            exclusive_minimum: number("exclusiveMinimum")?,
-            exclusive_maximum: number("exclusiveMaximum")?,
-            format: string("format")?.map(str::to_owned),
-            unique_items: match raw.get("uniqueItems") {
-                None | Some(Value::Bool(false)) => false,
-                Some(Value::Bool(true)) => true,
-                Some(_) => return Err(Error::unsupported(&at("uniqueItems"), "must be a boolean")),
-            },
-            min_properties: count("minProperties")?,
-            max_properties: count("maxProperties")?,
-            not_only_whitespace: match raw.get("isNotOnlyWhitespace") {
-                None | Some(Value::Bool(false)) => false,
-                Some(Value::Bool(true)) => true,
-                Some(_) => {
-                    return Err(Error::unsupported(
-                        &at("isNotOnlyWhitespace"),
-                        "must be a boolean",
-                    ));
-                }
-            },
-        };
-        // Formats the Rust type already guarantees (`i64`, `f64`) need no type of their own.
-        let implied = matches!(
-            (checks.format.as_deref(), types.as_slice()),
-            (Some("int64"), ["integer"]) | (Some("float" | "double"), ["integer" | "number"])
-        );
-        if implied {
-            checks.format = None;
-        }
+        let (types, typed_null) = k.types()?;
+        let (enum_values, enum_null) = k.enum_values()?;
         // `oneOf`/`anyOf` with a `{"type": "null"}` branch is the OpenAPI 3.1 spelling of
         // nullability: the branch makes the node nullable and is not a variant of its own.
-        let mut one_of = schemas("oneOf")?;
-        let mut any_of = schemas("anyOf")?;
-        for list in [&mut one_of, &mut any_of] {
-            let before = list.len();
-            list.retain(|branch| !is_null_only(branch));
-            if list.len() != before {
-                nullable = true;
-            }
-        }
+        let (one_of, one_of_null) = k.union("oneOf")?;
+        let (any_of, any_of_null) = k.union("anyOf")?;
+        let nullable = k.flag("nullable")? || typed_null || enum_null || one_of_null || any_of_null;
+        let mut defs = k.members("$defs")?;
+        defs.extend(k.members("definitions")?);
         Ok(Self {
-            reference: string("$ref")?,
-            types,
+            reference: k.string("$ref")?,
             nullable,
-            properties: members("properties")?,
-            required: strings("required")?,
-            additional,
+            properties: k.members("properties")?,
+            required: k.strings("required")?,
+            additional: k.additional()?,
             items: raw.get("items"),
             enum_values,
             constant: raw.get("const"),
-            all_of: schemas("allOf")?,
+            all_of: k.schemas("allOf")?,
             one_of,
             any_of,
-            pattern_properties: members("patternProperties")?,
+            pattern_properties: k.members("patternProperties")?,
             additional_items: raw.get("additionalItems"),
             prefix_items: raw.get("prefixItems"),
             defs,
-            checks,
-            docs: Annotations {
-                title: string("title")?,
-                description: string("description")?,
-                examples,
-                default: raw.get("default"),
-                deprecated,
-                enum_descriptions: strings("x-enum-descriptions")?,
-                enum_varnames: strings("x-enum-varnames")?,
-                secret: raw.get("x-secret") == Some(&Value::Bool(true)),
-            },
+            checks: k.checks(&types)?,
+            docs: k.annotations()?,
+            types,
             raw,
             pointer,
         })
@@ -411,15 +264,271 @@ impl<'a> Schema<'a> {
     }
 }
 
+/// The members of a schema node, or an error if it is neither an object nor `true`, or has a
+/// keyword outside the supported subset.
+fn node<'a>(value: &'a Value, pointer: &str) -> Result<&'a Map<String, Value>, Error> {
+    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+    let raw = match value {
+        Value::Object(map) => map,
+        Value::Bool(true) => &*EMPTY,
+        Value::Bool(false) => {
+            return Err(Error::unsupported(
+                pointer,
+                "the `false` schema (nothing matches) has no Rust type",
+            ));
+        }
+        _ => {
+            return Err(Error::unsupported(
+                pointer,
+                "a schema must be an object or a boolean",
+            ));
+        }
+    };
+    for key in raw.keys() {
+        if !is_annotation(key) && !STRUCTURE.contains(&key.as_str()) {
+            return Err(Error::unsupported(
+                pointer,
+                format!("keyword `{key}` is not supported"),
+            ));
+        }
+    }
+    Ok(raw)
+}
+
+/// One node's keywords, read by JSON type with an error naming the keyword's pointer.
+struct Keywords<'a, 'p> {
+    raw: &'a Map<String, Value>,
+    pointer: &'p str,
+}
+
+impl<'a> Keywords<'a, '_> {
+    fn at(&self, key: &str) -> String {
+        format!("{}/{}", self.pointer, escape(key))
+    }
+
+    fn wrong(&self, key: &str, what: &str) -> Error {
+        Error::unsupported(&self.at(key), what)
+    }
+
+    fn string(&self, key: &str) -> Result<Option<&'a str>, Error> {
+        match self.raw.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(self.wrong(key, "must be a string")),
+        }
+    }
+
+    fn count(&self, key: &str) -> Result<Option<u64>, Error> {
+        match self.raw.get(key) {
+            None => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| self.wrong(key, "must be a non-negative integer")),
+        }
+    }
+
+    fn number(&self, key: &str) -> Result<Option<serde_json::Number>, Error> {
+        match self.raw.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(Some(n.clone())),
+            Some(_) => Err(self.wrong(key, "must be a number")),
+        }
+    }
+
+    /// `true`, `false` or absent (read as `false`).
+    fn flag(&self, key: &str) -> Result<bool, Error> {
+        match self.raw.get(key) {
+            None | Some(Value::Bool(false)) => Ok(false),
+            Some(Value::Bool(true)) => Ok(true),
+            Some(_) => Err(self.wrong(key, "must be a boolean")),
+        }
+    }
+
+    fn schemas(&self, key: &str) -> Result<Vec<&'a Value>, Error> {
+        match self.raw.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(list)) if !list.is_empty() => Ok(list.iter().collect()),
+            Some(_) => Err(self.wrong(key, "must be a non-empty array of schemas")),
+        }
+    }
+
+    fn members(&self, key: &str) -> Result<Vec<(&'a str, &'a Value)>, Error> {
+        match self.raw.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Object(map)) => Ok(map.iter().map(|(k, v)| (k.as_str(), v)).collect()),
+            Some(_) => Err(self.wrong(key, "must be an object of schemas")),
+        }
+    }
+
+    fn strings(&self, key: &str) -> Result<Vec<&'a str>, Error> {
+        let wrong = || self.wrong(key, "must be an array of strings");
+        match self.raw.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(list)) => list.iter().map(|v| v.as_str().ok_or_else(wrong)).collect(),
+            Some(_) => Err(wrong()),
+        }
+    }
+
+    /// `type` without `"null"`, and whether it named `"null"`.
+    fn types(&self) -> Result<(Vec<&'a str>, bool), Error> {
+        let mut types = match self.raw.get("type") {
+            None => Vec::new(),
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(list)) => list
+                .iter()
+                .map(|t| {
+                    t.as_str()
+                        .ok_or_else(|| self.wrong("type", "must name types"))
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(self.wrong("type", "must be a string or an array")),
+        };
+        let null = types.contains(&"null");
+        types.retain(|t| *t != "null");
+        Ok((types, null))
+    }
+
+    /// `enum` without `null`, and whether it listed `null`.
+    fn enum_values(&self) -> Result<(Option<Vec<&'a Value>>, bool), Error> {
+        match self.raw.get("enum") {
+            None => Ok((None, false)),
+            Some(Value::Array(list)) => Ok((
+                Some(list.iter().filter(|v| !v.is_null()).collect()),
+                list.contains(&Value::Null),
+            )),
+            Some(_) => Err(self.wrong("enum", "must be an array")),
+        }
+    }
+
+    /// The branches of `oneOf` or `anyOf` but for those admitting only `null`, and whether
+    /// there was such a branch.
+    fn union(&self, key: &str) -> Result<(Vec<&'a Value>, bool), Error> {
+        let mut branches = self.schemas(key)?;
+        let before = branches.len();
+        branches.retain(|branch| !is_null_only(branch));
+        let null = branches.len() != before;
+        Ok((branches, null))
+    }
+
+    fn additional(&self) -> Result<Additional<'a>, Error> {
+        match self.raw.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => Ok(Additional::Tolerated),
+            Some(Value::Bool(false)) => Ok(Additional::Denied),
+            Some(v @ Value::Object(_)) => Ok(Additional::Schema(v)),
+            Some(_) => Err(self.wrong("additionalProperties", "must be a boolean or a schema")),
+        }
+    }
+
+    fn checks(&self, types: &[&str]) -> Result<Checks, Error> {
+        let mut checks = Checks {
+            pattern: self.string("pattern")?.map(str::to_owned),
+            min_length: self.count("minLength")?,
+            max_length: self.count("maxLength")?,
+            min_items: self.count("minItems")?,
+            max_items: self.count("maxItems")?,
+            minimum: self.number("minimum")?,
+            maximum: self.number("maximum")?,
+            exclusive_minimum: self.number("exclusiveMinimum")?,
+            exclusive_maximum: self.number("exclusiveMaximum")?,
+            format: self.string("format")?.map(str::to_owned),
+            unique_items: self.flag("uniqueItems")?,
+            min_properties: self.count("minProperties")?,
+            max_properties: self.count("maxProperties")?,
+            not_only_whitespace: self.flag("isNotOnlyWhitespace")?,
+        };
+        // Formats the Rust type already guarantees (`i64`, `f64`) need no type of their own.
+        let implied = matches!(
+            (checks.format.as_deref(), types),
+            (Some("int64"), ["integer"]) | (Some("float" | "double"), ["integer" | "number"])
+        );
+        if implied {
+            checks.format = None;
+        }
+        Ok(checks)
+    }
+
+    fn annotations(&self) -> Result<Annotations<'a>, Error> {
+        let raw = self.raw;
+        let mut examples: Vec<&Value> = match raw.get("examples") {
+            None => Vec::new(),
+            Some(Value::Array(list)) => list.iter().collect(),
+            Some(_) => return Err(self.wrong("examples", "must be an array")),
+        };
+        examples.extend(raw.get("example"));
+        Ok(Annotations {
+            title: self.string("title")?,
+            description: self.string("description")?,
+            examples,
+            default: raw.get("default"),
+            deprecated: self.flag("deprecated")?,
+            read_only: self.flag("readOnly")?,
+            write_only: self.flag("writeOnly")?,
+            external_docs: external_docs(raw.get("externalDocs"), || self.at("externalDocs"))?,
+            discriminator: discriminator(raw.get("discriminator"), || self.at("discriminator"))?,
+            enum_descriptions: self.strings("x-enum-descriptions")?,
+            enum_varnames: self.strings("x-enum-varnames")?,
+            secret: raw.get("x-secret") == Some(&Value::Bool(true)),
+        })
+    }
+}
+
+fn external_docs(
+    value: Option<&Value>,
+    pointer: impl Fn() -> String,
+) -> Result<Option<ExternalDocs<'_>>, Error> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let url = value.get("url").and_then(Value::as_str);
+    let description = value.get("description").map(Value::as_str);
+    match (url, description) {
+        (Some(url), None | Some(Some(_))) => Ok(Some(ExternalDocs {
+            url,
+            description: description.flatten(),
+        })),
+        _ => Err(Error::unsupported(
+            &pointer(),
+            "must be an object with a string `url` (and optionally a string `description`)",
+        )),
+    }
+}
+
+fn discriminator(
+    value: Option<&Value>,
+    pointer: impl Fn() -> String,
+) -> Result<Option<Discriminator<'_>>, Error> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let wrong = || {
+        Error::unsupported(
+            &pointer(),
+            "must be an object with a string `propertyName` and an optional `mapping` of strings",
+        )
+    };
+    let property = value
+        .get("propertyName")
+        .and_then(Value::as_str)
+        .ok_or_else(wrong)?;
+    let mapping = match value.get("mapping") {
+        None => Vec::new(),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(tag, target)| Ok((tag.as_str(), target.as_str().ok_or_else(wrong)?)))
+            .collect::<Result<_, Error>>()?,
+        Some(_) => return Err(wrong()),
+    };
+    Ok(Some(Discriminator { property, mapping }))
+}
+
 /// Whether a union branch admits only `null`: `{"type": "null"}`, `{"const": null}` or
 /// `{"enum": [null]}`, with nothing but annotations beside.
 fn is_null_only(branch: &Value) -> bool {
     let Value::Object(map) = branch else {
         return false;
     };
-    let mut shape = map
-        .iter()
-        .filter(|(k, _)| !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"));
+    let mut shape = map.iter().filter(|(k, _)| !is_annotation(k));
     let null = serde_json::json!(null);
     match (shape.next(), shape.next()) {
         (Some((key, value)), None) => match key.as_str() {

@@ -380,6 +380,33 @@ mod tagged {
     }
 }
 
+/// OpenAPI's `discriminator` names the member that picks the branch, whether the branch fixes
+/// its value (`enum`), a `mapping` gives it, or the definition's name is the value.
+mod discriminator {
+    use super::*;
+    use fixtures::openapi_annotations::{CatContact, Pet};
+
+    #[test]
+    fn the_discriminator_member_picks_the_variant() {
+        let cat: Pet = round_trip(r#"{"petType":"Cat","name":"Tom","contact":7}"#);
+        assert!(matches!(&cat, Pet::Cat(c) if c.contact == Some(CatContact::Integer(7))));
+        let dog: Pet = round_trip(r#"{"petType":"dog"}"#);
+        assert_eq!(dog.tag(), "dog");
+        let lizard: Pet = round_trip(r#"{"petType":"lizard","collar":{"size":3}}"#);
+        assert!(matches!(lizard, Pet::Lizard(_)));
+    }
+
+    #[test]
+    fn the_mapping_replaces_the_name_and_other_values_are_kept_whole() {
+        let v: Pet = round_trip(r#"{"petType":"Dog","name":"Rex"}"#);
+        assert!(matches!(v, Pet::Unknown(_)), "{v:?}");
+        assert_eq!(v.tag(), "Dog");
+        let error = rejects::<Pet>(json!({"name": "Tom"}));
+        assert!(error.contains("missing field `petType`"), "{error}");
+        rejects::<Pet>(json!({"petType": "Cat"}));
+    }
+}
+
 mod schema {
     use super::*;
 
@@ -410,8 +437,24 @@ mod output {
             "/// # Examples",
             "/// ```json\n/// {\"current\":\"a\"}\n/// ```",
             "#[deprecated]\n    #[serde(",
-            "#[deprecated]\n#[derive(",
+            "/// Deprecated (`deprecated: true`): kept for compatibility, avoid it in new code.\n#[derive(",
             "/// Secret (`x-secret`)",
+        ] {
+            assert!(code.contains(expected), "missing {expected:?} in\n{code}");
+        }
+        assert!(!code.contains("#[doc"), "docs must print as ///");
+    }
+
+    #[test]
+    fn openapi_annotations_become_docs() {
+        let documents = crate::load("openapi-annotations.schema.json");
+        let code = kyc_codegen::generate(&documents, "test").expect("generates");
+        for expected in [
+            "/// See also: [Pets in the API guide](https://example.com/pets).",
+            "/// Read-only (`readOnly`)",
+            "/// Write-only (`writeOnly`)",
+            "/// See also: <https://example.com/bark>.\n    #[deprecated]",
+            "/// {\"size\":3}\n/// {\"size\":4}",
         ] {
             assert!(code.contains(expected), "missing {expected:?} in\n{code}");
         }
