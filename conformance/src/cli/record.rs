@@ -3,21 +3,21 @@
 //! when the run could not start.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 
 use kyc_conformance::cassette::{self, Cassette};
-use kyc_conformance::runner::client::Session;
-use tokio::sync::Semaphore;
 use kyc_conformance::live::rate::Rate;
 use kyc_conformance::live::retry::Policy;
 use kyc_conformance::record::{RecordError, Source, record_one};
+use kyc_conformance::runner::client::Session;
 use kyc_conformance::runner::client::SessionConfig;
 use kyc_conformance::runner::embedded::EmbeddedMock;
 use kyc_conformance::runner::target::Target;
+use tokio::sync::Semaphore;
 
 use super::live_args::LiveArgs;
 use super::output;
@@ -120,7 +120,8 @@ async fn record(args: RecordArgs) -> anyhow::Result<usize> {
         tasks.push(tokio::spawn(async move {
             let _permit = permits.acquire_owned().await;
             let file = args.out.join(path.file_name().unwrap_or(path.as_os_str()));
-            let outcome = record_to(&args, live.as_deref(), timeout, &old, &file, &recorded_at).await;
+            let outcome =
+                record_to(&args, live.as_deref(), timeout, &old, &file, &recorded_at).await;
             (old.name, outcome)
         }));
     }
@@ -218,7 +219,10 @@ async fn record_to(
     };
     let learned = match recorded.learned.len() {
         0 => String::new(),
-        n => format!("; {n} varying place(s) learned ({})", recorded.learned.join(", ")),
+        n => format!(
+            "; {n} varying place(s) learned ({})",
+            recorded.learned.join(", ")
+        ),
     };
     Ok(format!("{what}{retried}{learned}"))
 }
