@@ -37,6 +37,10 @@ pub enum Kind {
     Detected(&'static str),
     /// The file is not JSON, so nothing can be vouched for.
     NotJson,
+    /// The file is JSON but not a cassette (nor the suite's `_defaults.json`): a replay would
+    /// refuse it, and what it holds is outside every place the lint knows. Its strings are
+    /// still scanned.
+    NotCassette(String),
 }
 
 impl fmt::Display for Kind {
@@ -48,6 +52,7 @@ impl fmt::Display for Kind {
             Kind::PersonalData => "personal_data",
             Kind::Detected(name) => name,
             Kind::NotJson => "not_json",
+            Kind::NotCassette(why) => return write!(f, "not_cassette ({why})"),
         })
     }
 }
@@ -117,7 +122,16 @@ pub fn lint_dir(dir: &Path, known: &Known) -> Result<Vec<Finding>, LintError> {
         })?;
         let shown = file.strip_prefix(dir).unwrap_or(&file).to_path_buf();
         match serde_json::from_slice::<Value>(&text) {
-            Ok(value) => findings.extend(lint_value(&shown, &value, known)),
+            Ok(value) => {
+                if let Some(why) = not_a_cassette(&file, &value) {
+                    findings.push(Finding {
+                        file: shown.clone(),
+                        pointer: why.0,
+                        kind: Kind::NotCassette(why.1),
+                    });
+                }
+                findings.extend(lint_value(&shown, &value, known));
+            }
             Err(_) => findings.push(Finding {
                 file: shown,
                 pointer: String::new(),
@@ -153,6 +167,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LintError> {
 /// Lints one parsed file; `file` only names it in findings.
 pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
     let mut found = Vec::new();
+    // Places whose string the schema describes (an id, a request id): a random-looking value
+    // there is what the contract says, not a stray token.
+    let mut vouched: BTreeSet<String> = AUTHOR_TEXT.iter().map(|p| (*p).to_owned()).collect();
     let mut report = |pointer: String, kind: Kind| found.push((pointer, kind));
     for (prefix, step) in cassette_steps(value) {
         let Some((request, response)) = cassette_parts(step) else {
@@ -193,6 +210,7 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
                     format!("{prefix}/{part}/body"),
                     known,
                     &mut report,
+                    &mut vouched,
                 );
             }
         }
@@ -206,11 +224,27 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
                     at,
                     known,
                     &mut report,
+                    &mut vouched,
                 );
             }
         }
     }
-    scan_strings(value, String::new(), known, &mut report);
+    for (i, _) in cassette_steps(value).iter().enumerate() {
+        vouched.insert(format!("/steps/{i}/name"));
+        vouched.insert(format!("/steps/{i}/description"));
+    }
+    // A variable filled into a described place is as vouched for as that place.
+    let variables = value.get("variables").and_then(Value::as_object);
+    for name in variables.into_iter().flat_map(|m| m.keys()) {
+        let placeholder = format!("{{{{{name}}}}}");
+        let used = vouched
+            .iter()
+            .any(|p| value.pointer(p).and_then(Value::as_str) == Some(placeholder.as_str()));
+        if used {
+            vouched.insert(format!("/variables/{}", escape(name)));
+        }
+    }
+    scan_strings(value, String::new(), known, &vouched, &mut report);
 
     // One finding per place: the schema's verdict is more precise than a detector's.
     let mut findings: Vec<Finding> = Vec::new();
@@ -272,17 +306,19 @@ fn walk_schema(
     pointer: String,
     known: &Known,
     report: &mut impl FnMut(String, Kind),
+    vouched: &mut BTreeSet<String>,
 ) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
                 let child = format!("{pointer}/{}", escape(k));
-                walk_schema(v, &at.property(k), child, known, report);
+                walk_schema(v, &at.property(k), child, known, report, vouched);
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                walk_schema(v, &at.item(i), format!("{pointer}/{i}"), known, report);
+                let child = format!("{pointer}/{i}");
+                walk_schema(v, &at.item(i), child, known, report, vouched);
             }
         }
         Value::String(s) => match at.class() {
@@ -293,20 +329,29 @@ fn walk_schema(
                 let fine = pseudonym::is_synthetic(s)
                     || known.contains(s)
                     || at.documented_values().any(|d| d == s);
-                if !fine {
+                if fine {
+                    // A pseudonym looks random by design.
+                    vouched.insert(pointer);
+                } else {
                     report(pointer, Kind::PersonalData);
                 }
             }
-            _ => {}
+            Class::Described | Class::Secret { .. } | Class::Personal { .. } => {
+                vouched.insert(pointer);
+            }
+            Class::Unclassified => {}
         },
         _ => {}
     }
 }
 
+/// Every key and every string value, wherever it sits: the detectors' shapes, and a
+/// random-looking string (a token) anywhere but the places the schema describes.
 fn scan_strings(
     value: &Value,
     pointer: String,
     known: &Known,
+    vouched: &BTreeSet<String>,
     report: &mut impl FnMut(String, Kind),
 ) {
     match value {
@@ -314,17 +359,58 @@ fn scan_strings(
             for (k, v) in map {
                 let child = format!("{pointer}/{}", escape(k));
                 check_text(k, child.clone(), known, report);
-                scan_strings(v, child, known, report);
+                let token = !k.starts_with('/')
+                    && detect::looks_random(k)
+                    && !known.contains(k)
+                    && !property_names().contains(k);
+                if token {
+                    report(child.clone(), Kind::TokenLike);
+                }
+                scan_strings(v, child, known, vouched, report);
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                scan_strings(v, format!("{pointer}/{i}"), known, report);
+                scan_strings(v, format!("{pointer}/{i}"), known, vouched, report);
             }
         }
-        Value::String(s) => check_text(s, pointer, known, report),
+        Value::String(s) => {
+            // Pointers and paths (`/data/kycDocumentList/0/id`) start with a slash; a token
+            // does not.
+            let token = !vouched.contains(&pointer)
+                && !s.starts_with('/')
+                && detect::looks_random(s)
+                && !known.contains(s)
+                && !documented().contains(s);
+            if token {
+                report(pointer.clone(), Kind::TokenLike);
+            }
+            check_text(s, pointer, known, report);
+        }
         _ => {}
     }
+}
+
+/// The cassette format's own text fields, written by people: names and descriptions.
+const AUTHOR_TEXT: [&str; 3] = ["/name", "/description", "/recording/note"];
+
+/// Why a parsed file is not a cassette (nor the suite's defaults): the pointer and the
+/// loader's message, which names keywords and placeholders, never values.
+fn not_a_cassette(file: &Path, value: &Value) -> Option<(String, String)> {
+    let defaults = file
+        .file_name()
+        .is_some_and(|n| n == crate::cassette::DEFAULTS_FILE);
+    let error = if defaults {
+        crate::cassette::load_defaults(file).err()
+    } else {
+        crate::cassette::Cassette::from_value(file, value).err()
+    }?;
+    Some(match error {
+        crate::cassette::CassetteError::Invalid {
+            pointer, message, ..
+        } => (pointer, message),
+        other => (String::new(), other.to_string()),
+    })
 }
 
 fn check_text(text: &str, at: String, known: &Known, report: &mut impl FnMut(String, Kind)) {
@@ -339,6 +425,30 @@ fn check_text(text: &str, at: String, known: &Known, report: &mut impl FnMut(Str
         };
         report(at, kind);
     }
+}
+
+/// Every property name any schema (the cassette format's included) declares.
+fn property_names() -> &'static BTreeSet<String> {
+    static NAMES: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut out = BTreeSet::new();
+        for doc in kyc_spec::Document::ALL {
+            let mut stack = vec![doc.json()];
+            while let Some(v) = stack.pop() {
+                match v {
+                    Value::Object(map) => {
+                        if let Some(Value::Object(props)) = map.get("properties") {
+                            out.extend(props.keys().cloned());
+                        }
+                        stack.extend(map.into_iter().map(|(_, v)| v));
+                    }
+                    Value::Array(items) => stack.extend(items),
+                    _ => {}
+                }
+            }
+        }
+        out
+    })
 }
 
 /// Every string the spec documents anywhere (examples, enums, consts).

@@ -191,7 +191,13 @@ fn shards_split_the_bundled_suite_without_overlap() {
     // Every file but those starting with `_` (the suite's defaults) is a cassette.
     let bundled = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes"))
         .unwrap()
-        .filter(|e| !e.as_ref().unwrap().file_name().to_string_lossy().starts_with('_'))
+        .filter(|e| {
+            !e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('_')
+        })
         .count();
     assert_eq!(total, bundled, "the shards together run the whole suite");
     assert!(names.iter().all(|n| !n.is_empty()));
