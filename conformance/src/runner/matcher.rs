@@ -196,7 +196,13 @@ impl Matcher {
             },
             Value::Object(map) if map.len() == 1 => match map.iter().next() {
                 Some((k, Value::String(p))) if k == "regex" => {
-                    Matcher::regex(p).map_err(|e| format!("invalid regex: {e}"))
+                    // The regex crate draws a caret under the error over three lines;
+                    // one line reads better after a file and pointer.
+                    Matcher::regex(p).map_err(|e| {
+                        let text = e.to_string();
+                        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+                        format!("invalid regex: {}", lines.join(" "))
+                    })
                 }
                 Some((k, Value::Array(set))) if k == "oneOf" && !set.is_empty() => {
                     Ok(Matcher::OneOf(set.clone()))

@@ -14,6 +14,7 @@ fn suite() -> &'static Path {
 
 /// `kyc-conformance replay` of `cassettes` against `url`, its JSON report.
 fn replay(url: &str, cassettes: &Path, out: &Path, extra: &[&str]) -> (i32, Value) {
+    std::fs::create_dir_all(out).unwrap();
     let json = out.join("report.json");
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kyc-conformance"));
     // A login, as a team's CI has: the suite's get-token cases need the credentials.
@@ -56,4 +57,214 @@ fn the_bundled_suite_fails_no_case_for_a_sandbox_s_own_choices() {
     let failing = failing(&report);
     assert!(failing.is_empty(), "{}", failing.join("\n\n"));
     assert_eq!(code, 0);
+}
+
+/// `kyc-conformance <args>` against a stand-in, logged in as a team's CI would be.
+fn binary(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kyc-conformance"))
+        .env_remove("CONNECTFI_TOKEN")
+        .env("CONNECTFI_LOGIN", kyc_mock::DEFAULT_LOGIN)
+        .env("CONNECTFI_PASSWORD", kyc_mock::DEFAULT_PASSWORD)
+        .env("NO_PROXY", "127.0.0.1")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("ALL_PROXY")
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Records `filter`'s cassettes of the bundled suite from `url` into a fresh directory.
+fn record(url: &str, name: &str, filter: Option<&str>) -> std::path::PathBuf {
+    let out = stand_in::scratch("sandbox", name);
+    let mut args = vec![
+        "record",
+        "--target",
+        url,
+        "--cassettes",
+        suite().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    if let Some(f) = filter {
+        args.extend(["--filter", f]);
+    }
+    let done = binary(&args);
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done));
+    // The suite's defaults go with the baseline: they are part of what it expects.
+    std::fs::copy(suite().join("_defaults.json"), out.join("_defaults.json")).unwrap();
+    out
+}
+
+#[test]
+fn a_baseline_recorded_from_a_sandbox_replays_clean_twice() {
+    let url = own_choices();
+    let baseline = record(&url, "baseline", None);
+    for run in ["first", "second"] {
+        let out = stand_in::scratch("sandbox", &format!("baseline-replay-{run}"));
+        let (code, report) = replay(&url, &baseline, &out, &[]);
+        let failing = failing(&report);
+        assert!(failing.is_empty(), "{run}: {}", failing.join("\n\n"));
+        assert_eq!(code, 0, "{run}");
+    }
+}
+
+#[test]
+fn record_refuses_what_must_not_become_an_expectation() {
+    // A sandbox that has not heard of the deprecated endpoints: every init is a 404.
+    let url = stand_in::stand_in(stand_in::own_config(), |_| stand_in::deprecated_gone());
+    let out = stand_in::scratch("sandbox", "refused");
+    let done = binary(&[
+        "record",
+        "--target",
+        &url,
+        "--cassettes",
+        suite().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--filter",
+        "sync-mode-true",
+    ]);
+    assert_eq!(done.status.code(), Some(1), "{}", text(&done));
+    let said = text(&done);
+    assert!(
+        said.contains("not recorded sync-mode-true")
+            && said.contains("status 404 where the cassette expects 200"),
+        "{said}"
+    );
+    assert!(!out.join("sync-mode-true.json").exists(), "nothing written");
+}
+
+/// The drifted sandbox: the KYC envelope lost the customer's gender and gained a risk level.
+fn drifted(answer: &mut Value) {
+    stand_in::own_values(answer);
+    if let Some(person) = answer.pointer_mut("/data/customer/customer")
+        && let Some(map) = person.as_object_mut()
+    {
+        map.remove("gender");
+    }
+    if let Some(Value::Object(kyc)) = answer.pointer_mut("/data/kyc") {
+        kyc.insert("riskLevel".into(), Value::String("low".into()));
+    }
+}
+
+#[test]
+fn drift_is_flagged_at_exactly_what_changed_accepted_and_diffed() {
+    let url = own_choices();
+    let baseline = record(&url, "drift-baseline", Some("seed-waiting-data-license"));
+    let scratch = stand_in::scratch("sandbox", "drift");
+    let (code, before) = replay(&url, &baseline, &scratch.join("before"), &[]);
+    assert_eq!(code, 0, "{before}");
+
+    let moved = stand_in::stand_in_answers(stand_in::own_config(), drifted);
+    let (code, after) = replay(&moved, &baseline, &scratch.join("after"), &[]);
+    assert_eq!(code, 1, "the missing field is breaking");
+    let mut places: Vec<(String, String)> = super::stand_in::deviations(&after)
+        .into_iter()
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap().into(),
+                d["path"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    places.sort();
+    places.dedup();
+    assert_eq!(
+        places,
+        [
+            (
+                "missing_field".into(),
+                "/data/customer/customer/gender".into()
+            ),
+            ("unexpected_field".into(), "/data/kyc/riskLevel".into()),
+        ],
+        "{after}"
+    );
+
+    // diff: both are new against the clean run.
+    let old = scratch.join("before/report.json");
+    let new = scratch.join("after/report.json");
+    let diff = binary(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(diff.status.code(), Some(1), "{}", text(&diff));
+    let drift: Value = serde_json::from_slice(&diff.stdout).unwrap();
+    assert!(drift["resolved"].as_array().unwrap().is_empty(), "{drift}");
+    let new_kinds: Vec<&str> = drift["new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap())
+        .collect();
+    assert!(new_kinds.contains(&"missing_field") && new_kinds.contains(&"unexpected_field"));
+    let same = binary(&["diff", new.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same));
+
+    // Accepted: shown, not failing. The failing step stopped the scenario, so accepting it
+    // lets the next step run, whose own deviations are new and fail: accepting never hides
+    // what was not seen.
+    let (code, further) = replay(
+        &moved,
+        &baseline,
+        &scratch.join("further"),
+        &["--accept", new.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{further}");
+    let mut known: Vec<Value> = super::stand_in::deviations(&after)
+        .into_iter()
+        .chain(super::stand_in::deviations(&further))
+        .map(|d| serde_json::json!({"fingerprint": d["fingerprint"], "note": "gender dropped in 2026-12"}))
+        .collect();
+    known.sort_by_key(|k| k["fingerprint"].to_string());
+    known.dedup();
+    let accept = scratch.join("accepted.json");
+    std::fs::write(
+        &accept,
+        serde_json::json!({ "accepted": known }).to_string(),
+    )
+    .unwrap();
+    let new = accept;
+    let (code, accepted) = replay(
+        &moved,
+        &baseline,
+        &scratch.join("accepted"),
+        &["--accept", new.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{accepted}");
+    assert!(
+        accepted["accepted"]["seen"].as_u64().unwrap() > 0,
+        "{accepted}"
+    );
+    assert!(
+        super::stand_in::deviations(&accepted)
+            .iter()
+            .all(|d| d["accepted"] == true)
+    );
+    let (code, resolved) = replay(
+        &url,
+        &baseline,
+        &scratch.join("resolved"),
+        &["--accept", new.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{resolved}");
+    assert_eq!(
+        resolved["accepted"]["resolved"].as_array().unwrap().len(),
+        known.len(),
+        "{resolved}"
+    );
+    // Strict: the added field fails too.
+    let (code, _) = replay(&moved, &baseline, &scratch.join("strict"), &["--strict"]);
+    assert_eq!(code, 1);
 }

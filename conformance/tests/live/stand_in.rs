@@ -177,15 +177,19 @@ pub fn stand_in_answers(config: MockConfig, edit: fn(&mut Value)) -> String {
 /// (`aggregatorId`, the KYC system and mode, document labels), and individuals' envelopes
 /// carry the empty `businessAddresses` and `businessPhones` arrays.
 pub fn own_choices() -> String {
-    let config = MockConfig {
+    stand_in_answers(own_config(), own_values)
+}
+
+/// [`own_choices`]' mock: passport and utility bill for everyone, short real delays.
+pub fn own_config() -> MockConfig {
+    MockConfig {
         kyc_asks: Some("PassportUtility".to_owned()),
         delays: kyc_mock::Delays {
             pending: std::time::Duration::from_millis(150),
             review: std::time::Duration::from_millis(150),
         },
         ..config()
-    };
-    stand_in_answers(config, own_values)
+    }
 }
 
 /// The stand-in's own spelling of what the mock invents.
@@ -213,4 +217,14 @@ pub fn own_values(answer: &mut Value) {
         }
     }
     walk(answer);
+}
+
+/// Every deviation of a JSON replay report.
+pub fn deviations(report: &Value) -> Vec<Value> {
+    report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["deviations"].as_array().unwrap().clone())
+        .collect()
 }

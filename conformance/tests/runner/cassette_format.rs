@@ -76,6 +76,9 @@ fn bundled_suite_is_valid_against_the_cassette_schema() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
+        if path.file_name().unwrap() == cassette::DEFAULTS_FILE {
+            continue; // read by `suite_defaults_follow_their_schema_definition`
+        }
         let value: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(
@@ -85,4 +88,48 @@ fn bundled_suite_is_valid_against_the_cassette_schema() {
             path.display()
         );
     }
+}
+
+#[test]
+fn suite_defaults_follow_their_schema_definition() {
+    let mut schema = kyc_spec::Document::Cassette.json();
+    // The defaults file's shape is the format's `SuiteDefaults` definition.
+    schema
+        .as_object_mut()
+        .unwrap()
+        .retain(|k, _| k.starts_with('$'));
+    schema["$ref"] = "#/$defs/SuiteDefaults".into();
+    let validator = kyc_spec::ajv::Validator::new(&schema, &[]).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("cassettes")
+        .join(cassette::DEFAULTS_FILE);
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        validator.validate(&value, kyc_spec::ajv::Mode::AllErrors),
+        Ok(())
+    );
+    assert!(!cassette::load_defaults(&path).unwrap().is_empty());
+    // What the schema refuses, the loader refuses too, naming the place.
+    let bad = std::env::temp_dir().join(format!("kyc-defaults-{}.json", std::process::id()));
+    for (text, pointer) in [
+        (r#"{"match": {"/data/x": "fuzzy"}}"#, "/match/~1data~1x"),
+        (r#"{"match": {"data": "type"}}"#, "/match/data"),
+        (r#"{"matchers": {}}"#, "/matchers"),
+    ] {
+        std::fs::write(&bad, text).unwrap();
+        let err = cassette::load_defaults(&bad).unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("at \"{pointer}\"")),
+            "{err}"
+        );
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert!(
+            validator
+                .validate(&value, kyc_spec::ajv::Mode::AllErrors)
+                .is_err(),
+            "{text}"
+        );
+    }
+    std::fs::remove_file(&bad).unwrap();
 }
