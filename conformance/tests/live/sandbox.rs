@@ -167,7 +167,7 @@ fn drift_is_flagged_at_exactly_what_changed_accepted_and_diffed() {
     let moved = stand_in::stand_in_answers(stand_in::own_config(), drifted);
     let (code, after) = replay(&moved, &baseline, &scratch.join("after"), &[]);
     assert_eq!(code, 1, "the missing field is breaking");
-    let mut places: Vec<(String, String)> = super::stand_in::deviations(&after)
+    let mut places: Vec<(String, String)> = stand_in::deviations(&after)
         .into_iter()
         .map(|d| {
             (
@@ -222,9 +222,9 @@ fn drift_is_flagged_at_exactly_what_changed_accepted_and_diffed() {
         &["--accept", new.to_str().unwrap()],
     );
     assert_eq!(code, 1, "{further}");
-    let mut known: Vec<Value> = super::stand_in::deviations(&after)
+    let mut known: Vec<Value> = stand_in::deviations(&after)
         .into_iter()
-        .chain(super::stand_in::deviations(&further))
+        .chain(stand_in::deviations(&further))
         .map(|d| serde_json::json!({"fingerprint": d["fingerprint"], "note": "gender dropped in 2026-12"}))
         .collect();
     known.sort_by_key(|k| k["fingerprint"].to_string());
@@ -248,7 +248,7 @@ fn drift_is_flagged_at_exactly_what_changed_accepted_and_diffed() {
         "{accepted}"
     );
     assert!(
-        super::stand_in::deviations(&accepted)
+        stand_in::deviations(&accepted)
             .iter()
             .all(|d| d["accepted"] == true)
     );
