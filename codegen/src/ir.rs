@@ -180,6 +180,9 @@ pub struct Newtype {
     pub checks: crate::schema::Checks,
     /// `x-secret`: `Debug` prints no value.
     pub secret: bool,
+    /// The doc lines that describe the value itself (constraints, format), without the
+    /// description of any one use: what a type shared by identical inline values says.
+    pub constraint_docs: Vec<String>,
 }
 
 #[derive(Debug)]

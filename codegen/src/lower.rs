@@ -11,6 +11,7 @@ mod newtype;
 mod object;
 mod refs;
 mod shape;
+mod share;
 mod tuple;
 mod union;
 

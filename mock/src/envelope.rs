@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use kyc_spec::generated::{AuthToken, AuthTokenResponse, AuthTokenToken, SuccessCode, Timestamp};
+use kyc_spec::generated::{AuthToken, AuthTokenResponse, SuccessCode, Timestamp, Token};
 use serde_json::Map;
 
 use super::clock::{Millis, format_timestamp, write_timestamp};
@@ -134,7 +134,7 @@ pub(crate) fn token_answer(token: &str, expires_at: Millis) -> Vec<u8> {
     let answer = AuthTokenResponse {
         code: SuccessCode,
         data: AuthToken {
-            token: AuthTokenToken::new(token).expect("the mock's tokens are 66 characters"),
+            token: Token::new(token).expect("the mock's tokens are 66 characters"),
             dts_expire_at: Timestamp::new(format_timestamp(expires_at))
                 .expect("format_timestamp writes the schema's timestamp form"),
             additional_properties: Map::new(),
@@ -150,8 +150,8 @@ mod tests {
     use std::sync::Arc;
 
     use kyc_spec::generated::{
-        CustomerId, CustomerRecord, CustomerRecordReference, CustomerType, DocumentId, KycDocument,
-        KycEnvelopeData, KycInitResponse, KycProcess, KycWebhook, RequestId, Tristate,
+        CustomerId, CustomerRecord, CustomerType, DocumentId, KycDocument, KycEnvelopeData,
+        KycInitResponse, KycProcess, KycWebhook, RequestId, TextFrom1, Tristate,
     };
     use serde_json::{Value, json};
 
@@ -193,7 +193,7 @@ mod tests {
         let status = KycStatus::wire(record.status).clone();
         KycEnvelopeData {
             customer: CustomerRecord {
-                reference: CustomerRecordReference::new(record.reference.as_str()).expect("ref"),
+                reference: TextFrom1::new(record.reference.as_str()).expect("ref"),
                 customer_id: CustomerId::new(record.customer_id.as_str()).expect("id"),
                 customer_type: t.customer_type.parse::<CustomerType>().expect("infallible"),
                 customer: t.person().expect("a checked template holds a Person"),

@@ -141,12 +141,12 @@ mod tests {
     /// the constraints to hold; this is the test behind those `expect`s.
     #[test]
     fn ids_and_tokens_meet_the_contracts_constraints() {
-        use kyc_spec::generated::{AuthTokenToken, DocumentId, RequestId};
+        use kyc_spec::generated::{DocumentId, RequestId, Token};
         for seed in [None, Some(0), Some(7), Some(u64::MAX)] {
             let ids = IdGenerator::new(seed);
             for _ in 0..200 {
                 RequestId::new(ids.request_id()).expect("a valid requestId");
-                AuthTokenToken::new(ids.token()).expect("a valid token");
+                Token::new(ids.token()).expect("a valid token");
                 for separator in ['-', '_'] {
                     DocumentId::new(ids.document_id(separator)).expect("a valid document id");
                 }

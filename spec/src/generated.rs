@@ -137,13 +137,13 @@ pub struct AkepaListRequest {
         default,
         skip_serializing_if = "Tristate::is_absent"
     )]
-    pub date_create_from: Tristate<AkepaListRequestDateCreateFrom>,
+    pub date_create_from: Tristate<DateIso>,
     #[serde(
         rename = "dateCreateTo",
         default,
         skip_serializing_if = "Tristate::is_absent"
     )]
-    pub date_create_to: Tristate<AkepaListRequestDateCreateTo>,
+    pub date_create_to: Tristate<DateIso>,
     /// At most 1000, as the page says.
     #[serde(
         rename = "numberOfRecords",
@@ -163,9 +163,9 @@ pub struct AkepaListRequest {
 /// Format: `dateISO` (the text is kept as received, nothing is checked).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct AkepaListRequestDateCreateFrom(String);
+pub struct DateIso(String);
 
-impl AkepaListRequestDateCreateFrom {
+impl DateIso {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
         let value = value.into();
@@ -183,7 +183,7 @@ impl AkepaListRequestDateCreateFrom {
     }
 }
 
-impl TryFrom<String> for AkepaListRequestDateCreateFrom {
+impl TryFrom<String> for DateIso {
     type Error = ConstraintError;
 
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -191,13 +191,13 @@ impl TryFrom<String> for AkepaListRequestDateCreateFrom {
     }
 }
 
-impl From<AkepaListRequestDateCreateFrom> for String {
-    fn from(value: AkepaListRequestDateCreateFrom) -> Self {
+impl From<DateIso> for String {
+    fn from(value: DateIso) -> Self {
         value.0
     }
 }
 
-impl TryFrom<&str> for AkepaListRequestDateCreateFrom {
+impl TryFrom<&str> for DateIso {
     type Error = ConstraintError;
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
@@ -205,7 +205,7 @@ impl TryFrom<&str> for AkepaListRequestDateCreateFrom {
     }
 }
 
-impl std::str::FromStr for AkepaListRequestDateCreateFrom {
+impl std::str::FromStr for DateIso {
     type Err = ConstraintError;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -213,96 +213,21 @@ impl std::str::FromStr for AkepaListRequestDateCreateFrom {
     }
 }
 
-impl AsRef<str> for AkepaListRequestDateCreateFrom {
+impl AsRef<str> for DateIso {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl std::fmt::Display for AkepaListRequestDateCreateFrom {
+impl std::fmt::Display for DateIso {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl JsonSchema for AkepaListRequestDateCreateFrom {
+impl JsonSchema for DateIso {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AkepaListRequestDateCreateFrom".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "format" : "dateISO" })
-    }
-}
-
-/// Format: `dateISO` (the text is kept as received, nothing is checked).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct AkepaListRequestDateCreateTo(String);
-
-impl AkepaListRequestDateCreateTo {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for AkepaListRequestDateCreateTo {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AkepaListRequestDateCreateTo> for String {
-    fn from(value: AkepaListRequestDateCreateTo) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for AkepaListRequestDateCreateTo {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for AkepaListRequestDateCreateTo {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for AkepaListRequestDateCreateTo {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for AkepaListRequestDateCreateTo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for AkepaListRequestDateCreateTo {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AkepaListRequestDateCreateTo".into()
+        "DateIso".into()
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -1223,27 +1148,27 @@ pub struct AuditReport {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditSummary {
-    pub questions: AuditSummaryQuestions,
+    pub questions: IntegerFrom0,
     #[serde(rename = "asDocumented")]
-    pub as_documented: AuditSummaryAsDocumented,
+    pub as_documented: IntegerFrom0,
     #[serde(rename = "asAssumed")]
-    pub as_assumed: AuditSummaryAsAssumed,
-    pub contradicts: AuditSummaryContradicts,
-    pub unanswered: AuditSummaryUnanswered,
+    pub as_assumed: IntegerFrom0,
+    pub contradicts: IntegerFrom0,
+    pub unanswered: IntegerFrom0,
 }
 
 /// Value: >= 0.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "i64", into = "i64")]
-pub struct AuditSummaryQuestions(i64);
+pub struct IntegerFrom0(i64);
 
-impl AuditSummaryQuestions {
+impl IntegerFrom0 {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ConstraintError> {
         if value < 0 {
             return Err(
                 ConstraintError::new(
-                    "AuditSummaryQuestions",
+                    "IntegerFrom0",
                     Violation::OutOfRange {
                         expected: ">= 0",
                     },
@@ -1264,7 +1189,7 @@ impl AuditSummaryQuestions {
     }
 }
 
-impl TryFrom<i64> for AuditSummaryQuestions {
+impl TryFrom<i64> for IntegerFrom0 {
     type Error = ConstraintError;
 
     fn try_from(value: i64) -> Result<Self, Self::Error> {
@@ -1272,269 +1197,21 @@ impl TryFrom<i64> for AuditSummaryQuestions {
     }
 }
 
-impl From<AuditSummaryQuestions> for i64 {
-    fn from(value: AuditSummaryQuestions) -> Self {
+impl From<IntegerFrom0> for i64 {
+    fn from(value: IntegerFrom0) -> Self {
         value.0
     }
 }
 
-impl std::fmt::Display for AuditSummaryQuestions {
+impl std::fmt::Display for IntegerFrom0 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0)
     }
 }
 
-impl JsonSchema for AuditSummaryQuestions {
+impl JsonSchema for IntegerFrom0 {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AuditSummaryQuestions".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct AuditSummaryAsDocumented(i64);
-
-impl AuditSummaryAsDocumented {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "AuditSummaryAsDocumented",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for AuditSummaryAsDocumented {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AuditSummaryAsDocumented> for i64 {
-    fn from(value: AuditSummaryAsDocumented) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for AuditSummaryAsDocumented {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for AuditSummaryAsDocumented {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AuditSummaryAsDocumented".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct AuditSummaryAsAssumed(i64);
-
-impl AuditSummaryAsAssumed {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "AuditSummaryAsAssumed",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for AuditSummaryAsAssumed {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AuditSummaryAsAssumed> for i64 {
-    fn from(value: AuditSummaryAsAssumed) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for AuditSummaryAsAssumed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for AuditSummaryAsAssumed {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AuditSummaryAsAssumed".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct AuditSummaryContradicts(i64);
-
-impl AuditSummaryContradicts {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "AuditSummaryContradicts",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for AuditSummaryContradicts {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AuditSummaryContradicts> for i64 {
-    fn from(value: AuditSummaryContradicts) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for AuditSummaryContradicts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for AuditSummaryContradicts {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AuditSummaryContradicts".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct AuditSummaryUnanswered(i64);
-
-impl AuditSummaryUnanswered {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "AuditSummaryUnanswered",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for AuditSummaryUnanswered {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AuditSummaryUnanswered> for i64 {
-    fn from(value: AuditSummaryUnanswered) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for AuditSummaryUnanswered {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for AuditSummaryUnanswered {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AuditSummaryUnanswered".into()
+        "IntegerFrom0".into()
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -1848,136 +1525,10 @@ impl JsonSchema for AuditEvidenceStatus {
 pub struct AuditSuite {
     /// As in the replay's JSON report.
     pub summary: serde_json::Map<String, serde_json::Value>,
-    pub deviations: std::collections::BTreeMap<String, AuditSuiteDeviationsValue>,
+    pub deviations: std::collections::BTreeMap<String, IntegerFrom0>,
     /// Deviations graded breaking (what a client that keeps its code would trip over).
-    pub breaking: AuditSuiteBreaking,
+    pub breaking: IntegerFrom0,
     pub failing: Vec<AuditSuiteFailingItem>,
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct AuditSuiteDeviationsValue(i64);
-
-impl AuditSuiteDeviationsValue {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "AuditSuiteDeviationsValue",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for AuditSuiteDeviationsValue {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AuditSuiteDeviationsValue> for i64 {
-    fn from(value: AuditSuiteDeviationsValue) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for AuditSuiteDeviationsValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for AuditSuiteDeviationsValue {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AuditSuiteDeviationsValue".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Deviations graded breaking (what a client that keeps its code would trip over).
-///
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct AuditSuiteBreaking(i64);
-
-impl AuditSuiteBreaking {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "AuditSuiteBreaking",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for AuditSuiteBreaking {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AuditSuiteBreaking> for i64 {
-    fn from(value: AuditSuiteBreaking) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for AuditSuiteBreaking {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for AuditSuiteBreaking {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AuditSuiteBreaking".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
 }
 
 /// Items: 2 to 2.
@@ -2041,19 +1592,17 @@ pub struct AuthTokenRequest {
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     /// Secret (`x-secret`): never log, record or report it.
-    pub login: CredentialsLogin,
+    pub login: SecretText1To50,
     /// Secret (`x-secret`): never log, record or report it.
-    pub password: CredentialsPassword,
+    pub password: SecretText1To50,
 }
 
-/// Secret (`x-secret`): never log, record or report it.
-///
 /// Length: 1 to 50 characters (code points).
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct CredentialsLogin(String);
+pub struct SecretText1To50(String);
 
-impl CredentialsLogin {
+impl SecretText1To50 {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
         let value = value.into();
@@ -2061,7 +1610,7 @@ impl CredentialsLogin {
         if length < 1 {
             return Err(
                 ConstraintError::new(
-                    "CredentialsLogin",
+                    "SecretText1To50",
                     Violation::TooShort {
                         min: 1,
                         actual: length,
@@ -2072,7 +1621,7 @@ impl CredentialsLogin {
         if length > 50 {
             return Err(
                 ConstraintError::new(
-                    "CredentialsLogin",
+                    "SecretText1To50",
                     Violation::TooLong {
                         max: 50,
                         actual: length,
@@ -2094,7 +1643,7 @@ impl CredentialsLogin {
     }
 }
 
-impl TryFrom<String> for CredentialsLogin {
+impl TryFrom<String> for SecretText1To50 {
     type Error = ConstraintError;
 
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -2102,13 +1651,13 @@ impl TryFrom<String> for CredentialsLogin {
     }
 }
 
-impl From<CredentialsLogin> for String {
-    fn from(value: CredentialsLogin) -> Self {
+impl From<SecretText1To50> for String {
+    fn from(value: SecretText1To50) -> Self {
         value.0
     }
 }
 
-impl TryFrom<&str> for CredentialsLogin {
+impl TryFrom<&str> for SecretText1To50 {
     type Error = ConstraintError;
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
@@ -2116,7 +1665,7 @@ impl TryFrom<&str> for CredentialsLogin {
     }
 }
 
-impl std::str::FromStr for CredentialsLogin {
+impl std::str::FromStr for SecretText1To50 {
     type Err = ConstraintError;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2124,135 +1673,28 @@ impl std::str::FromStr for CredentialsLogin {
     }
 }
 
-impl AsRef<str> for CredentialsLogin {
+impl AsRef<str> for SecretText1To50 {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl std::fmt::Display for CredentialsLogin {
+impl std::fmt::Display for SecretText1To50 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 /// Redacted: the value is secret (`x-secret`) and must not reach a log.
-impl std::fmt::Debug for CredentialsLogin {
+impl std::fmt::Debug for SecretText1To50 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CredentialsLogin(<redacted>)")
+        f.write_str("SecretText1To50(<redacted>)")
     }
 }
 
-impl JsonSchema for CredentialsLogin {
+impl JsonSchema for SecretText1To50 {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CredentialsLogin".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
-    }
-}
-
-/// Secret (`x-secret`): never log, record or report it.
-///
-/// Length: 1 to 50 characters (code points).
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct CredentialsPassword(String);
-
-impl CredentialsPassword {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "CredentialsPassword",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "CredentialsPassword",
-                    Violation::TooLong {
-                        max: 50,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for CredentialsPassword {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<CredentialsPassword> for String {
-    fn from(value: CredentialsPassword) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for CredentialsPassword {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for CredentialsPassword {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for CredentialsPassword {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for CredentialsPassword {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Redacted: the value is secret (`x-secret`) and must not reach a log.
-impl std::fmt::Debug for CredentialsPassword {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CredentialsPassword(<redacted>)")
-    }
-}
-
-impl JsonSchema for CredentialsPassword {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CredentialsPassword".into()
+        "SecretText1To50".into()
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -2282,7 +1724,7 @@ pub struct AuthToken {
     /// Send it as `x-connectfi-token`.
     ///
     /// Secret (`x-secret`): never log, record or report it.
-    pub token: AuthTokenToken,
+    pub token: Token,
     #[serde(rename = "dtsExpireAt")]
     pub dts_expire_at: Timestamp,
     /// Members the schema does not name, kept so serializing again loses nothing.
@@ -2290,16 +1732,12 @@ pub struct AuthToken {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Send it as `x-connectfi-token`.
-///
-/// Secret (`x-secret`): never log, record or report it.
-///
 /// Length: at least 1 characters (code points).
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct AuthTokenToken(String);
+pub struct Token(String);
 
-impl AuthTokenToken {
+impl Token {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
         let value = value.into();
@@ -2307,7 +1745,7 @@ impl AuthTokenToken {
         if length < 1 {
             return Err(
                 ConstraintError::new(
-                    "AuthTokenToken",
+                    "Token",
                     Violation::TooShort {
                         min: 1,
                         actual: length,
@@ -2329,7 +1767,7 @@ impl AuthTokenToken {
     }
 }
 
-impl TryFrom<String> for AuthTokenToken {
+impl TryFrom<String> for Token {
     type Error = ConstraintError;
 
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -2337,13 +1775,13 @@ impl TryFrom<String> for AuthTokenToken {
     }
 }
 
-impl From<AuthTokenToken> for String {
-    fn from(value: AuthTokenToken) -> Self {
+impl From<Token> for String {
+    fn from(value: Token) -> Self {
         value.0
     }
 }
 
-impl TryFrom<&str> for AuthTokenToken {
+impl TryFrom<&str> for Token {
     type Error = ConstraintError;
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
@@ -2351,7 +1789,7 @@ impl TryFrom<&str> for AuthTokenToken {
     }
 }
 
-impl std::str::FromStr for AuthTokenToken {
+impl std::str::FromStr for Token {
     type Err = ConstraintError;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2359,28 +1797,28 @@ impl std::str::FromStr for AuthTokenToken {
     }
 }
 
-impl AsRef<str> for AuthTokenToken {
+impl AsRef<str> for Token {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl std::fmt::Display for AuthTokenToken {
+impl std::fmt::Display for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
 /// Redacted: the value is secret (`x-secret`) and must not reach a log.
-impl std::fmt::Debug for AuthTokenToken {
+impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AuthTokenToken(<redacted>)")
+        f.write_str("Token(<redacted>)")
     }
 }
 
-impl JsonSchema for AuthTokenToken {
+impl JsonSchema for Token {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AuthTokenToken".into()
+        "Token".into()
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -4291,7 +3729,7 @@ pub struct Address {
     /// "123 Main Str."
     /// ```
     #[serde(rename = "addressLine1")]
-    pub address_line1: AddressAddressLine1,
+    pub address_line1: TextFrom1,
     /// Personal data (`x-personal`): pseudonymise it in recordings.
     ///
     /// # Examples
@@ -4312,7 +3750,7 @@ pub struct Address {
     /// ```json
     /// "Harrisburg"
     /// ```
-    pub city: AddressCity,
+    pub city: TextFrom1,
     /// # Examples
     ///
     /// ```json
@@ -4341,20 +3779,12 @@ pub struct Address {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
 /// Length: at least 1 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "123 Main Str."
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct AddressAddressLine1(String);
+pub struct TextFrom1(String);
 
-impl AddressAddressLine1 {
+impl TextFrom1 {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
         let value = value.into();
@@ -4362,7 +3792,7 @@ impl AddressAddressLine1 {
         if length < 1 {
             return Err(
                 ConstraintError::new(
-                    "AddressAddressLine1",
+                    "TextFrom1",
                     Violation::TooShort {
                         min: 1,
                         actual: length,
@@ -4384,7 +3814,7 @@ impl AddressAddressLine1 {
     }
 }
 
-impl TryFrom<String> for AddressAddressLine1 {
+impl TryFrom<String> for TextFrom1 {
     type Error = ConstraintError;
 
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -4392,13 +3822,13 @@ impl TryFrom<String> for AddressAddressLine1 {
     }
 }
 
-impl From<AddressAddressLine1> for String {
-    fn from(value: AddressAddressLine1) -> Self {
+impl From<TextFrom1> for String {
+    fn from(value: TextFrom1) -> Self {
         value.0
     }
 }
 
-impl TryFrom<&str> for AddressAddressLine1 {
+impl TryFrom<&str> for TextFrom1 {
     type Error = ConstraintError;
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
@@ -4406,7 +3836,7 @@ impl TryFrom<&str> for AddressAddressLine1 {
     }
 }
 
-impl std::str::FromStr for AddressAddressLine1 {
+impl std::str::FromStr for TextFrom1 {
     type Err = ConstraintError;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -4414,116 +3844,21 @@ impl std::str::FromStr for AddressAddressLine1 {
     }
 }
 
-impl AsRef<str> for AddressAddressLine1 {
+impl AsRef<str> for TextFrom1 {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl std::fmt::Display for AddressAddressLine1 {
+impl std::fmt::Display for TextFrom1 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl JsonSchema for AddressAddressLine1 {
+impl JsonSchema for TextFrom1 {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AddressAddressLine1".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: at least 1 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "Harrisburg"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct AddressCity(String);
-
-impl AddressCity {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "AddressCity",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for AddressCity {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<AddressCity> for String {
-    fn from(value: AddressCity) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for AddressCity {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for AddressCity {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for AddressCity {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for AddressCity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for AddressCity {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "AddressCity".into()
+        "TextFrom1".into()
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -4724,7 +4059,7 @@ pub struct IdentificationDocument {
     /// "PA99999999"
     /// ```
     #[serde(deserialize_with = "deserialize_present")]
-    pub value: Option<IdentificationDocumentValue>,
+    pub value: Option<TextUpTo50>,
     #[serde(
         rename = "issuanceCountryCodeA3",
         default,
@@ -4742,7 +4077,7 @@ pub struct IdentificationDocument {
         default,
         skip_serializing_if = "Tristate::is_absent"
     )]
-    pub issuance_region: Tristate<IdentificationDocumentIssuanceRegion>,
+    pub issuance_region: Tristate<TextUpTo50>,
     #[serde(
         rename = "expiryDate",
         default,
@@ -4755,20 +4090,12 @@ pub struct IdentificationDocument {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
 /// Length: at most 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "PA99999999"
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct IdentificationDocumentValue(String);
+pub struct TextUpTo50(String);
 
-impl IdentificationDocumentValue {
+impl TextUpTo50 {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
         let value = value.into();
@@ -4776,7 +4103,7 @@ impl IdentificationDocumentValue {
         if length > 50 {
             return Err(
                 ConstraintError::new(
-                    "IdentificationDocumentValue",
+                    "TextUpTo50",
                     Violation::TooLong {
                         max: 50,
                         actual: length,
@@ -4798,7 +4125,7 @@ impl IdentificationDocumentValue {
     }
 }
 
-impl TryFrom<String> for IdentificationDocumentValue {
+impl TryFrom<String> for TextUpTo50 {
     type Error = ConstraintError;
 
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -4806,13 +4133,13 @@ impl TryFrom<String> for IdentificationDocumentValue {
     }
 }
 
-impl From<IdentificationDocumentValue> for String {
-    fn from(value: IdentificationDocumentValue) -> Self {
+impl From<TextUpTo50> for String {
+    fn from(value: TextUpTo50) -> Self {
         value.0
     }
 }
 
-impl TryFrom<&str> for IdentificationDocumentValue {
+impl TryFrom<&str> for TextUpTo50 {
     type Error = ConstraintError;
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
@@ -4820,7 +4147,7 @@ impl TryFrom<&str> for IdentificationDocumentValue {
     }
 }
 
-impl std::str::FromStr for IdentificationDocumentValue {
+impl std::str::FromStr for TextUpTo50 {
     type Err = ConstraintError;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -4828,114 +4155,21 @@ impl std::str::FromStr for IdentificationDocumentValue {
     }
 }
 
-impl AsRef<str> for IdentificationDocumentValue {
+impl AsRef<str> for TextUpTo50 {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl std::fmt::Display for IdentificationDocumentValue {
+impl std::fmt::Display for TextUpTo50 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl JsonSchema for IdentificationDocumentValue {
+impl JsonSchema for TextUpTo50 {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "IdentificationDocumentValue".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "maxLength" : 50 })
-    }
-}
-
-/// Length: at most 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "PA"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct IdentificationDocumentIssuanceRegion(String);
-
-impl IdentificationDocumentIssuanceRegion {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "IdentificationDocumentIssuanceRegion",
-                    Violation::TooLong {
-                        max: 50,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for IdentificationDocumentIssuanceRegion {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<IdentificationDocumentIssuanceRegion> for String {
-    fn from(value: IdentificationDocumentIssuanceRegion) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for IdentificationDocumentIssuanceRegion {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for IdentificationDocumentIssuanceRegion {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for IdentificationDocumentIssuanceRegion {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for IdentificationDocumentIssuanceRegion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for IdentificationDocumentIssuanceRegion {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "IdentificationDocumentIssuanceRegion".into()
+        "TextUpTo50".into()
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -4968,7 +4202,7 @@ pub struct Person {
     /// "John"
     /// ```
     #[serde(rename = "firstName")]
-    pub first_name: PersonFirstName,
+    pub first_name: TextFrom1,
     /// Personal data (`x-personal`): pseudonymise it in recordings.
     ///
     /// # Examples
@@ -4977,7 +4211,7 @@ pub struct Person {
     /// "Testman"
     /// ```
     #[serde(rename = "lastName")]
-    pub last_name: PersonLastName,
+    pub last_name: TextFrom1,
     #[serde(
         default,
         deserialize_with = "deserialize_some",
@@ -5004,7 +4238,7 @@ pub struct Person {
         deserialize_with = "deserialize_some",
         skip_serializing_if = "Option::is_none"
     )]
-    pub email: Option<PersonEmail>,
+    pub email: Option<Email>,
     #[serde(
         rename = "citizenshipCountryCodeA3",
         default,
@@ -5036,210 +4270,12 @@ pub struct Person {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: at least 1 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "John"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct PersonFirstName(String);
-
-impl PersonFirstName {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "PersonFirstName",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for PersonFirstName {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<PersonFirstName> for String {
-    fn from(value: PersonFirstName) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for PersonFirstName {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for PersonFirstName {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for PersonFirstName {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for PersonFirstName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for PersonFirstName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "PersonFirstName".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: at least 1 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "Testman"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct PersonLastName(String);
-
-impl PersonLastName {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "PersonLastName",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for PersonLastName {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<PersonLastName> for String {
-    fn from(value: PersonLastName) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for PersonLastName {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for PersonLastName {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for PersonLastName {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for PersonLastName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for PersonLastName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "PersonLastName".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
 /// Pattern (ECMA-262): `^(.+)@(.+)$`.
-///
-/// # Examples
-///
-/// ```json
-/// "aa@aa.aa"
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct PersonEmail(String);
+pub struct Email(String);
 
-impl PersonEmail {
+impl Email {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
         let value = value.into();
@@ -5253,7 +4289,7 @@ impl PersonEmail {
         if REGEX.find(&value).is_none() {
             return Err(
                 ConstraintError::new(
-                    "PersonEmail",
+                    "Email",
                     Violation::PatternMismatch {
                         pattern: PATTERN,
                     },
@@ -5274,7 +4310,7 @@ impl PersonEmail {
     }
 }
 
-impl TryFrom<String> for PersonEmail {
+impl TryFrom<String> for Email {
     type Error = ConstraintError;
 
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -5282,13 +4318,13 @@ impl TryFrom<String> for PersonEmail {
     }
 }
 
-impl From<PersonEmail> for String {
-    fn from(value: PersonEmail) -> Self {
+impl From<Email> for String {
+    fn from(value: Email) -> Self {
         value.0
     }
 }
 
-impl TryFrom<&str> for PersonEmail {
+impl TryFrom<&str> for Email {
     type Error = ConstraintError;
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
@@ -5296,7 +4332,7 @@ impl TryFrom<&str> for PersonEmail {
     }
 }
 
-impl std::str::FromStr for PersonEmail {
+impl std::str::FromStr for Email {
     type Err = ConstraintError;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -5304,21 +4340,21 @@ impl std::str::FromStr for PersonEmail {
     }
 }
 
-impl AsRef<str> for PersonEmail {
+impl AsRef<str> for Email {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl std::fmt::Display for PersonEmail {
+impl std::fmt::Display for Email {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl JsonSchema for PersonEmail {
+impl JsonSchema for Email {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "PersonEmail".into()
+        "Email".into()
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -5336,7 +4372,7 @@ pub struct CustomerRecord {
     /// ```json
     /// "22223"
     /// ```
-    pub reference: CustomerRecordReference,
+    pub reference: TextFrom1,
     #[serde(rename = "customerId")]
     pub customer_id: CustomerId,
     #[serde(rename = "customerType")]
@@ -5351,101 +4387,6 @@ pub struct CustomerRecord {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-/// The client's own unique reference for this customer.
-///
-/// Length: at least 1 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "22223"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct CustomerRecordReference(String);
-
-impl CustomerRecordReference {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "CustomerRecordReference",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for CustomerRecordReference {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<CustomerRecordReference> for String {
-    fn from(value: CustomerRecordReference) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for CustomerRecordReference {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for CustomerRecordReference {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for CustomerRecordReference {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for CustomerRecordReference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for CustomerRecordReference {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CustomerRecordReference".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
-    }
 }
 
 /// The KYC process itself.
@@ -5858,7 +4799,7 @@ pub struct Business {
     /// "Sample Industries LLC"
     /// ```
     #[serde(rename = "legalName")]
-    pub legal_name: BusinessLegalName,
+    pub legal_name: TextFrom1,
     /// Personal data (`x-personal`): pseudonymise it in recordings.
     ///
     /// # Examples
@@ -5871,7 +4812,7 @@ pub struct Business {
         deserialize_with = "deserialize_some",
         skip_serializing_if = "Option::is_none"
     )]
-    pub email: Option<BusinessEmail>,
+    pub email: Option<Email>,
     #[serde(
         rename = "identificationDocuments",
         default,
@@ -5900,199 +4841,6 @@ pub struct Business {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Length: at least 1 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "Sample Industries LLC"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct BusinessLegalName(String);
-
-impl BusinessLegalName {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "BusinessLegalName",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for BusinessLegalName {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<BusinessLegalName> for String {
-    fn from(value: BusinessLegalName) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for BusinessLegalName {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for BusinessLegalName {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for BusinessLegalName {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for BusinessLegalName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for BusinessLegalName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "BusinessLegalName".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Pattern (ECMA-262): `^(.+)@(.+)$`.
-///
-/// # Examples
-///
-/// ```json
-/// "office@example.com"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct BusinessEmail(String);
-
-impl BusinessEmail {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-
-        const PATTERN: &str = "^(.+)@(.+)$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
-            return Err(
-                ConstraintError::new(
-                    "BusinessEmail",
-                    Violation::PatternMismatch {
-                        pattern: PATTERN,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for BusinessEmail {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<BusinessEmail> for String {
-    fn from(value: BusinessEmail) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for BusinessEmail {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for BusinessEmail {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for BusinessEmail {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for BusinessEmail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for BusinessEmail {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "BusinessEmail".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
-    }
-}
-
 /// A principal owner or authorised signer of a business customer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct BusinessRepresentative {
@@ -6106,7 +4854,7 @@ pub struct BusinessRepresentative {
     /// "Janice"
     /// ```
     #[serde(rename = "firstName")]
-    pub first_name: BusinessRepresentativeFirstName,
+    pub first_name: TextFrom1,
     /// Personal data (`x-personal`): pseudonymise it in recordings.
     ///
     /// # Examples
@@ -6115,7 +4863,7 @@ pub struct BusinessRepresentative {
     /// "Sample"
     /// ```
     #[serde(rename = "lastName")]
-    pub last_name: BusinessRepresentativeLastName,
+    pub last_name: TextFrom1,
     #[serde(
         default,
         deserialize_with = "deserialize_some",
@@ -6142,7 +4890,7 @@ pub struct BusinessRepresentative {
         deserialize_with = "deserialize_some",
         skip_serializing_if = "Option::is_none"
     )]
-    pub email: Option<BusinessRepresentativeEmail>,
+    pub email: Option<Email>,
     #[serde(
         rename = "citizenshipCountryCodeA3",
         default,
@@ -6172,296 +4920,6 @@ pub struct BusinessRepresentative {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: at least 1 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "Janice"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct BusinessRepresentativeFirstName(String);
-
-impl BusinessRepresentativeFirstName {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "BusinessRepresentativeFirstName",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for BusinessRepresentativeFirstName {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<BusinessRepresentativeFirstName> for String {
-    fn from(value: BusinessRepresentativeFirstName) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for BusinessRepresentativeFirstName {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for BusinessRepresentativeFirstName {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for BusinessRepresentativeFirstName {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for BusinessRepresentativeFirstName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for BusinessRepresentativeFirstName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "BusinessRepresentativeFirstName".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: at least 1 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "Sample"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct BusinessRepresentativeLastName(String);
-
-impl BusinessRepresentativeLastName {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "BusinessRepresentativeLastName",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for BusinessRepresentativeLastName {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<BusinessRepresentativeLastName> for String {
-    fn from(value: BusinessRepresentativeLastName) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for BusinessRepresentativeLastName {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for BusinessRepresentativeLastName {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for BusinessRepresentativeLastName {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for BusinessRepresentativeLastName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for BusinessRepresentativeLastName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "BusinessRepresentativeLastName".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Pattern (ECMA-262): `^(.+)@(.+)$`.
-///
-/// # Examples
-///
-/// ```json
-/// "aa@aa.aa"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct BusinessRepresentativeEmail(String);
-
-impl BusinessRepresentativeEmail {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-
-        const PATTERN: &str = "^(.+)@(.+)$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
-            return Err(
-                ConstraintError::new(
-                    "BusinessRepresentativeEmail",
-                    Violation::PatternMismatch {
-                        pattern: PATTERN,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for BusinessRepresentativeEmail {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<BusinessRepresentativeEmail> for String {
-    fn from(value: BusinessRepresentativeEmail) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for BusinessRepresentativeEmail {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for BusinessRepresentativeEmail {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for BusinessRepresentativeEmail {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for BusinessRepresentativeEmail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for BusinessRepresentativeEmail {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "BusinessRepresentativeEmail".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
-    }
 }
 
 /// connectFi's `customer-email` fragment: an e-mail address (ajv-formats' `email`).
@@ -6760,7 +5218,7 @@ pub struct NewIndividual {
     /// "Janice"
     /// ```
     #[serde(rename = "firstName")]
-    pub first_name: NewIndividualFirstName,
+    pub first_name: Text1To50,
     /// Personal data (`x-personal`): pseudonymise it in recordings.
     ///
     /// # Examples
@@ -6769,7 +5227,7 @@ pub struct NewIndividual {
     /// "Sample"
     /// ```
     #[serde(rename = "lastName")]
-    pub last_name: NewIndividualLastName,
+    pub last_name: Text1To50,
     #[serde(
         default,
         deserialize_with = "deserialize_some",
@@ -6788,7 +5246,7 @@ pub struct NewIndividual {
         deserialize_with = "deserialize_some",
         skip_serializing_if = "Option::is_none"
     )]
-    pub email: Option<NewIndividualEmail>,
+    pub email: Option<Email>,
     #[serde(
         default,
         deserialize_with = "deserialize_some",
@@ -6825,20 +5283,12 @@ pub struct NewIndividual {
     pub identification_documents: Option<Vec<NewIdentificationDocument>>,
 }
 
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
 /// Length: 1 to 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "Janice"
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct NewIndividualFirstName(String);
+pub struct Text1To50(String);
 
-impl NewIndividualFirstName {
+impl Text1To50 {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
         let value = value.into();
@@ -6846,7 +5296,7 @@ impl NewIndividualFirstName {
         if length < 1 {
             return Err(
                 ConstraintError::new(
-                    "NewIndividualFirstName",
+                    "Text1To50",
                     Violation::TooShort {
                         min: 1,
                         actual: length,
@@ -6857,7 +5307,7 @@ impl NewIndividualFirstName {
         if length > 50 {
             return Err(
                 ConstraintError::new(
-                    "NewIndividualFirstName",
+                    "Text1To50",
                     Violation::TooLong {
                         max: 50,
                         actual: length,
@@ -6879,7 +5329,7 @@ impl NewIndividualFirstName {
     }
 }
 
-impl TryFrom<String> for NewIndividualFirstName {
+impl TryFrom<String> for Text1To50 {
     type Error = ConstraintError;
 
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -6887,13 +5337,13 @@ impl TryFrom<String> for NewIndividualFirstName {
     }
 }
 
-impl From<NewIndividualFirstName> for String {
-    fn from(value: NewIndividualFirstName) -> Self {
+impl From<Text1To50> for String {
+    fn from(value: Text1To50) -> Self {
         value.0
     }
 }
 
-impl TryFrom<&str> for NewIndividualFirstName {
+impl TryFrom<&str> for Text1To50 {
     type Error = ConstraintError;
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
@@ -6901,7 +5351,7 @@ impl TryFrom<&str> for NewIndividualFirstName {
     }
 }
 
-impl std::str::FromStr for NewIndividualFirstName {
+impl std::str::FromStr for Text1To50 {
     type Err = ConstraintError;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -6909,231 +5359,25 @@ impl std::str::FromStr for NewIndividualFirstName {
     }
 }
 
-impl AsRef<str> for NewIndividualFirstName {
+impl AsRef<str> for Text1To50 {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl std::fmt::Display for NewIndividualFirstName {
+impl std::fmt::Display for Text1To50 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl JsonSchema for NewIndividualFirstName {
+impl JsonSchema for Text1To50 {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "NewIndividualFirstName".into()
+        "Text1To50".into()
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: 1 to 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "Sample"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct NewIndividualLastName(String);
-
-impl NewIndividualLastName {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "NewIndividualLastName",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "NewIndividualLastName",
-                    Violation::TooLong {
-                        max: 50,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for NewIndividualLastName {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<NewIndividualLastName> for String {
-    fn from(value: NewIndividualLastName) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for NewIndividualLastName {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for NewIndividualLastName {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for NewIndividualLastName {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for NewIndividualLastName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for NewIndividualLastName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "NewIndividualLastName".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Pattern (ECMA-262): `^(.+)@(.+)$`.
-///
-/// # Examples
-///
-/// ```json
-/// "aa@aa.aa"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct NewIndividualEmail(String);
-
-impl NewIndividualEmail {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-
-        const PATTERN: &str = "^(.+)@(.+)$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
-            return Err(
-                ConstraintError::new(
-                    "NewIndividualEmail",
-                    Violation::PatternMismatch {
-                        pattern: PATTERN,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for NewIndividualEmail {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<NewIndividualEmail> for String {
-    fn from(value: NewIndividualEmail) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for NewIndividualEmail {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for NewIndividualEmail {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for NewIndividualEmail {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for NewIndividualEmail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for NewIndividualEmail {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "NewIndividualEmail".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
     }
 }
 
@@ -7160,7 +5404,7 @@ pub struct NewBusiness {
         deserialize_with = "deserialize_some",
         skip_serializing_if = "Option::is_none"
     )]
-    pub email: Option<NewBusinessEmail>,
+    pub email: Option<Email>,
     /// The business's documents; its FEIN is the one of type `FEIN`, the key a duplicate business is found by.
     #[serde(
         rename = "identificationDocuments",
@@ -7312,106 +5556,6 @@ impl JsonSchema for NewBusinessLegalName {
     }
 }
 
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Pattern (ECMA-262): `^(.+)@(.+)$`.
-///
-/// # Examples
-///
-/// ```json
-/// "office@example.com"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct NewBusinessEmail(String);
-
-impl NewBusinessEmail {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-
-        const PATTERN: &str = "^(.+)@(.+)$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
-            return Err(
-                ConstraintError::new(
-                    "NewBusinessEmail",
-                    Violation::PatternMismatch {
-                        pattern: PATTERN,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for NewBusinessEmail {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<NewBusinessEmail> for String {
-    fn from(value: NewBusinessEmail) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for NewBusinessEmail {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for NewBusinessEmail {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for NewBusinessEmail {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for NewBusinessEmail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for NewBusinessEmail {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "NewBusinessEmail".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
-    }
-}
-
 /// Items: at least 1.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(
@@ -7495,7 +5639,7 @@ pub struct NewBusinessRepresentative {
     /// "Janice"
     /// ```
     #[serde(rename = "firstName")]
-    pub first_name: NewBusinessRepresentativeFirstName,
+    pub first_name: Text1To50,
     /// Personal data (`x-personal`): pseudonymise it in recordings.
     ///
     /// # Examples
@@ -7504,7 +5648,7 @@ pub struct NewBusinessRepresentative {
     /// "Sample"
     /// ```
     #[serde(rename = "lastName")]
-    pub last_name: NewBusinessRepresentativeLastName,
+    pub last_name: Text1To50,
     #[serde(
         default,
         deserialize_with = "deserialize_some",
@@ -7523,7 +5667,7 @@ pub struct NewBusinessRepresentative {
         deserialize_with = "deserialize_some",
         skip_serializing_if = "Option::is_none"
     )]
-    pub email: Option<NewBusinessRepresentativeEmail>,
+    pub email: Option<Email>,
     #[serde(
         default,
         deserialize_with = "deserialize_some",
@@ -7558,318 +5702,6 @@ pub struct NewBusinessRepresentative {
         skip_serializing_if = "Option::is_none"
     )]
     pub identification_documents: Option<Vec<NewIdentificationDocument>>,
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: 1 to 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "Janice"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct NewBusinessRepresentativeFirstName(String);
-
-impl NewBusinessRepresentativeFirstName {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "NewBusinessRepresentativeFirstName",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "NewBusinessRepresentativeFirstName",
-                    Violation::TooLong {
-                        max: 50,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for NewBusinessRepresentativeFirstName {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<NewBusinessRepresentativeFirstName> for String {
-    fn from(value: NewBusinessRepresentativeFirstName) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for NewBusinessRepresentativeFirstName {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for NewBusinessRepresentativeFirstName {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for NewBusinessRepresentativeFirstName {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for NewBusinessRepresentativeFirstName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for NewBusinessRepresentativeFirstName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "NewBusinessRepresentativeFirstName".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: 1 to 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "Sample"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct NewBusinessRepresentativeLastName(String);
-
-impl NewBusinessRepresentativeLastName {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "NewBusinessRepresentativeLastName",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "NewBusinessRepresentativeLastName",
-                    Violation::TooLong {
-                        max: 50,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for NewBusinessRepresentativeLastName {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<NewBusinessRepresentativeLastName> for String {
-    fn from(value: NewBusinessRepresentativeLastName) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for NewBusinessRepresentativeLastName {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for NewBusinessRepresentativeLastName {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for NewBusinessRepresentativeLastName {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for NewBusinessRepresentativeLastName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for NewBusinessRepresentativeLastName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "NewBusinessRepresentativeLastName".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Pattern (ECMA-262): `^(.+)@(.+)$`.
-///
-/// # Examples
-///
-/// ```json
-/// "aa@aa.aa"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct NewBusinessRepresentativeEmail(String);
-
-impl NewBusinessRepresentativeEmail {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-
-        const PATTERN: &str = "^(.+)@(.+)$";
-
-        static REGEX: std::sync::LazyLock<regress::Regex> = std::sync::LazyLock::new(|| {
-            regress::Regex::with_flags(PATTERN, "u")
-                .expect("the generator compiled this pattern")
-        });
-        if REGEX.find(&value).is_none() {
-            return Err(
-                ConstraintError::new(
-                    "NewBusinessRepresentativeEmail",
-                    Violation::PatternMismatch {
-                        pattern: PATTERN,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for NewBusinessRepresentativeEmail {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<NewBusinessRepresentativeEmail> for String {
-    fn from(value: NewBusinessRepresentativeEmail) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for NewBusinessRepresentativeEmail {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for NewBusinessRepresentativeEmail {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for NewBusinessRepresentativeEmail {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for NewBusinessRepresentativeEmail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for NewBusinessRepresentativeEmail {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "NewBusinessRepresentativeEmail".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "pattern" : "^(.+)@(.+)$" })
-    }
 }
 
 /// An identification document. connectFi's rule: if `type` is `SSN`, `value` matches `^[0-9]{9}$`; otherwise `value` is at most 50 characters without `<` or `>`, or null. Written as an `anyOf` of two branches that exclude each other, which accepts exactly what the if/then rule accepts (DECISIONS.md D27).
@@ -7963,7 +5795,7 @@ pub struct NewSsnDocument {
         default,
         skip_serializing_if = "Tristate::is_absent"
     )]
-    pub issuance_region: Tristate<NewSsnDocumentIssuanceRegion>,
+    pub issuance_region: Tristate<TextUpTo50>,
     #[serde(
         rename = "expiryDate",
         default,
@@ -8115,99 +5947,6 @@ impl JsonSchema for NewSsnDocumentValue {
     }
 }
 
-/// Length: at most 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "PA"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct NewSsnDocumentIssuanceRegion(String);
-
-impl NewSsnDocumentIssuanceRegion {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "NewSsnDocumentIssuanceRegion",
-                    Violation::TooLong {
-                        max: 50,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for NewSsnDocumentIssuanceRegion {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<NewSsnDocumentIssuanceRegion> for String {
-    fn from(value: NewSsnDocumentIssuanceRegion) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for NewSsnDocumentIssuanceRegion {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for NewSsnDocumentIssuanceRegion {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for NewSsnDocumentIssuanceRegion {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for NewSsnDocumentIssuanceRegion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for NewSsnDocumentIssuanceRegion {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "NewSsnDocumentIssuanceRegion".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "maxLength" : 50 })
-    }
-}
-
 /// Any identification document but an SSN.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -8240,7 +5979,7 @@ pub struct NewOtherDocument {
         default,
         skip_serializing_if = "Tristate::is_absent"
     )]
-    pub issuance_region: Tristate<NewOtherDocumentIssuanceRegion>,
+    pub issuance_region: Tristate<TextUpTo50>,
     #[serde(
         rename = "expiryDate",
         default,
@@ -8441,99 +6180,6 @@ impl JsonSchema for NewOtherDocumentValue {
             { "type" : "string", "minLength" : 0, "maxLength" : 50, "pattern" :
             "^((?![<>]).)*$" }
         )
-    }
-}
-
-/// Length: at most 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "PA"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct NewOtherDocumentIssuanceRegion(String);
-
-impl NewOtherDocumentIssuanceRegion {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "NewOtherDocumentIssuanceRegion",
-                    Violation::TooLong {
-                        max: 50,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for NewOtherDocumentIssuanceRegion {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<NewOtherDocumentIssuanceRegion> for String {
-    fn from(value: NewOtherDocumentIssuanceRegion) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for NewOtherDocumentIssuanceRegion {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for NewOtherDocumentIssuanceRegion {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for NewOtherDocumentIssuanceRegion {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for NewOtherDocumentIssuanceRegion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for NewOtherDocumentIssuanceRegion {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "NewOtherDocumentIssuanceRegion".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "maxLength" : 50 })
     }
 }
 
@@ -9915,7 +7561,7 @@ pub struct ReasonContext {
 #[serde(deny_unknown_fields)]
 pub struct KycAddAttributesRequest {
     #[serde(rename = "customerId")]
-    pub customer_id: KycAddAttributesRequestCustomerId,
+    pub customer_id: CustomerId,
     #[serde(
         rename = "additionalAttributes",
         default,
@@ -9923,124 +7569,6 @@ pub struct KycAddAttributesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_attributes: Option<KycAddAttributesRequestAdditionalAttributes>,
-}
-
-/// Length: 1 to 36 characters (code points).
-/// Pattern (ECMA-262): `^[0-9a-zA-Z_-]+$`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct KycAddAttributesRequestCustomerId(String);
-
-impl KycAddAttributesRequestCustomerId {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "KycAddAttributesRequestCustomerId",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 36 {
-            return Err(
-                ConstraintError::new(
-                    "KycAddAttributesRequestCustomerId",
-                    Violation::TooLong {
-                        max: 36,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-
-        const PATTERN: &str = "^[0-9a-zA-Z_-]+$";
-        if value.is_empty()
-            || !value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
-        {
-            return Err(
-                ConstraintError::new(
-                    "KycAddAttributesRequestCustomerId",
-                    Violation::PatternMismatch {
-                        pattern: PATTERN,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for KycAddAttributesRequestCustomerId {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<KycAddAttributesRequestCustomerId> for String {
-    fn from(value: KycAddAttributesRequestCustomerId) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for KycAddAttributesRequestCustomerId {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for KycAddAttributesRequestCustomerId {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for KycAddAttributesRequestCustomerId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for KycAddAttributesRequestCustomerId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for KycAddAttributesRequestCustomerId {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "KycAddAttributesRequestCustomerId".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "minLength" : 1, "maxLength" : 36, "pattern" :
-            "^[0-9a-zA-Z_-]+$" }
-        )
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -10069,7 +7597,7 @@ pub struct CardAttributes {
     /// "Virtual_Debit_Card"
     /// ```
     #[serde(rename = "productID")]
-    pub product_id: CardAttributesProductId,
+    pub product_id: Text1To50,
     /// Personal data (`x-personal`): pseudonymise it in recordings.
     ///
     /// # Examples
@@ -10078,14 +7606,14 @@ pub struct CardAttributes {
     /// "JOHN TESTMAN"
     /// ```
     #[serde(rename = "nameOnCard")]
-    pub name_on_card: CardAttributesNameOnCard,
+    pub name_on_card: Text1To50,
     /// # Examples
     ///
     /// ```json
     /// "1"
     /// ```
     #[serde(rename = "designId")]
-    pub design_id: CardAttributesDesignId,
+    pub design_id: Text1To50,
     #[serde(rename = "addressType")]
     pub address_type: CardAddressType,
     #[serde(rename = "issueType")]
@@ -10101,322 +7629,6 @@ pub struct CardAttributes {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Card product (program id).
-///
-/// Length: 1 to 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "Virtual_Debit_Card"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct CardAttributesProductId(String);
-
-impl CardAttributesProductId {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "CardAttributesProductId",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "CardAttributesProductId",
-                    Violation::TooLong {
-                        max: 50,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for CardAttributesProductId {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<CardAttributesProductId> for String {
-    fn from(value: CardAttributesProductId) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for CardAttributesProductId {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for CardAttributesProductId {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for CardAttributesProductId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for CardAttributesProductId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for CardAttributesProductId {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CardAttributesProductId".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
-    }
-}
-
-/// Personal data (`x-personal`): pseudonymise it in recordings.
-///
-/// Length: 1 to 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "JOHN TESTMAN"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct CardAttributesNameOnCard(String);
-
-impl CardAttributesNameOnCard {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "CardAttributesNameOnCard",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "CardAttributesNameOnCard",
-                    Violation::TooLong {
-                        max: 50,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for CardAttributesNameOnCard {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<CardAttributesNameOnCard> for String {
-    fn from(value: CardAttributesNameOnCard) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for CardAttributesNameOnCard {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for CardAttributesNameOnCard {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for CardAttributesNameOnCard {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for CardAttributesNameOnCard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for CardAttributesNameOnCard {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CardAttributesNameOnCard".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
-    }
-}
-
-/// Length: 1 to 50 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "1"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct CardAttributesDesignId(String);
-
-impl CardAttributesDesignId {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "CardAttributesDesignId",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 50 {
-            return Err(
-                ConstraintError::new(
-                    "CardAttributesDesignId",
-                    Violation::TooLong {
-                        max: 50,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for CardAttributesDesignId {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<CardAttributesDesignId> for String {
-    fn from(value: CardAttributesDesignId) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for CardAttributesDesignId {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for CardAttributesDesignId {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for CardAttributesDesignId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for CardAttributesDesignId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for CardAttributesDesignId {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CardAttributesDesignId".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1, "maxLength" : 50 })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -10609,7 +7821,7 @@ pub struct KycInitHeaders {
     /// "{{token}}"
     /// ```
     #[serde(rename = "x-connectfi-token")]
-    pub x_connectfi_token: KycInitHeadersXConnectfiToken,
+    pub x_connectfi_token: Token,
     /// Members the schema does not name (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, String>,
@@ -10718,110 +7930,6 @@ impl JsonSchema for KycInitHeadersContentType {
     }
 }
 
-/// Session token obtained from `POST /auth/get-token`. A secret: never recorded, logged or reported.
-///
-/// Secret (`x-secret`): never log, record or report it.
-///
-/// Length: at least 1 characters (code points).
-///
-/// # Examples
-///
-/// ```json
-/// "{{token}}"
-/// ```
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct KycInitHeadersXConnectfiToken(String);
-
-impl KycInitHeadersXConnectfiToken {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "KycInitHeadersXConnectfiToken",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for KycInitHeadersXConnectfiToken {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<KycInitHeadersXConnectfiToken> for String {
-    fn from(value: KycInitHeadersXConnectfiToken) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for KycInitHeadersXConnectfiToken {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for KycInitHeadersXConnectfiToken {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for KycInitHeadersXConnectfiToken {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for KycInitHeadersXConnectfiToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Redacted: the value is secret (`x-secret`) and must not reach a log.
-impl std::fmt::Debug for KycInitHeadersXConnectfiToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("KycInitHeadersXConnectfiToken(<redacted>)")
-    }
-}
-
-impl JsonSchema for KycInitHeadersXConnectfiToken {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "KycInitHeadersXConnectfiToken".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "minLength" : 1 })
-    }
-}
-
 /// Body of `POST /customer/kyc/init` (deprecated by connectFi in favour of `/akepa/identification`). Starts the KYC process for an existing individual customer.
 ///
 /// # Examples
@@ -10841,7 +7949,7 @@ pub struct KycInitRequest {
     /// "csta-6TqoA6HtSItCANO1KT0W7u"
     /// ```
     #[serde(rename = "customerId")]
-    pub customer_id: KycInitRequestCustomerId,
+    pub customer_id: CustomerId,
     /// Documented only as "true if asynchronous" and nullable; its effect on the answer is not documented (see DECISIONS.md D3).
     ///
     /// # Examples
@@ -10861,133 +7969,6 @@ pub struct KycInitRequest {
     /// ```
     #[serde(rename = "webhookURL", default, skip_serializing_if = "Tristate::is_absent")]
     pub webhook_url: Tristate<KycInitRequestWebhookUrl>,
-}
-
-/// connectFi's id of the customer whose KYC starts. The docs print it with an underscore (`csta_…`) in the property table and with a hyphen (`csta-…`) in the examples; both are accepted (see DECISIONS.md D1).
-///
-/// Length: 1 to 36 characters (code points).
-/// Pattern (ECMA-262): `^[0-9a-zA-Z_-]+$`.
-///
-/// # Examples
-///
-/// ```json
-/// "csta_6clNH3W2pBehujY8mpTCU8"
-/// "csta-6TqoA6HtSItCANO1KT0W7u"
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct KycInitRequestCustomerId(String);
-
-impl KycInitRequestCustomerId {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: impl Into<String>) -> Result<Self, ConstraintError> {
-        let value = value.into();
-        let length = value.chars().count();
-        if length < 1 {
-            return Err(
-                ConstraintError::new(
-                    "KycInitRequestCustomerId",
-                    Violation::TooShort {
-                        min: 1,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-        if length > 36 {
-            return Err(
-                ConstraintError::new(
-                    "KycInitRequestCustomerId",
-                    Violation::TooLong {
-                        max: 36,
-                        actual: length,
-                    },
-                ),
-            );
-        }
-
-        const PATTERN: &str = "^[0-9a-zA-Z_-]+$";
-        if value.is_empty()
-            || !value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
-        {
-            return Err(
-                ConstraintError::new(
-                    "KycInitRequestCustomerId",
-                    Violation::PatternMismatch {
-                        pattern: PATTERN,
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for KycInitRequestCustomerId {
-    type Error = ConstraintError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<KycInitRequestCustomerId> for String {
-    fn from(value: KycInitRequestCustomerId) -> Self {
-        value.0
-    }
-}
-
-impl TryFrom<&str> for KycInitRequestCustomerId {
-    type Error = ConstraintError;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl std::str::FromStr for KycInitRequestCustomerId {
-    type Err = ConstraintError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for KycInitRequestCustomerId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for KycInitRequestCustomerId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl JsonSchema for KycInitRequestCustomerId {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "KycInitRequestCustomerId".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "minLength" : 1, "maxLength" : 36, "pattern" :
-            "^[0-9a-zA-Z_-]+$" }
-        )
-    }
 }
 
 /// Address connectFi calls every time the KYC status changes. Spelled with an upper-case `URL` on this endpoint (see DECISIONS.md D2). Empty or null means no callback.
@@ -11138,511 +8119,15 @@ pub struct MigrationReport {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationSummary {
-    pub breaking: MigrationSummaryBreaking,
-    pub warning: MigrationSummaryWarning,
-    pub info: MigrationSummaryInfo,
-    pub stages: MigrationSummaryStages,
-    pub changed: MigrationSummaryChanged,
-    pub volatile: MigrationSummaryVolatile,
+    pub breaking: IntegerFrom0,
+    pub warning: IntegerFrom0,
+    pub info: IntegerFrom0,
+    pub stages: IntegerFrom0,
+    pub changed: IntegerFrom0,
+    pub volatile: IntegerFrom0,
     #[serde(rename = "runsFailed")]
-    pub runs_failed: MigrationSummaryRunsFailed,
-    pub checklist: MigrationSummaryChecklist,
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationSummaryBreaking(i64);
-
-impl MigrationSummaryBreaking {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationSummaryBreaking",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationSummaryBreaking {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationSummaryBreaking> for i64 {
-    fn from(value: MigrationSummaryBreaking) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationSummaryBreaking {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationSummaryBreaking {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationSummaryBreaking".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationSummaryWarning(i64);
-
-impl MigrationSummaryWarning {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationSummaryWarning",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationSummaryWarning {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationSummaryWarning> for i64 {
-    fn from(value: MigrationSummaryWarning) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationSummaryWarning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationSummaryWarning {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationSummaryWarning".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationSummaryInfo(i64);
-
-impl MigrationSummaryInfo {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationSummaryInfo",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationSummaryInfo {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationSummaryInfo> for i64 {
-    fn from(value: MigrationSummaryInfo) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationSummaryInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationSummaryInfo {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationSummaryInfo".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationSummaryStages(i64);
-
-impl MigrationSummaryStages {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationSummaryStages",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationSummaryStages {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationSummaryStages> for i64 {
-    fn from(value: MigrationSummaryStages) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationSummaryStages {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationSummaryStages {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationSummaryStages".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationSummaryChanged(i64);
-
-impl MigrationSummaryChanged {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationSummaryChanged",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationSummaryChanged {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationSummaryChanged> for i64 {
-    fn from(value: MigrationSummaryChanged) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationSummaryChanged {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationSummaryChanged {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationSummaryChanged".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationSummaryVolatile(i64);
-
-impl MigrationSummaryVolatile {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationSummaryVolatile",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationSummaryVolatile {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationSummaryVolatile> for i64 {
-    fn from(value: MigrationSummaryVolatile) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationSummaryVolatile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationSummaryVolatile {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationSummaryVolatile".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationSummaryRunsFailed(i64);
-
-impl MigrationSummaryRunsFailed {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationSummaryRunsFailed",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationSummaryRunsFailed {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationSummaryRunsFailed> for i64 {
-    fn from(value: MigrationSummaryRunsFailed) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationSummaryRunsFailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationSummaryRunsFailed {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationSummaryRunsFailed".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationSummaryChecklist(i64);
-
-impl MigrationSummaryChecklist {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationSummaryChecklist",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationSummaryChecklist {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationSummaryChecklist> for i64 {
-    fn from(value: MigrationSummaryChecklist) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationSummaryChecklist {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationSummaryChecklist {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationSummaryChecklist".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
+    pub runs_failed: IntegerFrom0,
+    pub checklist: IntegerFrom0,
 }
 
 /// How much a change can hurt a client that keeps its code, as oasdiff grades them.
@@ -11729,195 +8214,9 @@ impl JsonSchema for MigrationSeverity {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationCounts {
-    pub breaking: MigrationCountsBreaking,
-    pub warning: MigrationCountsWarning,
-    pub info: MigrationCountsInfo,
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationCountsBreaking(i64);
-
-impl MigrationCountsBreaking {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationCountsBreaking",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationCountsBreaking {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationCountsBreaking> for i64 {
-    fn from(value: MigrationCountsBreaking) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationCountsBreaking {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationCountsBreaking {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationCountsBreaking".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationCountsWarning(i64);
-
-impl MigrationCountsWarning {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationCountsWarning",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationCountsWarning {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationCountsWarning> for i64 {
-    fn from(value: MigrationCountsWarning) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationCountsWarning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationCountsWarning {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationCountsWarning".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
-}
-
-/// Value: >= 0.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub struct MigrationCountsInfo(i64);
-
-impl MigrationCountsInfo {
-    /// Checks `value` against the schema's constraints.
-    pub fn new(value: i64) -> Result<Self, ConstraintError> {
-        if value < 0 {
-            return Err(
-                ConstraintError::new(
-                    "MigrationCountsInfo",
-                    Violation::OutOfRange {
-                        expected: ">= 0",
-                    },
-                ),
-            );
-        }
-        Ok(Self(value))
-    }
-
-    /// The checked number.
-    pub fn get(&self) -> i64 {
-        self.0
-    }
-
-    /// The checked value.
-    pub fn into_inner(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for MigrationCountsInfo {
-    type Error = ConstraintError;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MigrationCountsInfo> for i64 {
-    fn from(value: MigrationCountsInfo) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for MigrationCountsInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl JsonSchema for MigrationCountsInfo {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "MigrationCountsInfo".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "integer", "minimum" : 0 })
-    }
+    pub breaking: IntegerFrom0,
+    pub warning: IntegerFrom0,
+    pub info: IntegerFrom0,
 }
 
 /// A field of one operation; `*` stands for an array's items.

@@ -9,7 +9,8 @@
 //! * [`calendar`]: UTC calendar arithmetic for the contract's timestamps and HTTP dates;
 //! * [`openapi`]: the OpenAPI 3.1 document derived from the contract and the schema files;
 //! * [`pointer`](mod@pointer): JSON Pointer escaping, written once;
-//! * [`generated`]: Rust types generated from the schema by `cargo xtask codegen`.
+//! * [`generated`]: Rust types generated from the schema by `cargo xtask codegen`;
+//! * [`ids`](mod@ids): conversions between the customer id and connectFi's `common-id`.
 
 pub mod ajv;
 pub mod calendar;
@@ -17,6 +18,7 @@ pub mod contract;
 pub mod fields;
 #[rustfmt::skip] // prettyplease formats it; `cargo xtask codegen --check` guards it.
 pub mod generated;
+pub mod ids;
 pub mod migration;
 pub mod openapi;
 pub mod pointer;

@@ -17,12 +17,14 @@ impl Lowerer<'_> {
             .map(|t| t.take().expect("every registered type is lowered once"))
             .collect();
         let mut module = Module { types };
+        let merged = super::share::share_identical(&mut module, &self.children);
         box_cycles(&mut module)?;
         compute_eq(&mut module);
         // Top-level types in document order, each followed by the inline types it introduced.
         let mut order = Vec::new();
         let mut stack: Vec<TypeId> = roots.iter().rev().copied().collect();
-        let mut seen = vec![false; module.types.len()];
+        // A type merged into another is not emitted.
+        let mut seen = merged;
         while let Some(id) = stack.pop() {
             if std::mem::replace(&mut seen[id.0], true) {
                 continue;

@@ -149,9 +149,12 @@ impl Lowerer<'_> {
             [_] => return wrong("these"),
             _ => return wrong("value"),
         };
+        let mut constraint_docs = Vec::new();
+        super::docs::constraint_docs(schema, &mut constraint_docs);
         Ok(Newtype {
             inner,
             checks: checks.clone(),
+            constraint_docs,
             // `format: password` says what `x-secret` says: keep it out of logs.
             secret: schema.docs.secret || format.is_some_and(|f| f.name == "password"),
         })

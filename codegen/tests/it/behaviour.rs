@@ -1112,3 +1112,42 @@ mod connectfi_keywords {
         );
     }
 }
+
+mod sharing {
+    use super::*;
+    use fixtures::shared_values::{CustomerId, DateTime, NextRequest, Order, Text1To50};
+
+    fn order() -> Order {
+        round_trip(
+            r#"{"customerId":"csta_1","createdAt":"2024-01-01T00:00:00Z","shipping":{"shippedAt":"2024-01-02T00:00:00Z","city":"Oslo","street":"Main"}}"#,
+        )
+    }
+
+    #[test]
+    fn the_customer_id_of_an_answer_is_the_type_of_the_next_request() {
+        let order = order();
+        // The inline `customerId` is the `CustomerId` definition, so it moves over as it is.
+        let id: CustomerId = order.customer_id;
+        let next = NextRequest {
+            customer_id: id,
+            document_id: None,
+            additional_properties: serde_json::Map::new(),
+        };
+        assert_eq!(next.customer_id.as_str(), "csta_1");
+    }
+
+    #[test]
+    fn identical_inline_values_are_one_type_that_still_checks() {
+        let order = order();
+        let shipping = order.shipping.expect("present");
+        let times: [&DateTime; 2] = [&order.created_at, shipping.shipped_at.as_ref().unwrap()];
+        assert_eq!(times[1].as_str(), "2024-01-02T00:00:00Z");
+        let texts: [&Text1To50; 2] = [
+            shipping.city.as_ref().unwrap(),
+            shipping.street.as_ref().unwrap(),
+        ];
+        assert_eq!(texts[0].as_str(), "Oslo");
+        assert!(DateTime::new("yesterday").is_err());
+        assert!(Text1To50::new("").is_err());
+    }
+}
