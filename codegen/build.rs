@@ -48,7 +48,7 @@ fn main() {
             .expect("snapshot files are readable");
         // An insta snapshot is `---`, a YAML header, `---`, then the content.
         let code = text.splitn(3, "---\n").nth(2).unwrap_or_default();
-        let case = name[PREFIX.len()..name.len() - ".snap".len()].replace('-', "_");
+        let case = name[PREFIX.len()..name.len() - ".snap".len()].replace(['-', '.'], "_");
         let path = dir.join(format!("{case}.rs"));
         std::fs::write(&path, code).expect("OUT_DIR is writable");
         // Generated code must compile without warnings; fixtures the tests never touch are

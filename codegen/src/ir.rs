@@ -24,6 +24,9 @@ pub struct TypeDef {
     pub kind: Kind,
     /// Whether every value it can hold supports `Eq` and `Hash` (no floating point inside).
     pub eq: bool,
+    /// Reached only from requests (documents named `*.request.*`): what we send is what the
+    /// schema lists, so its enums and tagged unions have no `Unknown` variant.
+    pub closed: bool,
 }
 
 #[derive(Debug)]
@@ -191,4 +194,13 @@ pub struct Tagged {
     pub tag: String,
     /// Tag value and the struct that carries it.
     pub variants: Vec<(String, TypeId)>,
+    /// The variant names, in the order of `variants`: the tag values in Pascal case where they
+    /// are distinct identifiers, else the structs' names.
+    pub names: Vec<String>,
+    /// The variant structs do not hold the tag member: the variant implies it, and the union
+    /// reads and writes it.
+    pub implied: bool,
+    /// Where `implied`, per variant: the members that follow the tag in the schema, so the
+    /// union writes the tag back where the struct held it.
+    pub after_tag: Vec<Vec<String>>,
 }

@@ -3,9 +3,8 @@
 //! (DECISIONS.md D26 to D31).
 
 use kyc_spec::generated::{
-    self as wire, BusinessCustomer, BusinessCustomerCustomerType, CustomerId, CustomerInitRequest,
-    IndividualCustomer, IndividualCustomerCustomerType, NewIdentificationDocument,
-    NonSsnDocumentType,
+    self as wire, BusinessCustomer, CustomerId, CustomerInitRequest, IndividualCustomer,
+    NewIdentificationDocument, NonSsnDocumentType,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -50,7 +49,7 @@ pub(crate) struct Keys {
 /// The duplicate keys of a request that passed the schema.
 pub(crate) fn keys(request: &CustomerInitRequest) -> Result<Keys, ApiError> {
     Ok(match request {
-        CustomerInitRequest::IndividualCustomerInit(i) => Keys {
+        CustomerInitRequest::Individual(i) => Keys {
             kind: Kind::Individual,
             reference: i.customer_reference.as_str().to_owned(),
             identity: i
@@ -65,7 +64,7 @@ pub(crate) fn keys(request: &CustomerInitRequest) -> Result<Keys, ApiError> {
                     NewIdentificationDocument::NewOtherDocument(_) => None,
                 }),
         },
-        CustomerInitRequest::BusinessCustomerInit(b) => Keys {
+        CustomerInitRequest::Business(b) => Keys {
             kind: Kind::Business,
             reference: b.customer_reference.as_str().to_owned(),
             identity: b
@@ -82,7 +81,6 @@ pub(crate) fn keys(request: &CustomerInitRequest) -> Result<Keys, ApiError> {
                     _ => None,
                 }),
         },
-        CustomerInitRequest::Unknown(_) => return Err(unreachable_type()),
     })
 }
 
@@ -106,20 +104,19 @@ pub(crate) fn create(
 ) -> Result<Created, ApiError> {
     let id = CustomerId::new(customer_id).map_err(|e| gap(&e))?;
     let (record, customer_type, person, first_names, last_names, representatives) = match request {
-        CustomerInitRequest::IndividualCustomerInit(i) => {
+        CustomerInitRequest::Individual(i) => {
             let person: wire::Person = convert(&i.customer)?;
             let first = vec![i.customer.first_name.as_str().to_owned()];
             let last = vec![i.customer.last_name.as_str().to_owned()];
-            let record = wire::Customer::IndividualCustomer(IndividualCustomer {
+            let record = wire::Customer::Individual(IndividualCustomer {
                 reference: i.customer_reference,
                 customer_id: id,
-                customer_type: IndividualCustomerCustomerType,
                 customer: person.clone(),
                 additional_properties: Map::new(),
             });
             (record, "individual", person, first, last, vec![])
         }
-        CustomerInitRequest::BusinessCustomerInit(mut b) => {
+        CustomerInitRequest::Business(mut b) => {
             let mut representatives = b.customer.business_representatives.into_inner();
             for rep in &mut representatives {
                 if rep.id.is_none() {
@@ -143,20 +140,18 @@ pub(crate) fn create(
                     .map_err(|e| gap(&e))?;
             let business: wire::Business = convert(&b.customer)?;
             let person = representative_person(&business)?;
-            let record = wire::Customer::BusinessCustomer(BusinessCustomer {
+            let record = wire::Customer::Business(BusinessCustomer {
                 reference: b.customer_reference,
                 customer_id: id,
-                customer_type: BusinessCustomerCustomerType,
                 customer: business,
                 additional_properties: Map::new(),
             });
             (record, "business", person, first, last, ids)
         }
-        CustomerInitRequest::Unknown(_) => return Err(unreachable_type()),
     };
     let reference = match &record {
-        wire::Customer::IndividualCustomer(c) => c.reference.as_str(),
-        wire::Customer::BusinessCustomer(c) => c.reference.as_str(),
+        wire::Customer::Individual(c) => c.reference.as_str(),
+        wire::Customer::Business(c) => c.reference.as_str(),
         wire::Customer::Unknown(_) => return Err(unreachable_type()),
     };
     // A configured choice stands in for every first name (MockConfig::kyc_asks).

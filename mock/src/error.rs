@@ -4,16 +4,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kyc_spec::ajv::AjvError;
 use kyc_spec::generated::{
-    self, ApplicationNotFound, ApplicationNotFoundCode, ApplicationNotFoundContext, ClockNotManual,
-    ClockNotManualCode, CustomerExists, CustomerExistsCode, CustomerExistsContext,
-    CustomerNotFound, CustomerNotFoundCode, CustomerNotFoundContext, DocumentNotFound,
-    DocumentNotFoundCode, DocumentNotFoundContext, ErrorBody, FileNotFound, FileNotFoundCode,
-    FileNotFoundContext, InvalidBody, InvalidBodyCode, NotFound, NotFoundCode, PayloadTooLarge,
-    PayloadTooLargeCode, ReasonContext, ReferenceExists, ReferenceExistsCode,
-    ReferenceExistsContext, RequestId, RequestValidateError, RequestValidateErrorCode,
-    RequestValidateErrorContext, StatusApplicationEntity, StatusApplicationEntityCode,
-    StatusApplicationEntityContext, Unauthorized, UnauthorizedCode, UnsupportedMediaType,
-    UnsupportedMediaTypeCode,
+    self, ApplicationNotFound, ApplicationNotFoundContext, ClockNotManual, CustomerExists,
+    CustomerExistsContext, CustomerNotFound, CustomerNotFoundContext, DocumentNotFound,
+    DocumentNotFoundContext, ErrorBody, FileNotFound, FileNotFoundContext, InvalidBody, NotFound,
+    PayloadTooLarge, ReasonContext, ReferenceExists, ReferenceExistsContext, RequestId,
+    RequestValidateError, RequestValidateErrorContext, StatusApplicationEntity,
+    StatusApplicationEntityContext, Unauthorized, UnsupportedMediaType,
 };
 use serde_json::Map;
 
@@ -105,20 +101,20 @@ impl ApiError {
     /// The `code` of the body, as the generated types spell it.
     pub(crate) fn code(&self) -> &'static str {
         match self {
-            ApiError::Unauthorized => UnauthorizedCode::VALUE,
-            ApiError::Validation(_) => RequestValidateErrorCode::VALUE,
-            ApiError::CustomerNotFound(_) => CustomerNotFoundCode::VALUE,
-            ApiError::DocumentNotFound(_) => DocumentNotFoundCode::VALUE,
-            ApiError::CustomerExists(_) => CustomerExistsCode::VALUE,
-            ApiError::ReferenceExists { .. } => ReferenceExistsCode::VALUE,
-            ApiError::ApplicationNotFound(_) => ApplicationNotFoundCode::VALUE,
-            ApiError::FileNotFound(_) => FileNotFoundCode::VALUE,
-            ApiError::StatusApplicationEntity(_) => StatusApplicationEntityCode::VALUE,
-            ApiError::ClockNotManual(_) => ClockNotManualCode::VALUE,
-            ApiError::InvalidBody(_) => InvalidBodyCode::VALUE,
-            ApiError::PayloadTooLarge(_) => PayloadTooLargeCode::VALUE,
-            ApiError::UnsupportedMediaType(_) => UnsupportedMediaTypeCode::VALUE,
-            ApiError::NoRoute(_) | ApiError::WrongMethod(_) => NotFoundCode::VALUE,
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::Validation(_) => "requestValidateError",
+            ApiError::CustomerNotFound(_) => "customerNotFound",
+            ApiError::DocumentNotFound(_) => "documentNotFound",
+            ApiError::CustomerExists(_) => "customerExists",
+            ApiError::ReferenceExists { .. } => "referenceExists",
+            ApiError::ApplicationNotFound(_) => "applicationNotFound",
+            ApiError::FileNotFound(_) => "fileNotFound",
+            ApiError::StatusApplicationEntity(_) => "statusApplicationEntity",
+            ApiError::ClockNotManual(_) => "clockNotManual",
+            ApiError::InvalidBody(_) => "invalidBody",
+            ApiError::PayloadTooLarge(_) => "payloadTooLarge",
+            ApiError::UnsupportedMediaType(_) => "unsupportedMediaType",
+            ApiError::NoRoute(_) | ApiError::WrongMethod(_) => "notFound",
         }
     }
 
@@ -136,7 +132,6 @@ impl ApiError {
         match self {
             ApiError::Unauthorized => ErrorBody::Unauthorized(Unauthorized {
                 request_id: None,
-                code: UnauthorizedCode,
                 message: AUTHENTICATION_ERROR.to_owned(),
                 additional_properties: Map::new(),
             }),
@@ -144,7 +139,6 @@ impl ApiError {
                 let context = errors.iter().map(wire_ajv_error).collect();
                 ErrorBody::RequestValidateError(RequestValidateError {
                     request_id: request_id(),
-                    code: RequestValidateErrorCode,
                     context: RequestValidateErrorContext::new(context)
                         .expect("a refusing validator names at least one error"),
                     additional_properties: Map::new(),
@@ -152,7 +146,6 @@ impl ApiError {
             }
             ApiError::CustomerNotFound(id) => ErrorBody::CustomerNotFound(CustomerNotFound {
                 request_id: request_id(),
-                code: CustomerNotFoundCode,
                 context: CustomerNotFoundContext {
                     customer_id: id.clone(),
                     additional_properties: Map::new(),
@@ -162,7 +155,6 @@ impl ApiError {
             }),
             ApiError::DocumentNotFound(id) => ErrorBody::DocumentNotFound(DocumentNotFound {
                 request_id: request_id(),
-                code: DocumentNotFoundCode,
                 context: DocumentNotFoundContext {
                     document_id: id.clone(),
                     additional_properties: Map::new(),
@@ -172,7 +164,6 @@ impl ApiError {
             }),
             ApiError::CustomerExists(id) => ErrorBody::CustomerExists(CustomerExists {
                 request_id: request_id(),
-                code: CustomerExistsCode,
                 context: CustomerExistsContext {
                     c_fi_aggregator_id: AGGREGATOR_ID.to_owned(),
                     customer_id: id.clone(),
@@ -186,7 +177,6 @@ impl ApiError {
                 entity_id,
             } => ErrorBody::ReferenceExists(ReferenceExists {
                 request_id: request_id(),
-                code: ReferenceExistsCode,
                 context: ReferenceExistsContext {
                     reference: reference.clone(),
                     entity_id: entity_id.clone(),
@@ -198,7 +188,6 @@ impl ApiError {
             ApiError::ApplicationNotFound(id) => {
                 ErrorBody::ApplicationNotFound(ApplicationNotFound {
                     request_id: request_id(),
-                    code: ApplicationNotFoundCode,
                     context: ApplicationNotFoundContext {
                         application_id: id.clone(),
                         additional_properties: Map::new(),
@@ -209,7 +198,6 @@ impl ApiError {
             }
             ApiError::FileNotFound(id) => ErrorBody::FileNotFound(FileNotFound {
                 request_id: request_id(),
-                code: FileNotFoundCode,
                 context: Some(FileNotFoundContext {
                     document_id: Some(id.clone()),
                     additional_properties: Map::new(),
@@ -220,7 +208,6 @@ impl ApiError {
             ApiError::StatusApplicationEntity(id) => {
                 ErrorBody::StatusApplicationEntity(StatusApplicationEntity {
                     request_id: request_id(),
-                    code: StatusApplicationEntityCode,
                     context: Some(StatusApplicationEntityContext {
                         application_id: Some(id.clone()),
                         entity_id: None,
@@ -232,21 +219,18 @@ impl ApiError {
             }
             ApiError::ClockNotManual(why) => ErrorBody::ClockNotManual(ClockNotManual {
                 request_id: request_id(),
-                code: ClockNotManualCode,
                 context: reason(why),
                 message: "The clock cannot be moved.".to_owned(),
                 additional_properties: Map::new(),
             }),
             ApiError::InvalidBody(why) => ErrorBody::InvalidBody(InvalidBody {
                 request_id: request_id(),
-                code: InvalidBodyCode,
                 context: reason(why),
                 message: "The request body could not be read.".to_owned(),
                 additional_properties: Map::new(),
             }),
             ApiError::PayloadTooLarge(why) => ErrorBody::PayloadTooLarge(PayloadTooLarge {
                 request_id: request_id(),
-                code: PayloadTooLargeCode,
                 context: reason(why),
                 message: "The request body is too large.".to_owned(),
                 additional_properties: Map::new(),
@@ -254,7 +238,6 @@ impl ApiError {
             ApiError::UnsupportedMediaType(why) => {
                 ErrorBody::UnsupportedMediaType(UnsupportedMediaType {
                     request_id: request_id(),
-                    code: UnsupportedMediaTypeCode,
                     context: reason(why),
                     message: "The request body has an unsupported content type.".to_owned(),
                     additional_properties: Map::new(),
@@ -262,7 +245,6 @@ impl ApiError {
             }
             ApiError::NoRoute(why) | ApiError::WrongMethod(why) => ErrorBody::NotFound(NotFound {
                 request_id: request_id(),
-                code: NotFoundCode,
                 context: reason(why),
                 message: "Not found.".to_owned(),
                 additional_properties: Map::new(),

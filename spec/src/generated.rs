@@ -4596,13 +4596,12 @@ impl JsonSchema for SuccessCode {
 }
 
 /// A customer record as the customer endpoints answer it (`data` of `POST /customer/init`): the individual or the business branch, told apart by `customerType`. Unlike the KYC envelope, `data` is the record itself.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Customer {
     /// `customerType` is `"individual"`.
-    IndividualCustomer(IndividualCustomer),
+    Individual(IndividualCustomer),
     /// `customerType` is `"business"`.
-    BusinessCustomer(BusinessCustomer),
+    Business(BusinessCustomer),
     /// An object whose tag the schema does not list, kept whole.
     Unknown(UnknownObject),
 }
@@ -4611,8 +4610,8 @@ impl Customer {
     /// The tag value, as it appears on the wire.
     pub fn tag(&self) -> &str {
         match self {
-            Self::IndividualCustomer(_) => "individual",
-            Self::BusinessCustomer(_) => "business",
+            Self::Individual(_) => "individual",
+            Self::Business(_) => "business",
             Self::Unknown(object) => {
                 object
                     .0
@@ -4620,6 +4619,64 @@ impl Customer {
                     .and_then(serde_json::Value::as_str)
                     .unwrap_or_default()
             }
+        }
+    }
+}
+
+impl Serialize for Customer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use serde::ser::Error as _;
+        match self {
+            Self::Individual(inner) => {
+                const AFTER: &[&str] = &["customer"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("customerType".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("customerType".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::Business(inner) => {
+                const AFTER: &[&str] = &["customer"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("customerType".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("customerType".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::Unknown(object) => object.serialize(serializer),
         }
     }
 }
@@ -4638,18 +4695,21 @@ impl<'de> Deserialize<'de> for Customer {
             Some(_) => return Err(D::Error::custom("`customerType` must be a string")),
             None => return Err(D::Error::missing_field("customerType")),
         };
+        let mut rest = object.clone();
+        rest.remove("customerType");
         match tag.as_str() {
             "individual" => {
-                serde_json::from_value(serde_json::Value::Object(object))
-                    .map(Self::IndividualCustomer)
+                serde_json::from_value(serde_json::Value::Object(rest))
+                    .map(Self::Individual)
+                    .map_err(D::Error::custom)
             }
             "business" => {
-                serde_json::from_value(serde_json::Value::Object(object))
-                    .map(Self::BusinessCustomer)
+                serde_json::from_value(serde_json::Value::Object(rest))
+                    .map(Self::Business)
+                    .map_err(D::Error::custom)
             }
             _ => Ok(Self::Unknown(UnknownObject(object))),
         }
-            .map_err(D::Error::custom)
     }
 }
 
@@ -4659,10 +4719,58 @@ impl JsonSchema for Customer {
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "oneOf" : [generator.subschema_for:: < IndividualCustomer > (), generator
-            .subschema_for:: < BusinessCustomer > ()] }
-        )
+        let mut branches = Vec::new();
+        let mut branch = <IndividualCustomer as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "customerType".to_owned(),
+                        serde_json::json!({ "type" : "string", "const" : "individual" }),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => {
+                    required.push("customerType".into())
+                }
+                _ => {
+                    object
+                        .insert(
+                            "required".to_owned(),
+                            serde_json::json!(["customerType"]),
+                        );
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <BusinessCustomer as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "customerType".to_owned(),
+                        serde_json::json!({ "type" : "string", "const" : "business" }),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => {
+                    required.push("customerType".into())
+                }
+                _ => {
+                    object
+                        .insert(
+                            "required".to_owned(),
+                            serde_json::json!(["customerType"]),
+                        );
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        schemars::json_schema!({ "oneOf" : branches })
     }
 }
 
@@ -4673,59 +4781,10 @@ pub struct IndividualCustomer {
     pub reference: CustomerReference,
     #[serde(rename = "customerId")]
     pub customer_id: CustomerId,
-    #[serde(rename = "customerType")]
-    pub customer_type: IndividualCustomerCustomerType,
     pub customer: Person,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct IndividualCustomerCustomerType;
-
-impl IndividualCustomerCustomerType {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "individual";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for IndividualCustomerCustomerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for IndividualCustomerCustomerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"individual\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for IndividualCustomerCustomerType {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "IndividualCustomerCustomerType".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "individual" })
-    }
 }
 
 /// The record of a business customer.
@@ -4735,59 +4794,10 @@ pub struct BusinessCustomer {
     pub reference: CustomerReference,
     #[serde(rename = "customerId")]
     pub customer_id: CustomerId,
-    #[serde(rename = "customerType")]
-    pub customer_type: BusinessCustomerCustomerType,
     pub customer: Business,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct BusinessCustomerCustomerType;
-
-impl BusinessCustomerCustomerType {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "business";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for BusinessCustomerCustomerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for BusinessCustomerCustomerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"business\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for BusinessCustomerCustomerType {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "BusinessCustomerCustomerType".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "business" })
-    }
 }
 
 /// The data connectFi holds for a business customer: the business itself and the people who represent it.
@@ -5020,60 +5030,24 @@ impl JsonSchema for CustomerEmail {
 }
 
 /// Body of `POST /customer/init`: creates an individual or a business customer. Creating a customer does not start KYC. Exactly one of the two branches must match; when none does, Ajv reports the errors of both (DECISIONS.md D26).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "customerType")]
 pub enum CustomerInitRequest {
     /// `customerType` is `"individual"`.
-    IndividualCustomerInit(IndividualCustomerInit),
+    #[serde(rename = "individual")]
+    Individual(IndividualCustomerInit),
     /// `customerType` is `"business"`.
-    BusinessCustomerInit(BusinessCustomerInit),
-    /// An object whose tag the schema does not list, kept whole.
-    Unknown(UnknownObject),
+    #[serde(rename = "business")]
+    Business(BusinessCustomerInit),
 }
 
 impl CustomerInitRequest {
     /// The tag value, as it appears on the wire.
     pub fn tag(&self) -> &str {
         match self {
-            Self::IndividualCustomerInit(_) => "individual",
-            Self::BusinessCustomerInit(_) => "business",
-            Self::Unknown(object) => {
-                object
-                    .0
-                    .get("customerType")
-                    .and_then(serde_json::Value::as_str)
-                    .unwrap_or_default()
-            }
+            Self::Individual(_) => "individual",
+            Self::Business(_) => "business",
         }
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerInitRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let object = serde_json::Map::<
-            String,
-            serde_json::Value,
-        >::deserialize(deserializer)?;
-        let tag = match object.get("customerType") {
-            Some(serde_json::Value::String(tag)) => tag.clone(),
-            Some(_) => return Err(D::Error::custom("`customerType` must be a string")),
-            None => return Err(D::Error::missing_field("customerType")),
-        };
-        match tag.as_str() {
-            "individual" => {
-                serde_json::from_value(serde_json::Value::Object(object))
-                    .map(Self::IndividualCustomerInit)
-            }
-            "business" => {
-                serde_json::from_value(serde_json::Value::Object(object))
-                    .map(Self::BusinessCustomerInit)
-            }
-            _ => Ok(Self::Unknown(UnknownObject(object))),
-        }
-            .map_err(D::Error::custom)
     }
 }
 
@@ -5083,10 +5057,58 @@ impl JsonSchema for CustomerInitRequest {
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "oneOf" : [generator.subschema_for:: < IndividualCustomerInit > (),
-            generator.subschema_for:: < BusinessCustomerInit > ()] }
-        )
+        let mut branches = Vec::new();
+        let mut branch = <IndividualCustomerInit as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "customerType".to_owned(),
+                        serde_json::json!({ "type" : "string", "const" : "individual" }),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => {
+                    required.push("customerType".into())
+                }
+                _ => {
+                    object
+                        .insert(
+                            "required".to_owned(),
+                            serde_json::json!(["customerType"]),
+                        );
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <BusinessCustomerInit as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "customerType".to_owned(),
+                        serde_json::json!({ "type" : "string", "const" : "business" }),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => {
+                    required.push("customerType".into())
+                }
+                _ => {
+                    object
+                        .insert(
+                            "required".to_owned(),
+                            serde_json::json!(["customerType"]),
+                        );
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        schemars::json_schema!({ "oneOf" : branches })
     }
 }
 
@@ -5096,56 +5118,7 @@ impl JsonSchema for CustomerInitRequest {
 pub struct IndividualCustomerInit {
     #[serde(rename = "customerReference")]
     pub customer_reference: CustomerReference,
-    #[serde(rename = "customerType")]
-    pub customer_type: IndividualCustomerInitCustomerType,
     pub customer: NewIndividual,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct IndividualCustomerInitCustomerType;
-
-impl IndividualCustomerInitCustomerType {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "individual";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for IndividualCustomerInitCustomerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for IndividualCustomerInitCustomerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"individual\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for IndividualCustomerInitCustomerType {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "IndividualCustomerInitCustomerType".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "individual" })
-    }
 }
 
 /// A new business customer.
@@ -5154,56 +5127,7 @@ impl JsonSchema for IndividualCustomerInitCustomerType {
 pub struct BusinessCustomerInit {
     #[serde(rename = "customerReference")]
     pub customer_reference: CustomerReference,
-    #[serde(rename = "customerType")]
-    pub customer_type: BusinessCustomerInitCustomerType,
     pub customer: NewBusiness,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct BusinessCustomerInitCustomerType;
-
-impl BusinessCustomerInitCustomerType {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "business";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for BusinessCustomerInitCustomerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for BusinessCustomerInitCustomerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"business\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for BusinessCustomerInitCustomerType {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "BusinessCustomerInitCustomerType".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "business" })
-    }
 }
 
 /// The person to create: the facts of the customer API's individual example.
@@ -5990,14 +5914,10 @@ pub struct NewOtherDocument {
 }
 
 /// The identification document types other than `SSN` (DECISIONS.md D27).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NonSsnDocumentType {
     DrivingLicense,
     Fein,
-    /// A value the schema does not list. It keeps the original string, which
-    /// [`Self::as_str`] returns and serialization writes back unchanged.
-    Unknown(UnknownValue),
 }
 
 impl NonSsnDocumentType {
@@ -6005,24 +5925,10 @@ impl NonSsnDocumentType {
     pub const KNOWN: &'static [Self] = &[Self::DrivingLicense, Self::Fein];
 
     /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             Self::DrivingLicense => "DRIVING LICENSE",
             Self::Fein => "FEIN",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
-    /// Whether the value is one the schema does not list.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "DRIVING LICENSE" => Self::DrivingLicense,
-            "FEIN" => Self::Fein,
-            _ => Self::Unknown(UnknownValue(value)),
         }
     }
 }
@@ -6034,10 +5940,15 @@ impl std::fmt::Display for NonSsnDocumentType {
 }
 
 impl std::str::FromStr for NonSsnDocumentType {
-    type Err = std::convert::Infallible;
+    /// The value the schema does not list.
+    type Err = UnknownValue;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value.to_owned()))
+        match value {
+            "DRIVING LICENSE" => Ok(Self::DrivingLicense),
+            "FEIN" => Ok(Self::Fein),
+            _ => Err(UnknownValue(value.to_owned())),
+        }
     }
 }
 
@@ -6051,7 +5962,13 @@ impl<'de> Deserialize<'de> for NonSsnDocumentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from_wire)
+        let value = String::deserialize(deserializer)?;
+        value
+            .parse()
+            .map_err(|_| serde::de::Error::unknown_variant(
+                &value,
+                &["DRIVING LICENSE", "FEIN"],
+            ))
     }
 }
 
@@ -6201,8 +6118,7 @@ pub struct CustomerInitResponse {
 }
 
 /// Every error body the KYC endpoints send, told apart by `code`: a 400 schema violation, a 400 business error, a 401 authentication failure, or (mock only, undocumented by connectFi) a request the server could not read.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorBody {
     /// `code` is `"requestValidateError"`.
     RequestValidateError(RequestValidateError),
@@ -6268,6 +6184,376 @@ impl ErrorBody {
     }
 }
 
+impl Serialize for ErrorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use serde::ser::Error as _;
+        match self {
+            Self::RequestValidateError(inner) => {
+                const AFTER: &[&str] = &["context"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::CustomerNotFound(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::DocumentNotFound(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::CustomerExists(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::ReferenceExists(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::ApplicationNotFound(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::ExtAkepa(inner) => {
+                const AFTER: &[&str] = &["context", "message", "subCode"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::FileNotFound(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::StatusApplicationEntity(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::Unauthorized(inner) => {
+                const AFTER: &[&str] = &["message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::InvalidBody(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::PayloadTooLarge(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::UnsupportedMediaType(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::NotFound(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::ClockNotManual(inner) => {
+                const AFTER: &[&str] = &["context", "message"];
+                let tag = serde_json::Value::String(self.tag().to_owned());
+                let members = match serde_json::to_value(inner)
+                    .map_err(S::Error::custom)?
+                {
+                    serde_json::Value::Object(members) => members,
+                    _ => {
+                        return Err(S::Error::custom("a variant struct writes an object"));
+                    }
+                };
+                let mut object = serde_json::Map::new();
+                let mut tag = Some(tag);
+                for (key, value) in members {
+                    if AFTER.contains(&key.as_str()) && let Some(tag) = tag.take() {
+                        object.insert("code".to_owned(), tag);
+                    }
+                    object.insert(key, value);
+                }
+                if let Some(tag) = tag {
+                    object.insert("code".to_owned(), tag);
+                }
+                object.serialize(serializer)
+            }
+            Self::Unknown(object) => object.serialize(serializer),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for ErrorBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6282,70 +6568,86 @@ impl<'de> Deserialize<'de> for ErrorBody {
             Some(_) => return Err(D::Error::custom("`code` must be a string")),
             None => return Err(D::Error::missing_field("code")),
         };
+        let mut rest = object.clone();
+        rest.remove("code");
         match tag.as_str() {
             "requestValidateError" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::RequestValidateError)
+                    .map_err(D::Error::custom)
             }
             "customerNotFound" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::CustomerNotFound)
+                    .map_err(D::Error::custom)
             }
             "documentNotFound" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::DocumentNotFound)
+                    .map_err(D::Error::custom)
             }
             "customerExists" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::CustomerExists)
+                    .map_err(D::Error::custom)
             }
             "referenceExists" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::ReferenceExists)
+                    .map_err(D::Error::custom)
             }
             "applicationNotFound" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::ApplicationNotFound)
+                    .map_err(D::Error::custom)
             }
             "extAkepa" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::ExtAkepa)
+                    .map_err(D::Error::custom)
             }
             "fileNotFound" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::FileNotFound)
+                    .map_err(D::Error::custom)
             }
             "statusApplicationEntity" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::StatusApplicationEntity)
+                    .map_err(D::Error::custom)
             }
             "unauthorized" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::Unauthorized)
+                    .map_err(D::Error::custom)
             }
             "invalidBody" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::InvalidBody)
+                    .map_err(D::Error::custom)
             }
             "payloadTooLarge" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::PayloadTooLarge)
+                    .map_err(D::Error::custom)
             }
             "unsupportedMediaType" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::UnsupportedMediaType)
+                    .map_err(D::Error::custom)
             }
             "notFound" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::NotFound)
+                    .map_err(D::Error::custom)
             }
             "clockNotManual" => {
-                serde_json::from_value(serde_json::Value::Object(object))
+                serde_json::from_value(serde_json::Value::Object(rest))
                     .map(Self::ClockNotManual)
+                    .map_err(D::Error::custom)
             }
             _ => Ok(Self::Unknown(UnknownObject(object))),
         }
-            .map_err(D::Error::custom)
     }
 }
 
@@ -6355,19 +6657,317 @@ impl JsonSchema for ErrorBody {
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "oneOf" : [generator.subschema_for:: < RequestValidateError > (), generator
-            .subschema_for:: < CustomerNotFound > (), generator.subschema_for:: <
-            DocumentNotFound > (), generator.subschema_for:: < CustomerExists > (),
-            generator.subschema_for:: < ReferenceExists > (), generator.subschema_for:: <
-            ApplicationNotFound > (), generator.subschema_for:: < ExtAkepa > (),
-            generator.subschema_for:: < FileNotFound > (), generator.subschema_for:: <
-            StatusApplicationEntity > (), generator.subschema_for:: < Unauthorized > (),
-            generator.subschema_for:: < InvalidBody > (), generator.subschema_for:: <
-            PayloadTooLarge > (), generator.subschema_for:: < UnsupportedMediaType > (),
-            generator.subschema_for:: < NotFound > (), generator.subschema_for:: <
-            ClockNotManual > ()] }
-        )
+        let mut branches = Vec::new();
+        let mut branch = <RequestValidateError as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "requestValidateError" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <CustomerNotFound as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "customerNotFound" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <DocumentNotFound as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "documentNotFound" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <CustomerExists as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "customerExists" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <ReferenceExists as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "referenceExists" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <ApplicationNotFound as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "applicationNotFound" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <ExtAkepa as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!({ "type" : "string", "const" : "extAkepa" }),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <FileNotFound as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "fileNotFound" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <StatusApplicationEntity as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "statusApplicationEntity" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <Unauthorized as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "unauthorized" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <InvalidBody as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!({ "type" : "string", "const" : "invalidBody" }),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <PayloadTooLarge as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "payloadTooLarge" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <UnsupportedMediaType as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "unsupportedMediaType" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <NotFound as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!({ "type" : "string", "const" : "notFound" }),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        let mut branch = <ClockNotManual as JsonSchema>::json_schema(generator);
+        if let Some(object) = branch.as_object_mut() {
+            if let Some(serde_json::Value::Object(properties)) = object
+                .get_mut("properties")
+            {
+                properties
+                    .insert(
+                        "code".to_owned(),
+                        serde_json::json!(
+                            { "type" : "string", "const" : "clockNotManual" }
+                        ),
+                    );
+            }
+            match object.get_mut("required") {
+                Some(serde_json::Value::Array(required)) => required.push("code".into()),
+                _ => {
+                    object.insert("required".to_owned(), serde_json::json!(["code"]));
+                }
+            }
+        }
+        branches.push(branch.to_value());
+        schemars::json_schema!({ "oneOf" : branches })
     }
 }
 
@@ -6418,58 +7018,10 @@ pub struct AjvError {
 pub struct RequestValidateError {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: RequestValidateErrorCode,
     pub context: RequestValidateErrorContext,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct RequestValidateErrorCode;
-
-impl RequestValidateErrorCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "requestValidateError";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for RequestValidateErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for RequestValidateErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"requestValidateError\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for RequestValidateErrorCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "RequestValidateErrorCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "requestValidateError" })
-    }
 }
 
 /// Items: at least 1.
@@ -6538,7 +7090,6 @@ impl JsonSchema for RequestValidateErrorContext {
 pub struct CustomerNotFound {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: CustomerNotFoundCode,
     pub context: CustomerNotFoundContext,
     /// # Examples
     ///
@@ -6549,53 +7100,6 @@ pub struct CustomerNotFound {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct CustomerNotFoundCode;
-
-impl CustomerNotFoundCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "customerNotFound";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for CustomerNotFoundCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerNotFoundCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"customerNotFound\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for CustomerNotFoundCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CustomerNotFoundCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "customerNotFound" })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -6613,7 +7117,6 @@ pub struct CustomerNotFoundContext {
 pub struct DocumentNotFound {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: DocumentNotFoundCode,
     pub context: DocumentNotFoundContext,
     /// # Examples
     ///
@@ -6624,53 +7127,6 @@ pub struct DocumentNotFound {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct DocumentNotFoundCode;
-
-impl DocumentNotFoundCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "documentNotFound";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for DocumentNotFoundCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for DocumentNotFoundCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"documentNotFound\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for DocumentNotFoundCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "DocumentNotFoundCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "documentNotFound" })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -6687,7 +7143,6 @@ pub struct DocumentNotFoundContext {
 pub struct CustomerExists {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: CustomerExistsCode,
     pub context: CustomerExistsContext,
     /// # Examples
     ///
@@ -6698,53 +7153,6 @@ pub struct CustomerExists {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct CustomerExistsCode;
-
-impl CustomerExistsCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "customerExists";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for CustomerExistsCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerExistsCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"customerExists\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for CustomerExistsCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CustomerExistsCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "customerExists" })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -6777,7 +7185,6 @@ pub struct CustomerExistsContext {
 pub struct ReferenceExists {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: ReferenceExistsCode,
     pub context: ReferenceExistsContext,
     /// # Examples
     ///
@@ -6788,53 +7195,6 @@ pub struct ReferenceExists {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct ReferenceExistsCode;
-
-impl ReferenceExistsCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "referenceExists";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for ReferenceExistsCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for ReferenceExistsCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"referenceExists\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for ReferenceExistsCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ReferenceExistsCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "referenceExists" })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -6854,7 +7214,6 @@ pub struct ReferenceExistsContext {
 pub struct ApplicationNotFound {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: ApplicationNotFoundCode,
     pub context: ApplicationNotFoundContext,
     /// # Examples
     ///
@@ -6865,53 +7224,6 @@ pub struct ApplicationNotFound {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct ApplicationNotFoundCode;
-
-impl ApplicationNotFoundCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "applicationNotFound";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for ApplicationNotFoundCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for ApplicationNotFoundCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"applicationNotFound\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for ApplicationNotFoundCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ApplicationNotFoundCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "applicationNotFound" })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -6928,7 +7240,6 @@ pub struct ApplicationNotFoundContext {
 pub struct ExtAkepa {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: ExtAkepaCode,
     /// ExtAkepaContext
     #[serde(
         default,
@@ -6954,59 +7265,11 @@ pub struct ExtAkepa {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct ExtAkepaCode;
-
-impl ExtAkepaCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "extAkepa";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for ExtAkepaCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for ExtAkepaCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"extAkepa\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for ExtAkepaCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ExtAkepaCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "extAkepa" })
-    }
-}
-
 /// HTTP 400: a document has no uploaded file (linking it with /akepa/update before uploading it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct FileNotFound {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: FileNotFoundCode,
     #[serde(
         default,
         deserialize_with = "deserialize_some",
@@ -7022,53 +7285,6 @@ pub struct FileNotFound {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct FileNotFoundCode;
-
-impl FileNotFoundCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "fileNotFound";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for FileNotFoundCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for FileNotFoundCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"fileNotFound\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for FileNotFoundCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "FileNotFoundCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "fileNotFound" })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -7090,7 +7306,6 @@ pub struct FileNotFoundContext {
 pub struct StatusApplicationEntity {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: StatusApplicationEntityCode,
     #[serde(
         default,
         deserialize_with = "deserialize_some",
@@ -7106,55 +7321,6 @@ pub struct StatusApplicationEntity {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct StatusApplicationEntityCode;
-
-impl StatusApplicationEntityCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "statusApplicationEntity";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for StatusApplicationEntityCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for StatusApplicationEntityCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"statusApplicationEntity\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for StatusApplicationEntityCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "StatusApplicationEntityCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!(
-            { "type" : "string", "const" : "statusApplicationEntity" }
-        )
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -7188,7 +7354,6 @@ pub struct Unauthorized {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<RequestId>,
-    pub code: UnauthorizedCode,
     /// # Examples
     ///
     /// ```json
@@ -7200,111 +7365,16 @@ pub struct Unauthorized {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct UnauthorizedCode;
-
-impl UnauthorizedCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "unauthorized";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for UnauthorizedCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for UnauthorizedCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"unauthorized\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for UnauthorizedCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "UnauthorizedCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "unauthorized" })
-    }
-}
-
 /// HTTP 400, mock only (DECISIONS.md D13): the body is not readable JSON (malformed, empty, not UTF-8, nested too deeply).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidBody {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: InvalidBodyCode,
     pub context: ReasonContext,
     pub message: String,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct InvalidBodyCode;
-
-impl InvalidBodyCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "invalidBody";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for InvalidBodyCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for InvalidBodyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"invalidBody\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for InvalidBodyCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "InvalidBodyCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "invalidBody" })
-    }
 }
 
 /// HTTP 413, mock only (DECISIONS.md D13): the body is over the size limit.
@@ -7312,59 +7382,11 @@ impl JsonSchema for InvalidBodyCode {
 pub struct PayloadTooLarge {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: PayloadTooLargeCode,
     pub context: ReasonContext,
     pub message: String,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct PayloadTooLargeCode;
-
-impl PayloadTooLargeCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "payloadTooLarge";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for PayloadTooLargeCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for PayloadTooLargeCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"payloadTooLarge\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for PayloadTooLargeCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "PayloadTooLargeCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "payloadTooLarge" })
-    }
 }
 
 /// HTTP 415, mock only (DECISIONS.md D13): the content type is not the one the endpoint reads.
@@ -7372,59 +7394,11 @@ impl JsonSchema for PayloadTooLargeCode {
 pub struct UnsupportedMediaType {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: UnsupportedMediaTypeCode,
     pub context: ReasonContext,
     pub message: String,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct UnsupportedMediaTypeCode;
-
-impl UnsupportedMediaTypeCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "unsupportedMediaType";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for UnsupportedMediaTypeCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for UnsupportedMediaTypeCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"unsupportedMediaType\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for UnsupportedMediaTypeCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "UnsupportedMediaTypeCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "unsupportedMediaType" })
-    }
 }
 
 /// HTTP 404 or 405, mock only (DECISIONS.md D13): no such route or method.
@@ -7432,59 +7406,11 @@ impl JsonSchema for UnsupportedMediaTypeCode {
 pub struct NotFound {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: NotFoundCode,
     pub context: ReasonContext,
     pub message: String,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct NotFoundCode;
-
-impl NotFoundCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "notFound";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for NotFoundCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for NotFoundCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"notFound\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for NotFoundCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "NotFoundCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "notFound" })
-    }
 }
 
 /// HTTP 409, mock only (DECISIONS.md D32): `POST /_mock/clock/advance` on a mock that runs on the wall clock, which cannot be moved.
@@ -7492,59 +7418,11 @@ impl JsonSchema for NotFoundCode {
 pub struct ClockNotManual {
     #[serde(rename = "requestId")]
     pub request_id: RequestId,
-    pub code: ClockNotManualCode,
     pub context: ReasonContext,
     pub message: String,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct ClockNotManualCode;
-
-impl ClockNotManualCode {
-    /// The only value this type holds.
-    pub const VALUE: &'static str = "clockNotManual";
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &'static str {
-        Self::VALUE
-    }
-}
-
-impl Serialize for ClockNotManualCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-
-impl<'de> Deserialize<'de> for ClockNotManualCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &"the string \"clockNotManual\"",
-                ),
-            )
-        }
-    }
-}
-
-impl JsonSchema for ClockNotManualCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ClockNotManualCode".into()
-    }
-
-    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type" : "string", "const" : "clockNotManual" })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -7631,14 +7509,10 @@ pub struct CardAttributes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CardAddressType {
     Primary,
     Secondary,
-    /// A value the schema does not list. It keeps the original string, which
-    /// [`Self::as_str`] returns and serialization writes back unchanged.
-    Unknown(UnknownValue),
 }
 
 impl CardAddressType {
@@ -7646,24 +7520,10 @@ impl CardAddressType {
     pub const KNOWN: &'static [Self] = &[Self::Primary, Self::Secondary];
 
     /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             Self::Primary => "PRIMARY",
             Self::Secondary => "SECONDARY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
-    /// Whether the value is one the schema does not list.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "PRIMARY" => Self::Primary,
-            "SECONDARY" => Self::Secondary,
-            _ => Self::Unknown(UnknownValue(value)),
         }
     }
 }
@@ -7675,10 +7535,15 @@ impl std::fmt::Display for CardAddressType {
 }
 
 impl std::str::FromStr for CardAddressType {
-    type Err = std::convert::Infallible;
+    /// The value the schema does not list.
+    type Err = UnknownValue;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value.to_owned()))
+        match value {
+            "PRIMARY" => Ok(Self::Primary),
+            "SECONDARY" => Ok(Self::Secondary),
+            _ => Err(UnknownValue(value.to_owned())),
+        }
     }
 }
 
@@ -7692,7 +7557,13 @@ impl<'de> Deserialize<'de> for CardAddressType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from_wire)
+        let value = String::deserialize(deserializer)?;
+        value
+            .parse()
+            .map_err(|_| serde::de::Error::unknown_variant(
+                &value,
+                &["PRIMARY", "SECONDARY"],
+            ))
     }
 }
 
@@ -7706,17 +7577,13 @@ impl JsonSchema for CardAddressType {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CardIssueType {
     New,
     Registration,
     ReIssue,
     Expired,
     Damaged,
-    /// A value the schema does not list. It keeps the original string, which
-    /// [`Self::as_str`] returns and serialization writes back unchanged.
-    Unknown(UnknownValue),
 }
 
 impl CardIssueType {
@@ -7730,30 +7597,13 @@ impl CardIssueType {
     ];
 
     /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             Self::New => "NEW",
             Self::Registration => "REGISTRATION",
             Self::ReIssue => "RE-ISSUE",
             Self::Expired => "EXPIRED",
             Self::Damaged => "DAMAGED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
-    /// Whether the value is one the schema does not list.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "NEW" => Self::New,
-            "REGISTRATION" => Self::Registration,
-            "RE-ISSUE" => Self::ReIssue,
-            "EXPIRED" => Self::Expired,
-            "DAMAGED" => Self::Damaged,
-            _ => Self::Unknown(UnknownValue(value)),
         }
     }
 }
@@ -7765,10 +7615,18 @@ impl std::fmt::Display for CardIssueType {
 }
 
 impl std::str::FromStr for CardIssueType {
-    type Err = std::convert::Infallible;
+    /// The value the schema does not list.
+    type Err = UnknownValue;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value.to_owned()))
+        match value {
+            "NEW" => Ok(Self::New),
+            "REGISTRATION" => Ok(Self::Registration),
+            "RE-ISSUE" => Ok(Self::ReIssue),
+            "EXPIRED" => Ok(Self::Expired),
+            "DAMAGED" => Ok(Self::Damaged),
+            _ => Err(UnknownValue(value.to_owned())),
+        }
     }
 }
 
@@ -7782,7 +7640,13 @@ impl<'de> Deserialize<'de> for CardIssueType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from_wire)
+        let value = String::deserialize(deserializer)?;
+        value
+            .parse()
+            .map_err(|_| serde::de::Error::unknown_variant(
+                &value,
+                &["NEW", "REGISTRATION", "RE-ISSUE", "EXPIRED", "DAMAGED"],
+            ))
     }
 }
 

@@ -23,6 +23,59 @@ pub(super) fn emit_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
         quote!(schemars::json_schema!({ "type": "string", "enum": [#(#values),*] })),
         false,
     );
+    if def.closed {
+        return quote! {
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #(#variant_defs)*
+            }
+
+            impl #name {
+                /// Every value the schema lists, in schema order.
+                pub const KNOWN: &'static [Self] = &[#(Self::#names),*];
+
+                /// The value as it appears on the wire.
+                pub fn as_str(&self) -> &'static str {
+                    match self {
+                        #(Self::#names => #values,)*
+                    }
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                /// The value the schema does not list.
+                type Err = UnknownValue;
+
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    match value {
+                        #(#values => Ok(Self::#names),)*
+                        _ => Err(UnknownValue(value.to_owned())),
+                    }
+                }
+            }
+
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = String::deserialize(deserializer)?;
+                    value.parse().map_err(|_| serde::de::Error::unknown_variant(&value, &[#(#values),*]))
+                }
+            }
+
+            #schema
+        };
+    }
     quote! {
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]

@@ -70,7 +70,7 @@ pub(super) fn emit_type(
             quote!(#newtype #typed)
         }
         Kind::Tagged(t) => {
-            needs.unknown_object = true;
+            needs.unknown_object |= !def.closed;
             emit_tagged(module, def, t)
         }
         Kind::ValueEnum(e) => {

@@ -10,14 +10,20 @@ use super::lowerer::Lowerer;
 
 impl Lowerer<'_> {
     /// Fixes up cycles and trait support, then lays the types out in emission order.
-    pub(super) fn finish(mut self, roots: &[TypeId]) -> Result<Module, Error> {
+    pub(super) fn finish(
+        mut self,
+        roots: &[TypeId],
+        uses: &[(TypeId, bool)],
+    ) -> Result<Module, Error> {
         let types: Vec<TypeDef> = self
             .types
             .iter_mut()
             .map(|t| t.take().expect("every registered type is lowered once"))
             .collect();
         let mut module = Module { types };
-        let merged = super::share::share_identical(&mut module, &self.children);
+        let mut merged = super::share::share_identical(&mut module, &self.children);
+        super::requests::imply_tags(&mut module, &self.children, &mut merged);
+        super::requests::close_requests(&mut module, uses);
         box_cycles(&mut module)?;
         compute_eq(&mut module);
         // Top-level types in document order, each followed by the inline types it introduced.

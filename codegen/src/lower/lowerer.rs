@@ -30,6 +30,8 @@ pub fn lower(documents: &[Document]) -> Result<Module, Error> {
         names: BTreeMap::new(),
     };
     let mut roots = Vec::new();
+    // Each document's own type, and whether the document is a request (`*.request.*`).
+    let mut uses = Vec::new();
     for doc in &docs {
         let root = Schema::parse(&doc.value, format!("{}#", doc.name))?;
         if root.has_validation() {
@@ -37,7 +39,9 @@ pub fn lower(documents: &[Document]) -> Result<Module, Error> {
                 Some(title) => title.to_owned(),
                 None => naming::pascal(file_stem(&doc.name)),
             };
-            roots.push(lowerer.register(&name, &root.pointer, None)?);
+            let id = lowerer.register(&name, &root.pointer, None)?;
+            roots.push(id);
+            uses.push((id, is_request(&doc.name)));
         }
         for (key, _) in &root.defs {
             let keyword = if root.raw.contains_key("$defs") && root.raw["$defs"].get(*key).is_some()
@@ -56,7 +60,13 @@ pub fn lower(documents: &[Document]) -> Result<Module, Error> {
     for &id in &roots {
         lowerer.lower_registered(id)?;
     }
-    lowerer.finish(&roots)
+    lowerer.finish(&roots, &uses)
+}
+
+/// A request document by its name: `customer-init.request.schema.json`, `x.request.json`.
+fn is_request(name: &str) -> bool {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    file.contains(".request.")
 }
 
 pub(super) struct Lowerer<'d> {
@@ -105,6 +115,7 @@ impl<'d> Lowerer<'d> {
             docs: Vec::new(),
             kind: Kind::Alias(Ty::Json),
             eq: true,
+            closed: false,
         }));
         self.children.push(Vec::new());
         self.by_pointer.insert(pointer.to_owned(), id);

@@ -233,9 +233,23 @@ impl Lowerer<'_> {
             }
             variants.push((value, variant));
         }
+        let mut names: Vec<String> = variants
+            .iter()
+            .map(|(value, _)| naming::pascal(value))
+            .collect();
+        let distinct = names
+            .iter()
+            .enumerate()
+            .all(|(i, n)| naming::is_identifier(n) && n != "Unknown" && !names[..i].contains(n));
+        if !distinct {
+            names = variants.iter().map(|(_, v)| self.name(*v)).collect();
+        }
         Ok(Tagged {
             tag: tagging.tag,
             variants,
+            names,
+            implied: false,
+            after_tag: Vec::new(),
         })
     }
 

@@ -1151,3 +1151,33 @@ mod sharing {
         assert!(Text1To50::new("").is_err());
     }
 }
+
+mod requests {
+    use super::*;
+    use fixtures::pleasant_request::{BusinessInit, Channel, CustomerInit, Name};
+
+    #[test]
+    fn the_variant_implies_the_tag_and_is_named_after_it() {
+        let business = CustomerInit::Business(BusinessInit {
+            legal_name: Name::new("Acme").expect("valid"),
+        });
+        assert_eq!(
+            serde_json::to_string(&business).expect("serializes"),
+            r#"{"customerType":"business","legalName":"Acme"}"#
+        );
+        let read: CustomerInit =
+            serde_json::from_str(r#"{"legalName":"Acme","customerType":"business"}"#).unwrap();
+        assert_eq!(read, business);
+        assert_eq!(read.tag(), "business");
+    }
+
+    #[test]
+    fn a_request_has_no_unknown_variants() {
+        let error = rejects::<CustomerInit>(json!({"customerType": "trust", "legalName": "A"}));
+        assert!(error.contains("unknown variant `trust`"), "{error}");
+        let error = rejects::<Channel>(json!("phone"));
+        assert!(error.contains("unknown variant `phone`"), "{error}");
+        assert!("phone".parse::<Channel>().is_err());
+        assert_eq!("web".parse::<Channel>().ok(), Some(Channel::Web));
+    }
+}
