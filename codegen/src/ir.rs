@@ -134,6 +134,9 @@ pub struct Field {
     pub presence: Presence,
     pub docs: Vec<String>,
     pub deprecated: bool,
+    /// The schema's `default`, applied when the member is absent on read; only for a plain
+    /// scalar of the default's JSON type (anything else is documented, not applied).
+    pub default: Option<serde_json::Value>,
 }
 
 /// How a member's absence and `null` are represented.

@@ -61,6 +61,40 @@ pub struct AkepaDocumentGenerateRequest {
     pub note_author_agent_email: Option<CustomerEmail>,
 }
 
+impl AkepaDocumentGenerateRequest {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        workflow: AkepaWorkflow,
+        name: CommonStr50Req,
+        extension: AkepaDocumentExtension,
+        r#type: AkepaDocumentType,
+    ) -> Self {
+        Self {
+            workflow,
+            name,
+            extension,
+            r#type,
+            note: Tristate::Absent,
+            note_author_agent_email: None,
+        }
+    }
+}
+
+impl AkepaDocumentGenerateRequest {
+    /// Sets [`Self::note`].
+    pub fn with_note(mut self, value: CommonStr500) -> Self {
+        self.note = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::note_author_agent_email`].
+    pub fn with_note_author_agent_email(mut self, value: CustomerEmail) -> Self {
+        self.note_author_agent_email = Some(value);
+        self
+    }
+}
+
 /// The 200 answer of `POST /akepa/document/generate`: the document with its id.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct AkepaDocumentGenerateResponse {
@@ -76,6 +110,27 @@ pub struct AkepaDocumentGenerateResponse {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AkepaDocumentGenerateResponse {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: AkepaDocument) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AkepaDocumentGenerateResponse {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
 }
 
 /// The 200 answer of `POST /akepa/document/upload/:documentId` (multipart, field `file`).
@@ -95,6 +150,27 @@ pub struct AkepaDocumentUploadResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AkepaDocumentUploadResponse {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: AkepaDocument) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AkepaDocumentUploadResponse {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+
 /// Body of `POST /akepa/identification`: starts the KYC/KYB journey of a customer created with `/customer/init`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -107,6 +183,33 @@ pub struct AkepaIdentificationRequest {
     /// Where asynchronous status changes are posted. Spelled as the page's example and its error examples spell it; the property table's `webhookURL` is refused by `additionalProperties: false` (DECISIONS.md).
     #[serde(rename = "webhookUrl", default, skip_serializing_if = "Tristate::is_absent")]
     pub webhook_url: Tristate<CommonStr500>,
+}
+
+impl AkepaIdentificationRequest {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(reference: CommonReference, customer_id: CommonId) -> Self {
+        Self {
+            reference,
+            customer_id,
+            sync_mode: Tristate::Absent,
+            webhook_url: Tristate::Absent,
+        }
+    }
+}
+
+impl AkepaIdentificationRequest {
+    /// Sets [`Self::sync_mode`].
+    pub fn with_sync_mode(mut self, value: bool) -> Self {
+        self.sync_mode = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::webhook_url`].
+    pub fn with_webhook_url(mut self, value: CommonStr500) -> Self {
+        self.webhook_url = Tristate::Value(value);
+        self
+    }
 }
 
 /// The 200 answer of `POST /akepa/identification`: the new application.
@@ -124,6 +227,27 @@ pub struct AkepaIdentificationResponse {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AkepaIdentificationResponse {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: Application) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AkepaIdentificationResponse {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
 }
 
 /// Body of `POST /akepa/list`: a customer's applications, optionally by creation date, paged.
@@ -158,6 +282,49 @@ pub struct AkepaListRequest {
         skip_serializing_if = "Tristate::is_absent"
     )]
     pub skip_records: Tristate<SkipRecords>,
+}
+
+impl AkepaListRequest {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(customer_id: CommonId) -> Self {
+        Self {
+            customer_id,
+            date_create_from: Tristate::Absent,
+            date_create_to: Tristate::Absent,
+            number_of_records: None,
+            skip_records: Tristate::Absent,
+        }
+    }
+}
+
+impl AkepaListRequest {
+    /// Sets [`Self::date_create_from`].
+    pub fn with_date_create_from(mut self, value: DateIso) -> Self {
+        self.date_create_from = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::date_create_to`].
+    pub fn with_date_create_to(mut self, value: DateIso) -> Self {
+        self.date_create_to = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::number_of_records`].
+    pub fn with_number_of_records(
+        mut self,
+        value: AkepaListRequestNumberOfRecords,
+    ) -> Self {
+        self.number_of_records = Some(value);
+        self
+    }
+
+    /// Sets [`Self::skip_records`].
+    pub fn with_skip_records(mut self, value: SkipRecords) -> Self {
+        self.skip_records = Tristate::Value(value);
+        self
+    }
 }
 
 /// Format: `dateISO` (the text is kept as received, nothing is checked).
@@ -329,6 +496,27 @@ pub struct AkepaListResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AkepaListResponse {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: AkepaApplicationList) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AkepaListResponse {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct AkepaApplicationList {
     pub applications: Vec<Application>,
@@ -339,6 +527,18 @@ pub struct AkepaApplicationList {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AkepaApplicationList {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(applications: Vec<Application>, more: bool) -> Self {
+        Self {
+            applications,
+            more,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Body of `POST /akepa/status`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -347,6 +547,17 @@ pub struct AkepaStatusRequest {
     pub customer_id: CommonId,
     #[serde(rename = "applicationId")]
     pub application_id: CommonId,
+}
+
+impl AkepaStatusRequest {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(customer_id: CommonId, application_id: CommonId) -> Self {
+        Self {
+            customer_id,
+            application_id,
+        }
+    }
 }
 
 /// The 200 answer of `POST /akepa/status` (and of the old `GET /akepa/status/:customerId`): the application as it stands.
@@ -366,6 +577,27 @@ pub struct AkepaStatusResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AkepaStatusResponse {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: Application) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AkepaStatusResponse {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+
 /// Body of `POST /akepa/update`: links uploaded documents to the entities of an application.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -375,6 +607,22 @@ pub struct AkepaUpdateRequest {
     #[serde(rename = "applicationId")]
     pub application_id: CommonId,
     pub documents: AkepaUpdateRequestDocuments,
+}
+
+impl AkepaUpdateRequest {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        customer_id: CommonId,
+        application_id: CommonId,
+        documents: AkepaUpdateRequestDocuments,
+    ) -> Self {
+        Self {
+            customer_id,
+            application_id,
+            documents,
+        }
+    }
 }
 
 /// Items: at least 1.
@@ -447,6 +695,14 @@ pub struct DocumentLink {
     pub entity_id: CommonId,
 }
 
+impl DocumentLink {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(document_id: CommonId, entity_id: CommonId) -> Self {
+        Self { document_id, entity_id }
+    }
+}
+
 /// The 200 answer of `POST /akepa/update`: the application after the link.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct AkepaUpdateResponse {
@@ -462,6 +718,27 @@ pub struct AkepaUpdateResponse {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AkepaUpdateResponse {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: Application) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AkepaUpdateResponse {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
 }
 
 /// The callback of an asynchronous change of an akepa application, as connectFi's webhook page prints it.
@@ -481,6 +758,27 @@ pub struct AkepaWebhook {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AkepaWebhook {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: AkepaWebhookData) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AkepaWebhook {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct AkepaWebhookData {
     #[serde(rename = "applicationId")]
@@ -498,6 +796,38 @@ pub struct AkepaWebhookData {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AkepaWebhookData {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        application_id: CommonId,
+        aggregator_id: String,
+        customer_id: CommonId,
+        reference: CommonReference,
+        status: JourneyStatus,
+        entity_applications: Vec<EntityApplication>,
+    ) -> Self {
+        Self {
+            application_id,
+            aggregator_id,
+            customer_id,
+            reference,
+            status,
+            outcome: Tristate::Absent,
+            entity_applications,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AkepaWebhookData {
+    /// Sets [`Self::outcome`].
+    pub fn with_outcome(mut self, value: JourneyOutcome) -> Self {
+        self.outcome = Tristate::Value(value);
+        self
+    }
 }
 
 /// connectFi's `akepa-workflow` fragment: whether a document belongs to a person's or a business's identification.
@@ -856,6 +1186,28 @@ pub struct EntityApplication {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl EntityApplication {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(entity_id: CommonId, is_customer: bool, status: JourneyStatus) -> Self {
+        Self {
+            entity_id,
+            is_customer,
+            status,
+            outcome: Tristate::Absent,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl EntityApplication {
+    /// Sets [`Self::outcome`].
+    pub fn with_outcome(mut self, value: EntityOutcome) -> Self {
+        self.outcome = Tristate::Value(value);
+        self
+    }
+}
+
 /// An identification application (`iapp_…`) and its entities, as the status, update and webhook bodies carry it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct Application {
@@ -887,6 +1239,50 @@ pub struct Application {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Application {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        application_id: CommonId,
+        customer_id: CommonId,
+        reference: CommonReference,
+        status: JourneyStatus,
+        entity_applications: Vec<EntityApplication>,
+    ) -> Self {
+        Self {
+            application_id,
+            aggregator_id: None,
+            customer_id,
+            reference,
+            status,
+            outcome: Tristate::Absent,
+            entity_applications,
+            dts_created_at: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl Application {
+    /// Sets [`Self::aggregator_id`].
+    pub fn with_aggregator_id(mut self, value: String) -> Self {
+        self.aggregator_id = Some(value);
+        self
+    }
+
+    /// Sets [`Self::outcome`].
+    pub fn with_outcome(mut self, value: JourneyOutcome) -> Self {
+        self.outcome = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::dts_created_at`].
+    pub fn with_dts_created_at(mut self, value: Timestamp) -> Self {
+        self.dts_created_at = Some(value);
+        self
+    }
 }
 
 /// Kind of a client-generated document.
@@ -1128,6 +1524,38 @@ pub struct AkepaDocument {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AkepaDocument {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        id: CommonId,
+        workflow: AkepaWorkflow,
+        name: String,
+        extension: AkepaDocumentExtension,
+        r#type: AkepaDocumentType,
+        uploaded: bool,
+    ) -> Self {
+        Self {
+            id,
+            workflow,
+            name,
+            extension,
+            r#type,
+            note: Tristate::Absent,
+            uploaded,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AkepaDocument {
+    /// Sets [`Self::note`].
+    pub fn with_note(mut self, value: String) -> Self {
+        self.note = Tristate::Value(value);
+        self
+    }
+}
+
 /// `audit.json`, written by `kyc-conformance audit`: each question the docs leave open, answered by probing a target, with its evidence and a verdict against the spec.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -1145,6 +1573,31 @@ pub struct AuditReport {
     pub suite: Option<AuditSuite>,
 }
 
+impl AuditReport {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        target: String,
+        summary: AuditSummary,
+        questions: Vec<AuditQuestion>,
+    ) -> Self {
+        Self {
+            target,
+            summary,
+            questions,
+            suite: None,
+        }
+    }
+}
+
+impl AuditReport {
+    /// Sets [`Self::suite`].
+    pub fn with_suite(mut self, value: AuditSuite) -> Self {
+        self.suite = Some(value);
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditSummary {
@@ -1155,6 +1608,26 @@ pub struct AuditSummary {
     pub as_assumed: IntegerFrom0,
     pub contradicts: IntegerFrom0,
     pub unanswered: IntegerFrom0,
+}
+
+impl AuditSummary {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        questions: IntegerFrom0,
+        as_documented: IntegerFrom0,
+        as_assumed: IntegerFrom0,
+        contradicts: IntegerFrom0,
+        unanswered: IntegerFrom0,
+    ) -> Self {
+        Self {
+            questions,
+            as_documented,
+            as_assumed,
+            contradicts,
+            unanswered,
+        }
+    }
 }
 
 /// Value: >= 0.
@@ -1236,6 +1709,35 @@ pub struct AuditQuestion {
     )]
     pub note: Option<String>,
     pub evidence: Vec<AuditEvidence>,
+}
+
+impl AuditQuestion {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        id: AuditQuestionId,
+        answer: serde_json::Value,
+        verdict: AuditVerdict,
+        against: String,
+        evidence: Vec<AuditEvidence>,
+    ) -> Self {
+        Self {
+            id,
+            answer,
+            verdict,
+            against,
+            note: None,
+            evidence,
+        }
+    }
+}
+
+impl AuditQuestion {
+    /// Sets [`Self::note`].
+    pub fn with_note(mut self, value: String) -> Self {
+        self.note = Some(value);
+        self
+    }
 }
 
 /// Stable id, e.g. `customer-id-prefix`.
@@ -1446,6 +1948,35 @@ pub struct AuditEvidence {
     pub body: serde_json::Value,
 }
 
+impl AuditEvidence {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        scenario: String,
+        step: String,
+        request: String,
+        status: AuditEvidenceStatus,
+        body: serde_json::Value,
+    ) -> Self {
+        Self {
+            scenario,
+            step,
+            request,
+            sent: None,
+            status,
+            body,
+        }
+    }
+}
+
+impl AuditEvidence {
+    /// Sets [`Self::sent`].
+    pub fn with_sent(mut self, value: serde_json::Value) -> Self {
+        self.sent = Some(value);
+        self
+    }
+}
+
 /// Value: >= 100.
 /// Value: <= 599.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1531,6 +2062,24 @@ pub struct AuditSuite {
     pub failing: Vec<AuditSuiteFailingItem>,
 }
 
+impl AuditSuite {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        summary: serde_json::Map<String, serde_json::Value>,
+        deviations: std::collections::BTreeMap<String, IntegerFrom0>,
+        breaking: IntegerFrom0,
+        failing: Vec<AuditSuiteFailingItem>,
+    ) -> Self {
+        Self {
+            summary,
+            deviations,
+            breaking,
+            failing,
+        }
+    }
+}
+
 /// Items: 2 to 2.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AuditSuiteFailingItem(pub String, pub Vec<String>);
@@ -1588,6 +2137,14 @@ pub struct AuthTokenRequest {
     pub user: Credentials,
 }
 
+impl AuthTokenRequest {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(user: Credentials) -> Self {
+        Self { user }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
@@ -1595,6 +2152,14 @@ pub struct Credentials {
     pub login: SecretText1To50,
     /// Secret (`x-secret`): never log, record or report it.
     pub password: SecretText1To50,
+}
+
+impl Credentials {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(login: SecretText1To50, password: SecretText1To50) -> Self {
+        Self { login, password }
+    }
 }
 
 /// Length: 1 to 50 characters (code points).
@@ -1719,6 +2284,27 @@ pub struct AuthTokenResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AuthTokenResponse {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: AuthToken) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AuthTokenResponse {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct AuthToken {
     /// Send it as `x-connectfi-token`.
@@ -1730,6 +2316,18 @@ pub struct AuthToken {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AuthToken {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(token: Token, dts_expire_at: Timestamp) -> Self {
+        Self {
+            token,
+            dts_expire_at,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// Length: at least 1 characters (code points).
@@ -3779,6 +4377,49 @@ pub struct Address {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Address {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(r#type: AddressType, address_line1: TextFrom1, city: TextFrom1) -> Self {
+        Self {
+            r#type,
+            address_line1,
+            address_line2: Tristate::Absent,
+            city,
+            state_code: Tristate::Absent,
+            postal_code: Tristate::Absent,
+            country_code_a3: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl Address {
+    /// Sets [`Self::address_line2`].
+    pub fn with_address_line2(mut self, value: String) -> Self {
+        self.address_line2 = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::state_code`].
+    pub fn with_state_code(mut self, value: String) -> Self {
+        self.state_code = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::postal_code`].
+    pub fn with_postal_code(mut self, value: String) -> Self {
+        self.postal_code = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::country_code_a3`].
+    pub fn with_country_code_a3(mut self, value: CountryCodeA3) -> Self {
+        self.country_code_a3 = Some(value);
+        self
+    }
+}
+
 /// Length: at least 1 characters (code points).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -3966,6 +4607,23 @@ pub struct Phone {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Phone {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        r#type: PhoneType,
+        country_dialing_code: String,
+        phone_number: String,
+    ) -> Self {
+        Self {
+            r#type,
+            country_dialing_code,
+            phone_number,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Kind of identification document on record. `SSN` and `DRIVING LICENSE` are the values the docs show; `FEIN` (a business's federal employer identification number) is assumed (DECISIONS.md D26).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4088,6 +4746,41 @@ pub struct IdentificationDocument {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl IdentificationDocument {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(r#type: IdentificationDocumentType, value: Option<TextUpTo50>) -> Self {
+        Self {
+            r#type,
+            value,
+            issuance_country_code_a3: None,
+            issuance_region: Tristate::Absent,
+            expiry_date: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl IdentificationDocument {
+    /// Sets [`Self::issuance_country_code_a3`].
+    pub fn with_issuance_country_code_a3(mut self, value: CountryCodeA3) -> Self {
+        self.issuance_country_code_a3 = Some(value);
+        self
+    }
+
+    /// Sets [`Self::issuance_region`].
+    pub fn with_issuance_region(mut self, value: TextUpTo50) -> Self {
+        self.issuance_region = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::expiry_date`].
+    pub fn with_expiry_date(mut self, value: Date) -> Self {
+        self.expiry_date = Some(value);
+        self
+    }
 }
 
 /// Length: at most 50 characters (code points).
@@ -4270,6 +4963,86 @@ pub struct Person {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Person {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(first_name: TextFrom1, last_name: TextFrom1) -> Self {
+        Self {
+            business_addresses: None,
+            business_phones: None,
+            first_name,
+            last_name,
+            gender: None,
+            date_of_birth: None,
+            email: None,
+            citizenship_country_code_a3: None,
+            addresses: None,
+            phones: None,
+            identification_documents: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl Person {
+    /// Sets [`Self::business_addresses`].
+    pub fn with_business_addresses(mut self, value: Vec<Address>) -> Self {
+        self.business_addresses = Some(value);
+        self
+    }
+
+    /// Sets [`Self::business_phones`].
+    pub fn with_business_phones(mut self, value: Vec<Phone>) -> Self {
+        self.business_phones = Some(value);
+        self
+    }
+
+    /// Sets [`Self::gender`].
+    pub fn with_gender(mut self, value: Gender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`Self::date_of_birth`].
+    pub fn with_date_of_birth(mut self, value: Date) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`Self::email`].
+    pub fn with_email(mut self, value: Email) -> Self {
+        self.email = Some(value);
+        self
+    }
+
+    /// Sets [`Self::citizenship_country_code_a3`].
+    pub fn with_citizenship_country_code_a3(mut self, value: CountryCodeA3) -> Self {
+        self.citizenship_country_code_a3 = Some(value);
+        self
+    }
+
+    /// Sets [`Self::addresses`].
+    pub fn with_addresses(mut self, value: Vec<Address>) -> Self {
+        self.addresses = Some(value);
+        self
+    }
+
+    /// Sets [`Self::phones`].
+    pub fn with_phones(mut self, value: Vec<Phone>) -> Self {
+        self.phones = Some(value);
+        self
+    }
+
+    /// Sets [`Self::identification_documents`].
+    pub fn with_identification_documents(
+        mut self,
+        value: Vec<IdentificationDocument>,
+    ) -> Self {
+        self.identification_documents = Some(value);
+        self
+    }
+}
+
 /// Pattern (ECMA-262): `^(.+)@(.+)$`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -4389,6 +5162,31 @@ pub struct CustomerRecord {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl CustomerRecord {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        reference: TextFrom1,
+        customer_id: CustomerId,
+        customer_type: CustomerType,
+        customer: Person,
+        kyc_status: KycStatus,
+        boises: Vec<serde_json::Value>,
+        dts_created_at: Timestamp,
+    ) -> Self {
+        Self {
+            reference,
+            customer_id,
+            customer_type,
+            customer,
+            kyc_status,
+            boises,
+            dts_created_at,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// The KYC process itself.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct KycProcess {
@@ -4415,6 +5213,25 @@ pub struct KycProcess {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl KycProcess {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        attribute_codes: Vec<AttributeCode>,
+        system: String,
+        mode: String,
+        status: KycStatus,
+    ) -> Self {
+        Self {
+            attribute_codes,
+            system,
+            mode,
+            status,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// One document the KYC process expects, and whether it has arrived.
@@ -4457,6 +5274,41 @@ pub struct KycDocument {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl KycDocument {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        id: DocumentId,
+        label: String,
+        r#type: DocumentType,
+        upload_status: bool,
+    ) -> Self {
+        Self {
+            id,
+            label,
+            r#type,
+            document_side: Tristate::Absent,
+            upload_status,
+            extension: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl KycDocument {
+    /// Sets [`Self::document_side`].
+    pub fn with_document_side(mut self, value: DocumentSide) -> Self {
+        self.document_side = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::extension`].
+    pub fn with_extension(mut self, value: String) -> Self {
+        self.extension = Some(value);
+        self
+    }
 }
 
 /// The face of a two-sided document; absent or null for single-sided documents (DECISIONS.md D10).
@@ -4545,6 +5397,23 @@ pub struct KycEnvelopeData {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl KycEnvelopeData {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        customer: CustomerRecord,
+        kyc: KycProcess,
+        kyc_document_list: Vec<KycDocument>,
+    ) -> Self {
+        Self {
+            customer,
+            kyc,
+            kyc_document_list,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// `"0"` marks success.
@@ -4787,6 +5656,23 @@ pub struct IndividualCustomer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl IndividualCustomer {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        reference: CustomerReference,
+        customer_id: CustomerId,
+        customer: Person,
+    ) -> Self {
+        Self {
+            reference,
+            customer_id,
+            customer,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// The record of a business customer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct BusinessCustomer {
@@ -4798,6 +5684,23 @@ pub struct BusinessCustomer {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BusinessCustomer {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        reference: CustomerReference,
+        customer_id: CustomerId,
+        customer: Business,
+    ) -> Self {
+        Self {
+            reference,
+            customer_id,
+            customer,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// The data connectFi holds for a business customer: the business itself and the people who represent it.
@@ -4849,6 +5752,54 @@ pub struct Business {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Business {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        legal_name: TextFrom1,
+        business_representatives: Vec<BusinessRepresentative>,
+    ) -> Self {
+        Self {
+            legal_name,
+            email: None,
+            identification_documents: None,
+            business_addresses: None,
+            business_phones: None,
+            business_representatives,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl Business {
+    /// Sets [`Self::email`].
+    pub fn with_email(mut self, value: Email) -> Self {
+        self.email = Some(value);
+        self
+    }
+
+    /// Sets [`Self::identification_documents`].
+    pub fn with_identification_documents(
+        mut self,
+        value: Vec<IdentificationDocument>,
+    ) -> Self {
+        self.identification_documents = Some(value);
+        self
+    }
+
+    /// Sets [`Self::business_addresses`].
+    pub fn with_business_addresses(mut self, value: Vec<Address>) -> Self {
+        self.business_addresses = Some(value);
+        self
+    }
+
+    /// Sets [`Self::business_phones`].
+    pub fn with_business_phones(mut self, value: Vec<Phone>) -> Self {
+        self.business_phones = Some(value);
+        self
+    }
 }
 
 /// A principal owner or authorised signer of a business customer.
@@ -4930,6 +5881,73 @@ pub struct BusinessRepresentative {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BusinessRepresentative {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(id: CustomerId, first_name: TextFrom1, last_name: TextFrom1) -> Self {
+        Self {
+            id,
+            first_name,
+            last_name,
+            gender: None,
+            date_of_birth: None,
+            email: None,
+            citizenship_country_code_a3: None,
+            addresses: None,
+            phones: None,
+            identification_documents: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl BusinessRepresentative {
+    /// Sets [`Self::gender`].
+    pub fn with_gender(mut self, value: Gender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`Self::date_of_birth`].
+    pub fn with_date_of_birth(mut self, value: Date) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`Self::email`].
+    pub fn with_email(mut self, value: Email) -> Self {
+        self.email = Some(value);
+        self
+    }
+
+    /// Sets [`Self::citizenship_country_code_a3`].
+    pub fn with_citizenship_country_code_a3(mut self, value: CountryCodeA3) -> Self {
+        self.citizenship_country_code_a3 = Some(value);
+        self
+    }
+
+    /// Sets [`Self::addresses`].
+    pub fn with_addresses(mut self, value: Vec<Address>) -> Self {
+        self.addresses = Some(value);
+        self
+    }
+
+    /// Sets [`Self::phones`].
+    pub fn with_phones(mut self, value: Vec<Phone>) -> Self {
+        self.phones = Some(value);
+        self
+    }
+
+    /// Sets [`Self::identification_documents`].
+    pub fn with_identification_documents(
+        mut self,
+        value: Vec<IdentificationDocument>,
+    ) -> Self {
+        self.identification_documents = Some(value);
+        self
+    }
 }
 
 /// connectFi's `customer-email` fragment: an e-mail address (ajv-formats' `email`).
@@ -5121,6 +6139,17 @@ pub struct IndividualCustomerInit {
     pub customer: NewIndividual,
 }
 
+impl IndividualCustomerInit {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(customer_reference: CustomerReference, customer: NewIndividual) -> Self {
+        Self {
+            customer_reference,
+            customer,
+        }
+    }
+}
+
 /// A new business customer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -5128,6 +6157,17 @@ pub struct BusinessCustomerInit {
     #[serde(rename = "customerReference")]
     pub customer_reference: CustomerReference,
     pub customer: NewBusiness,
+}
+
+impl BusinessCustomerInit {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(customer_reference: CustomerReference, customer: NewBusiness) -> Self {
+        Self {
+            customer_reference,
+            customer,
+        }
+    }
 }
 
 /// The person to create: the facts of the customer API's individual example.
@@ -5205,6 +6245,71 @@ pub struct NewIndividual {
         skip_serializing_if = "Option::is_none"
     )]
     pub identification_documents: Option<Vec<NewIdentificationDocument>>,
+}
+
+impl NewIndividual {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(first_name: Text1To50, last_name: Text1To50) -> Self {
+        Self {
+            first_name,
+            last_name,
+            gender: None,
+            email: None,
+            phones: None,
+            date_of_birth: None,
+            citizenship_country_code_a3: None,
+            addresses: None,
+            identification_documents: None,
+        }
+    }
+}
+
+impl NewIndividual {
+    /// Sets [`Self::gender`].
+    pub fn with_gender(mut self, value: Gender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`Self::email`].
+    pub fn with_email(mut self, value: Email) -> Self {
+        self.email = Some(value);
+        self
+    }
+
+    /// Sets [`Self::phones`].
+    pub fn with_phones(mut self, value: Vec<Phone>) -> Self {
+        self.phones = Some(value);
+        self
+    }
+
+    /// Sets [`Self::date_of_birth`].
+    pub fn with_date_of_birth(mut self, value: Date) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`Self::citizenship_country_code_a3`].
+    pub fn with_citizenship_country_code_a3(mut self, value: CountryCodeA3) -> Self {
+        self.citizenship_country_code_a3 = Some(value);
+        self
+    }
+
+    /// Sets [`Self::addresses`].
+    pub fn with_addresses(mut self, value: Vec<Address>) -> Self {
+        self.addresses = Some(value);
+        self
+    }
+
+    /// Sets [`Self::identification_documents`].
+    pub fn with_identification_documents(
+        mut self,
+        value: Vec<NewIdentificationDocument>,
+    ) -> Self {
+        self.identification_documents = Some(value);
+        self
+    }
 }
 
 /// Length: 1 to 50 characters (code points).
@@ -5353,6 +6458,53 @@ pub struct NewBusiness {
     pub business_phones: Option<Vec<Phone>>,
     #[serde(rename = "businessRepresentatives")]
     pub business_representatives: NewBusinessBusinessRepresentatives,
+}
+
+impl NewBusiness {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        legal_name: NewBusinessLegalName,
+        business_representatives: NewBusinessBusinessRepresentatives,
+    ) -> Self {
+        Self {
+            legal_name,
+            email: None,
+            identification_documents: None,
+            business_addresses: None,
+            business_phones: None,
+            business_representatives,
+        }
+    }
+}
+
+impl NewBusiness {
+    /// Sets [`Self::email`].
+    pub fn with_email(mut self, value: Email) -> Self {
+        self.email = Some(value);
+        self
+    }
+
+    /// Sets [`Self::identification_documents`].
+    pub fn with_identification_documents(
+        mut self,
+        value: Vec<NewIdentificationDocument>,
+    ) -> Self {
+        self.identification_documents = Some(value);
+        self
+    }
+
+    /// Sets [`Self::business_addresses`].
+    pub fn with_business_addresses(mut self, value: Vec<Address>) -> Self {
+        self.business_addresses = Some(value);
+        self
+    }
+
+    /// Sets [`Self::business_phones`].
+    pub fn with_business_phones(mut self, value: Vec<Phone>) -> Self {
+        self.business_phones = Some(value);
+        self
+    }
 }
 
 /// Length: 1 to 100 characters (code points).
@@ -5628,6 +6780,78 @@ pub struct NewBusinessRepresentative {
     pub identification_documents: Option<Vec<NewIdentificationDocument>>,
 }
 
+impl NewBusinessRepresentative {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(first_name: Text1To50, last_name: Text1To50) -> Self {
+        Self {
+            id: None,
+            first_name,
+            last_name,
+            gender: None,
+            email: None,
+            phones: None,
+            date_of_birth: None,
+            citizenship_country_code_a3: None,
+            addresses: None,
+            identification_documents: None,
+        }
+    }
+}
+
+impl NewBusinessRepresentative {
+    /// Sets [`Self::id`].
+    pub fn with_id(mut self, value: CustomerId) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`Self::gender`].
+    pub fn with_gender(mut self, value: Gender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`Self::email`].
+    pub fn with_email(mut self, value: Email) -> Self {
+        self.email = Some(value);
+        self
+    }
+
+    /// Sets [`Self::phones`].
+    pub fn with_phones(mut self, value: Vec<Phone>) -> Self {
+        self.phones = Some(value);
+        self
+    }
+
+    /// Sets [`Self::date_of_birth`].
+    pub fn with_date_of_birth(mut self, value: Date) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`Self::citizenship_country_code_a3`].
+    pub fn with_citizenship_country_code_a3(mut self, value: CountryCodeA3) -> Self {
+        self.citizenship_country_code_a3 = Some(value);
+        self
+    }
+
+    /// Sets [`Self::addresses`].
+    pub fn with_addresses(mut self, value: Vec<Address>) -> Self {
+        self.addresses = Some(value);
+        self
+    }
+
+    /// Sets [`Self::identification_documents`].
+    pub fn with_identification_documents(
+        mut self,
+        value: Vec<NewIdentificationDocument>,
+    ) -> Self {
+        self.identification_documents = Some(value);
+        self
+    }
+}
+
 /// An identification document. connectFi's rule: if `type` is `SSN`, `value` matches `^[0-9]{9}$`; otherwise `value` is at most 50 characters without `<` or `>`, or null. Written as an `anyOf` of two branches that exclude each other, which accepts exactly what the if/then rule accepts (DECISIONS.md D27).
 ///
 /// Reading a value tries the branches in schema order; the first that accepts it wins (`anyOf`).
@@ -5727,6 +6951,40 @@ pub struct NewSsnDocument {
         skip_serializing_if = "Option::is_none"
     )]
     pub expiry_date: Option<Date>,
+}
+
+impl NewSsnDocument {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(r#type: NewSsnDocumentType, value: NewSsnDocumentValue) -> Self {
+        Self {
+            r#type,
+            value,
+            issuance_country_code_a3: None,
+            issuance_region: Tristate::Absent,
+            expiry_date: None,
+        }
+    }
+}
+
+impl NewSsnDocument {
+    /// Sets [`Self::issuance_country_code_a3`].
+    pub fn with_issuance_country_code_a3(mut self, value: CountryCodeA3) -> Self {
+        self.issuance_country_code_a3 = Some(value);
+        self
+    }
+
+    /// Sets [`Self::issuance_region`].
+    pub fn with_issuance_region(mut self, value: TextUpTo50) -> Self {
+        self.issuance_region = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::expiry_date`].
+    pub fn with_expiry_date(mut self, value: Date) -> Self {
+        self.expiry_date = Some(value);
+        self
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -5911,6 +7169,43 @@ pub struct NewOtherDocument {
         skip_serializing_if = "Option::is_none"
     )]
     pub expiry_date: Option<Date>,
+}
+
+impl NewOtherDocument {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        r#type: NonSsnDocumentType,
+        value: Option<NewOtherDocumentValue>,
+    ) -> Self {
+        Self {
+            r#type,
+            value,
+            issuance_country_code_a3: None,
+            issuance_region: Tristate::Absent,
+            expiry_date: None,
+        }
+    }
+}
+
+impl NewOtherDocument {
+    /// Sets [`Self::issuance_country_code_a3`].
+    pub fn with_issuance_country_code_a3(mut self, value: CountryCodeA3) -> Self {
+        self.issuance_country_code_a3 = Some(value);
+        self
+    }
+
+    /// Sets [`Self::issuance_region`].
+    pub fn with_issuance_region(mut self, value: TextUpTo50) -> Self {
+        self.issuance_region = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::expiry_date`].
+    pub fn with_expiry_date(mut self, value: Date) -> Self {
+        self.expiry_date = Some(value);
+        self
+    }
 }
 
 /// The identification document types other than `SSN` (DECISIONS.md D27).
@@ -6115,6 +7410,27 @@ pub struct CustomerInitResponse {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CustomerInitResponse {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: Customer) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl CustomerInitResponse {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
 }
 
 /// Every error body the KYC endpoints send, told apart by `code`: a 400 schema violation, a 400 business error, a 401 authentication failure, or (mock only, undocumented by connectFi) a request the server could not read.
@@ -7013,6 +8329,36 @@ pub struct AjvError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AjvError {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        instance_path: String,
+        schema_path: String,
+        keyword: String,
+        params: serde_json::Map<String, serde_json::Value>,
+        message: String,
+    ) -> Self {
+        Self {
+            instance_path,
+            schema_path,
+            keyword,
+            params,
+            message,
+            property_name: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AjvError {
+    /// Sets [`Self::property_name`].
+    pub fn with_property_name(mut self, value: String) -> Self {
+        self.property_name = Some(value);
+        self
+    }
+}
+
 /// HTTP 400: the body failed the request schema; `context` lists Ajv's errors.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct RequestValidateError {
@@ -7022,6 +8368,18 @@ pub struct RequestValidateError {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RequestValidateError {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(request_id: RequestId, context: RequestValidateErrorContext) -> Self {
+        Self {
+            request_id,
+            context,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// Items: at least 1.
@@ -7102,6 +8460,23 @@ pub struct CustomerNotFound {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl CustomerNotFound {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        request_id: RequestId,
+        context: CustomerNotFoundContext,
+        message: String,
+    ) -> Self {
+        Self {
+            request_id,
+            context,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct CustomerNotFoundContext {
     /// The id as the client sent it.
@@ -7110,6 +8485,17 @@ pub struct CustomerNotFoundContext {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CustomerNotFoundContext {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(customer_id: String) -> Self {
+        Self {
+            customer_id,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// HTTP 400: no document slot has the given id for this customer.
@@ -7129,6 +8515,23 @@ pub struct DocumentNotFound {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl DocumentNotFound {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        request_id: RequestId,
+        context: DocumentNotFoundContext,
+        message: String,
+    ) -> Self {
+        Self {
+            request_id,
+            context,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct DocumentNotFoundContext {
     #[serde(rename = "documentId")]
@@ -7136,6 +8539,17 @@ pub struct DocumentNotFoundContext {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DocumentNotFoundContext {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(document_id: String) -> Self {
+        Self {
+            document_id,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// HTTP 400: `POST /customer/init` names an SSN (individual) or a FEIN (business) another customer already has.
@@ -7153,6 +8567,23 @@ pub struct CustomerExists {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CustomerExists {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        request_id: RequestId,
+        context: CustomerExistsContext,
+        message: String,
+    ) -> Self {
+        Self {
+            request_id,
+            context,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -7180,6 +8611,18 @@ pub struct CustomerExistsContext {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl CustomerExistsContext {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(c_fi_aggregator_id: String, customer_id: String) -> Self {
+        Self {
+            c_fi_aggregator_id,
+            customer_id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// HTTP 400: the `customerReference` is another customer's already.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct ReferenceExists {
@@ -7197,6 +8640,23 @@ pub struct ReferenceExists {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ReferenceExists {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        request_id: RequestId,
+        context: ReferenceExistsContext,
+        message: String,
+    ) -> Self {
+        Self {
+            request_id,
+            context,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct ReferenceExistsContext {
     /// The reference as the client sent it.
@@ -7207,6 +8667,18 @@ pub struct ReferenceExistsContext {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ReferenceExistsContext {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(reference: String, entity_id: String) -> Self {
+        Self {
+            reference,
+            entity_id,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// HTTP 404: no application has the given id (the akepa endpoints).
@@ -7226,6 +8698,23 @@ pub struct ApplicationNotFound {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ApplicationNotFound {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        request_id: RequestId,
+        context: ApplicationNotFoundContext,
+        message: String,
+    ) -> Self {
+        Self {
+            request_id,
+            context,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct ApplicationNotFoundContext {
     #[serde(rename = "applicationId")]
@@ -7233,6 +8722,17 @@ pub struct ApplicationNotFoundContext {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ApplicationNotFoundContext {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(application_id: String) -> Self {
+        Self {
+            application_id,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// HTTP 400: the akepa back office refused the request; `subCode` and `context` come from it.
@@ -7265,6 +8765,37 @@ pub struct ExtAkepa {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ExtAkepa {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(request_id: RequestId, message: String) -> Self {
+        Self {
+            request_id,
+            context: None,
+            message,
+            sub_code: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl ExtAkepa {
+    /// Sets [`Self::context`].
+    pub fn with_context(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.context = Some(value);
+        self
+    }
+
+    /// Sets [`Self::sub_code`].
+    pub fn with_sub_code(mut self, value: String) -> Self {
+        self.sub_code = Some(value);
+        self
+    }
+}
+
 /// HTTP 400: a document has no uploaded file (linking it with /akepa/update before uploading it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct FileNotFound {
@@ -7287,6 +8818,27 @@ pub struct FileNotFound {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl FileNotFound {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(request_id: RequestId, message: String) -> Self {
+        Self {
+            request_id,
+            context: None,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl FileNotFound {
+    /// Sets [`Self::context`].
+    pub fn with_context(mut self, value: FileNotFoundContext) -> Self {
+        self.context = Some(value);
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct FileNotFoundContext {
     #[serde(
@@ -7299,6 +8851,24 @@ pub struct FileNotFoundContext {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(clippy::derivable_impls)]
+impl Default for FileNotFoundContext {
+    fn default() -> Self {
+        Self {
+            document_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl FileNotFoundContext {
+    /// Sets [`Self::document_id`].
+    pub fn with_document_id(mut self, value: String) -> Self {
+        self.document_id = Some(value);
+        self
+    }
 }
 
 /// HTTP 400: the application (or entity) is completed, so no more documents can be linked.
@@ -7323,6 +8893,27 @@ pub struct StatusApplicationEntity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl StatusApplicationEntity {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(request_id: RequestId, message: String) -> Self {
+        Self {
+            request_id,
+            context: None,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl StatusApplicationEntity {
+    /// Sets [`Self::context`].
+    pub fn with_context(mut self, value: StatusApplicationEntityContext) -> Self {
+        self.context = Some(value);
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct StatusApplicationEntityContext {
     #[serde(
@@ -7342,6 +8933,31 @@ pub struct StatusApplicationEntityContext {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(clippy::derivable_impls)]
+impl Default for StatusApplicationEntityContext {
+    fn default() -> Self {
+        Self {
+            application_id: None,
+            entity_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl StatusApplicationEntityContext {
+    /// Sets [`Self::application_id`].
+    pub fn with_application_id(mut self, value: String) -> Self {
+        self.application_id = Some(value);
+        self
+    }
+
+    /// Sets [`Self::entity_id`].
+    pub fn with_entity_id(mut self, value: String) -> Self {
+        self.entity_id = Some(value);
+        self
+    }
 }
 
 /// HTTP 401: the token is missing, unknown or expired, or the login failed.
@@ -7365,6 +8981,26 @@ pub struct Unauthorized {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Unauthorized {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(message: String) -> Self {
+        Self {
+            request_id: None,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl Unauthorized {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+
 /// HTTP 400, mock only (DECISIONS.md D13): the body is not readable JSON (malformed, empty, not UTF-8, nested too deeply).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidBody {
@@ -7375,6 +9011,19 @@ pub struct InvalidBody {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl InvalidBody {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(request_id: RequestId, context: ReasonContext, message: String) -> Self {
+        Self {
+            request_id,
+            context,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// HTTP 413, mock only (DECISIONS.md D13): the body is over the size limit.
@@ -7389,6 +9038,19 @@ pub struct PayloadTooLarge {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PayloadTooLarge {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(request_id: RequestId, context: ReasonContext, message: String) -> Self {
+        Self {
+            request_id,
+            context,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// HTTP 415, mock only (DECISIONS.md D13): the content type is not the one the endpoint reads.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct UnsupportedMediaType {
@@ -7399,6 +9061,19 @@ pub struct UnsupportedMediaType {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UnsupportedMediaType {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(request_id: RequestId, context: ReasonContext, message: String) -> Self {
+        Self {
+            request_id,
+            context,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// HTTP 404 or 405, mock only (DECISIONS.md D13): no such route or method.
@@ -7413,6 +9088,19 @@ pub struct NotFound {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl NotFound {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(request_id: RequestId, context: ReasonContext, message: String) -> Self {
+        Self {
+            request_id,
+            context,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// HTTP 409, mock only (DECISIONS.md D32): `POST /_mock/clock/advance` on a mock that runs on the wall clock, which cannot be moved.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct ClockNotManual {
@@ -7425,6 +9113,19 @@ pub struct ClockNotManual {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ClockNotManual {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(request_id: RequestId, context: ReasonContext, message: String) -> Self {
+        Self {
+            request_id,
+            context,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct ReasonContext {
     /// What exactly was wrong, for people.
@@ -7432,6 +9133,17 @@ pub struct ReasonContext {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ReasonContext {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(reason: String) -> Self {
+        Self {
+            reason,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// Body of `POST /customer/kyc/add-attributes` (deprecated): supplies the attribute groups listed in `kyc.attributeCodes`.
@@ -7449,6 +9161,28 @@ pub struct KycAddAttributesRequest {
     pub additional_attributes: Option<KycAddAttributesRequestAdditionalAttributes>,
 }
 
+impl KycAddAttributesRequest {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(customer_id: CustomerId) -> Self {
+        Self {
+            customer_id,
+            additional_attributes: None,
+        }
+    }
+}
+
+impl KycAddAttributesRequest {
+    /// Sets [`Self::additional_attributes`].
+    pub fn with_additional_attributes(
+        mut self,
+        value: KycAddAttributesRequestAdditionalAttributes,
+    ) -> Self {
+        self.additional_attributes = Some(value);
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct KycAddAttributesRequestAdditionalAttributes {
     /// The card to open as part of the KYC procedure.
@@ -7462,6 +9196,24 @@ pub struct KycAddAttributesRequestAdditionalAttributes {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(clippy::derivable_impls)]
+impl Default for KycAddAttributesRequestAdditionalAttributes {
+    fn default() -> Self {
+        Self {
+            card_attributes: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl KycAddAttributesRequestAdditionalAttributes {
+    /// Sets [`Self::card_attributes`].
+    pub fn with_card_attributes(mut self, value: CardAttributes) -> Self {
+        self.card_attributes = Some(value);
+        self
+    }
 }
 
 /// The card to open as part of the KYC procedure.
@@ -7507,6 +9259,39 @@ pub struct CardAttributes {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CardAttributes {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        product_id: Text1To50,
+        name_on_card: Text1To50,
+        design_id: Text1To50,
+        address_type: CardAddressType,
+        issue_type: CardIssueType,
+    ) -> Self {
+        Self {
+            product_id,
+            name_on_card,
+            design_id,
+            address_type,
+            issue_type,
+            additional_data: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl CardAttributes {
+    /// Sets [`Self::additional_data`].
+    pub fn with_additional_data(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.additional_data = Some(value);
+        self
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -7691,6 +9476,21 @@ pub struct KycInitHeaders {
     pub additional_properties: std::collections::BTreeMap<String, String>,
 }
 
+impl KycInitHeaders {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        content_type: KycInitHeadersContentType,
+        x_connectfi_token: Token,
+    ) -> Self {
+        Self {
+            content_type,
+            x_connectfi_token,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Media type of the body: JSON, optionally with parameters such as a charset.
 ///
 /// Pattern (ECMA-262): `^[aA][pP][pP][lL][iI][cC][aA][tT][iI][oO][nN]/[jJ][sS][oO][nN]\s*(;.*)?$`.
@@ -7835,6 +9635,32 @@ pub struct KycInitRequest {
     pub webhook_url: Tristate<KycInitRequestWebhookUrl>,
 }
 
+impl KycInitRequest {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(customer_id: CustomerId) -> Self {
+        Self {
+            customer_id,
+            sync_mode: Tristate::Absent,
+            webhook_url: Tristate::Absent,
+        }
+    }
+}
+
+impl KycInitRequest {
+    /// Sets [`Self::sync_mode`].
+    pub fn with_sync_mode(mut self, value: bool) -> Self {
+        self.sync_mode = Tristate::Value(value);
+        self
+    }
+
+    /// Sets [`Self::webhook_url`].
+    pub fn with_webhook_url(mut self, value: KycInitRequestWebhookUrl) -> Self {
+        self.webhook_url = Tristate::Value(value);
+        self
+    }
+}
+
 /// Address connectFi calls every time the KYC status changes. Spelled with an upper-case `URL` on this endpoint (see DECISIONS.md D2). Empty or null means no callback.
 ///
 /// Length: 0 to 500 characters (code points).
@@ -7969,6 +9795,27 @@ pub struct KycInitResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl KycInitResponse {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: KycEnvelopeData) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl KycInitResponse {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+
 /// `migration.json`, written by `kyc-conformance migrate`: the two contracts compared field by field, paired scenarios run on a target, and the checklist derived from both.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -7978,6 +9825,26 @@ pub struct MigrationReport {
     pub checklist: Vec<MigrationGroup>,
     pub contract: MigrationStaticDiff,
     pub pairs: Vec<MigrationPairRun>,
+}
+
+impl MigrationReport {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        target: String,
+        summary: MigrationSummary,
+        checklist: Vec<MigrationGroup>,
+        contract: MigrationStaticDiff,
+        pairs: Vec<MigrationPairRun>,
+    ) -> Self {
+        Self {
+            target,
+            summary,
+            checklist,
+            contract,
+            pairs,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -7992,6 +9859,33 @@ pub struct MigrationSummary {
     #[serde(rename = "runsFailed")]
     pub runs_failed: IntegerFrom0,
     pub checklist: IntegerFrom0,
+}
+
+impl MigrationSummary {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        breaking: IntegerFrom0,
+        warning: IntegerFrom0,
+        info: IntegerFrom0,
+        stages: IntegerFrom0,
+        changed: IntegerFrom0,
+        volatile: IntegerFrom0,
+        runs_failed: IntegerFrom0,
+        checklist: IntegerFrom0,
+    ) -> Self {
+        Self {
+            breaking,
+            warning,
+            info,
+            stages,
+            changed,
+            volatile,
+            runs_failed,
+            checklist,
+        }
+    }
 }
 
 /// How much a change can hurt a client that keeps its code, as oasdiff grades them.
@@ -8083,6 +9977,18 @@ pub struct MigrationCounts {
     pub info: IntegerFrom0,
 }
 
+impl MigrationCounts {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        breaking: IntegerFrom0,
+        warning: IntegerFrom0,
+        info: IntegerFrom0,
+    ) -> Self {
+        Self { breaking, warning, info }
+    }
+}
+
 /// A field of one operation; `*` stands for an array's items.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -8090,6 +9996,14 @@ pub struct MigrationAddress {
     pub operation: String,
     pub place: MigrationPlace,
     pub pointer: String,
+}
+
+impl MigrationAddress {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(operation: String, place: MigrationPlace, pointer: String) -> Self {
+        Self { operation, place, pointer }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -8186,6 +10100,18 @@ pub struct MigrationChange {
     pub kind: MigrationChangeKind,
     pub severity: MigrationSeverity,
     pub detail: String,
+}
+
+impl MigrationChange {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        kind: MigrationChangeKind,
+        severity: MigrationSeverity,
+        detail: String,
+    ) -> Self {
+        Self { kind, severity, detail }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -8314,6 +10240,14 @@ pub struct MigrationAlso {
     pub note: String,
 }
 
+impl MigrationAlso {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(operation: String, role: MigrationRole, note: String) -> Self {
+        Self { operation, role, note }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationRole {
@@ -8436,6 +10370,59 @@ pub struct MigrationFieldDiff {
     pub note: Option<String>,
 }
 
+impl MigrationFieldDiff {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        from: Option<String>,
+        to: Option<String>,
+        changes: Vec<MigrationChange>,
+    ) -> Self {
+        Self {
+            from,
+            to,
+            changes,
+            severity: None,
+            covers: None,
+            covered: None,
+            assumed: None,
+            note: None,
+        }
+    }
+}
+
+impl MigrationFieldDiff {
+    /// Sets [`Self::severity`].
+    pub fn with_severity(mut self, value: MigrationSeverity) -> Self {
+        self.severity = Some(value);
+        self
+    }
+
+    /// Sets [`Self::covers`].
+    pub fn with_covers(mut self, value: MigrationFieldDiffCovers) -> Self {
+        self.covers = Some(value);
+        self
+    }
+
+    /// Sets [`Self::covered`].
+    pub fn with_covered(mut self, value: Vec<String>) -> Self {
+        self.covered = Some(value);
+        self
+    }
+
+    /// Sets [`Self::assumed`].
+    pub fn with_assumed(mut self, value: bool) -> Self {
+        self.assumed = Some(value);
+        self
+    }
+
+    /// Sets [`Self::note`].
+    pub fn with_note(mut self, value: String) -> Self {
+        self.note = Some(value);
+        self
+    }
+}
+
 /// Fields below it the same verdict covers.
 ///
 /// Value: >= 1.
@@ -8510,6 +10497,26 @@ pub struct MigrationErrorDiff {
     pub to: Option<Vec<i64>>,
     pub change: MigrationErrorChange,
     pub severity: MigrationSeverity,
+}
+
+impl MigrationErrorDiff {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        code: String,
+        from: Option<Vec<i64>>,
+        to: Option<Vec<i64>>,
+        change: MigrationErrorChange,
+        severity: MigrationSeverity,
+    ) -> Self {
+        Self {
+            code,
+            from,
+            to,
+            change,
+            severity,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -8616,6 +10623,44 @@ pub struct MigrationOperationDiff {
     pub errors: Vec<MigrationErrorDiff>,
 }
 
+impl MigrationOperationDiff {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        from: String,
+        to: Option<String>,
+        also: Vec<MigrationAlso>,
+        code_path: String,
+        note: String,
+        from_route: String,
+        changes: Vec<MigrationChange>,
+        fields: Vec<MigrationFieldDiff>,
+        errors: Vec<MigrationErrorDiff>,
+    ) -> Self {
+        Self {
+            from,
+            to,
+            also,
+            code_path,
+            note,
+            from_route,
+            to_route: None,
+            changes,
+            fields,
+            errors,
+        }
+    }
+}
+
+impl MigrationOperationDiff {
+    /// Sets [`Self::to_route`].
+    pub fn with_to_route(mut self, value: String) -> Self {
+        self.to_route = Some(value);
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationTranslation {
@@ -8627,6 +10672,22 @@ pub struct MigrationTranslation {
         skip_serializing_if = "Option::is_none"
     )]
     pub note: Option<String>,
+}
+
+impl MigrationTranslation {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(from: String, to: Vec<String>) -> Self {
+        Self { from, to, note: None }
+    }
+}
+
+impl MigrationTranslation {
+    /// Sets [`Self::note`].
+    pub fn with_note(mut self, value: String) -> Self {
+        self.note = Some(value);
+        self
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -8646,11 +10707,48 @@ pub struct MigrationVocabularyDiff {
     pub new_values: Vec<String>,
 }
 
+impl MigrationVocabularyDiff {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: String,
+        title: String,
+        from: MigrationAddress,
+        to: MigrationAddress,
+        pairs: Vec<MigrationTranslation>,
+        from_values: Vec<String>,
+        to_values: Vec<String>,
+        untranslated: Vec<String>,
+        new_values: Vec<String>,
+    ) -> Self {
+        Self {
+            id,
+            title,
+            from,
+            to,
+            pairs,
+            from_values,
+            to_values,
+            untranslated,
+            new_values,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationFlowStep {
     pub operation: String,
     pub note: String,
+}
+
+impl MigrationFlowStep {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(operation: String, note: String) -> Self {
+        Self { operation, note }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -8660,6 +10758,24 @@ pub struct MigrationFlow {
     pub title: String,
     pub deprecated: Vec<MigrationFlowStep>,
     pub akepa: Vec<MigrationFlowStep>,
+}
+
+impl MigrationFlow {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        id: String,
+        title: String,
+        deprecated: Vec<MigrationFlowStep>,
+        akepa: Vec<MigrationFlowStep>,
+    ) -> Self {
+        Self {
+            id,
+            title,
+            deprecated,
+            akepa,
+        }
+    }
 }
 
 /// The two contracts compared through spec/migration.json.
@@ -8672,6 +10788,26 @@ pub struct MigrationStaticDiff {
     pub flows: Vec<MigrationFlow>,
     #[serde(rename = "addedOperations")]
     pub added_operations: Vec<String>,
+}
+
+impl MigrationStaticDiff {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        counts: MigrationCounts,
+        operations: Vec<MigrationOperationDiff>,
+        vocabularies: Vec<MigrationVocabularyDiff>,
+        flows: Vec<MigrationFlow>,
+        added_operations: Vec<String>,
+    ) -> Self {
+        Self {
+            counts,
+            operations,
+            vocabularies,
+            flows,
+            added_operations,
+        }
+    }
 }
 
 /// same; equivalent (a translation the table pairs); changed; volatile (differs between the deprecated flow's two runs); one-sided.
@@ -8775,6 +10911,14 @@ pub struct MigrationSide {
     pub statuses: Vec<i64>,
 }
 
+impl MigrationSide {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(request: String, statuses: Vec<i64>) -> Self {
+        Self { request, statuses }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationFieldRun {
@@ -8785,6 +10929,26 @@ pub struct MigrationFieldRun {
     /// The akepa value, redacted.
     pub akepa: serde_json::Value,
     pub verdict: MigrationVerdict,
+}
+
+impl MigrationFieldRun {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        from: String,
+        to: String,
+        deprecated: serde_json::Value,
+        akepa: serde_json::Value,
+        verdict: MigrationVerdict,
+    ) -> Self {
+        Self {
+            from,
+            to,
+            deprecated,
+            akepa,
+            verdict,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -8807,6 +10971,38 @@ pub struct MigrationStage {
     pub fields: Vec<MigrationFieldRun>,
 }
 
+impl MigrationStage {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        name: String,
+        status: MigrationVerdict,
+        fields: Vec<MigrationFieldRun>,
+    ) -> Self {
+        Self {
+            name,
+            deprecated: None,
+            akepa: None,
+            status,
+            fields,
+        }
+    }
+}
+
+impl MigrationStage {
+    /// Sets [`Self::deprecated`].
+    pub fn with_deprecated(mut self, value: MigrationSide) -> Self {
+        self.deprecated = Some(value);
+        self
+    }
+
+    /// Sets [`Self::akepa`].
+    pub fn with_akepa(mut self, value: MigrationSide) -> Self {
+        self.akepa = Some(value);
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationPairRun {
@@ -8821,6 +11017,33 @@ pub struct MigrationPairRun {
     )]
     pub failures: Option<Vec<String>>,
     pub stages: Vec<MigrationStage>,
+}
+
+impl MigrationPairRun {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        name: String,
+        description: String,
+        outcomes: MigrationPairRunOutcomes,
+        stages: Vec<MigrationStage>,
+    ) -> Self {
+        Self {
+            name,
+            description,
+            outcomes,
+            failures: None,
+            stages,
+        }
+    }
+}
+
+impl MigrationPairRun {
+    /// Sets [`Self::failures`].
+    pub fn with_failures(mut self, value: Vec<String>) -> Self {
+        self.failures = Some(value);
+        self
+    }
 }
 
 /// deprecated, deprecated again, akepa.
@@ -8993,6 +11216,18 @@ pub struct MigrationItem {
     pub source: MigrationItemSource,
 }
 
+impl MigrationItem {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(
+        text: String,
+        severity: MigrationSeverity,
+        source: MigrationItemSource,
+    ) -> Self {
+        Self { text, severity, source }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationItemSource {
@@ -9076,6 +11311,14 @@ pub struct MigrationGroup {
     pub items: Vec<MigrationItem>,
 }
 
+impl MigrationGroup {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code_path: String, items: Vec<MigrationItem>) -> Self {
+        Self { code_path, items }
+    }
+}
+
 /// Body of the mock-only `POST /_mock/akepa/review`: the decision a person at PayGears makes on an application in `waiting_review` in the sandbox.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -9083,6 +11326,14 @@ pub struct MockAkepaReviewRequest {
     #[serde(rename = "applicationId")]
     pub application_id: CommonId,
     pub outcome: JourneyOutcome,
+}
+
+impl MockAkepaReviewRequest {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(application_id: CommonId, outcome: JourneyOutcome) -> Self {
+        Self { application_id, outcome }
+    }
 }
 
 /// Body of `POST /_mock/clock/advance`, an endpoint of the mock only (connectFi has none): how far to move the mock's manual clock (DECISIONS.md D32).
@@ -9097,6 +11348,14 @@ pub struct MockClockRequest {
     /// 2000
     /// ```
     pub ms: MockClockRequestMs,
+}
+
+impl MockClockRequest {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(ms: MockClockRequestMs) -> Self {
+        Self { ms }
+    }
 }
 
 /// Milliseconds to move the clock forward: 0 to one year.
@@ -9199,12 +11458,44 @@ pub struct MockClockResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl MockClockResponse {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: MockClock) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl MockClockResponse {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct MockClock {
     pub now: Timestamp,
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MockClock {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(now: Timestamp) -> Self {
+        Self {
+            now,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// Body POSTed to the `webhookURL` given at init each time the KYC status changes. connectFi does not publish this payload for the deprecated endpoint: it is ASSUMED to be the status envelope (DECISIONS.md D6).
@@ -9224,6 +11515,27 @@ pub struct KycWebhook {
     /// Members the schema does not name, kept so serializing again loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl KycWebhook {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(code: SuccessCode, data: KycEnvelopeData) -> Self {
+        Self {
+            code,
+            data,
+            request_id: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl KycWebhook {
+    /// Sets [`Self::request_id`].
+    pub fn with_request_id(mut self, value: RequestId) -> Self {
+        self.request_id = Some(value);
+        self
+    }
 }
 
 /// A member that may be absent, `null`, or hold a value, keeping the three apart so

@@ -63,6 +63,7 @@ impl Lowerer<'_> {
             let hint = format!("{parent_name}{}", naming::pascal(wire));
             let ty = self.lower_ty(&property, &hint, id)?;
             let named_here = matches!(ty, Ty::Named(_)) && property.reference.is_none();
+            let default = applicable_default(&ty, presence, property.docs.default);
             fields.push(Field {
                 name,
                 wire: (*wire).to_owned(),
@@ -70,6 +71,7 @@ impl Lowerer<'_> {
                 presence,
                 docs: field_docs(&property, named_here),
                 deprecated: property.docs.deprecated,
+                default,
             });
         }
         if schema.checks.has_object_checks() {
@@ -196,4 +198,25 @@ impl Lowerer<'_> {
             other,
         })
     }
+}
+
+/// `default` where it can be applied on read: an optional member of a plain scalar type whose
+/// JSON type it has, so it always fits.
+fn applicable_default(
+    ty: &Ty,
+    presence: Presence,
+    default: Option<&serde_json::Value>,
+) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    if matches!(presence, Presence::Required | Presence::RequiredNullable) {
+        return None;
+    }
+    let fits = match (ty, default?) {
+        (Ty::Bool, Value::Bool(_)) | (Ty::String, Value::String(_)) => true,
+        (Ty::Integer, Value::Number(n)) => n.is_i64(),
+        (Ty::Unsigned, Value::Number(n)) => n.is_u64(),
+        (Ty::Number, Value::Number(_)) => true,
+        _ => false,
+    };
+    fits.then(|| default.cloned()).flatten()
 }

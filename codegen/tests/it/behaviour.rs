@@ -244,8 +244,10 @@ mod constrained {
         assert!(NumbersPercent::new(101).is_err());
         assert!(NumbersRatio::new(0.0).is_err(), "exclusive minimum");
         assert!(NumbersRatio::new(f64::NAN).is_err());
-        let v: Numbers = round_trip(r#"{"percent":0,"ratio":1.25}"#);
-        assert_eq!(v.count, None, "a default is documented, not filled in");
+        let v: Numbers = serde_json::from_str(r#"{"percent":0,"ratio":1.25}"#).unwrap();
+        assert_eq!(v.count, 10, "the schema's default is filled in when absent");
+        let v: Numbers = round_trip(r#"{"percent":0,"ratio":1.25,"count":2}"#);
+        assert_eq!(v.count, 2);
         rejects::<Numbers>(json!({"percent": -1, "ratio": 1.0}));
 
         use fixtures::arrays::Lists;
@@ -1128,11 +1130,7 @@ mod sharing {
         let order = order();
         // The inline `customerId` is the `CustomerId` definition, so it moves over as it is.
         let id: CustomerId = order.customer_id;
-        let next = NextRequest {
-            customer_id: id,
-            document_id: None,
-            additional_properties: serde_json::Map::new(),
-        };
+        let next = NextRequest::new(id);
         assert_eq!(next.customer_id.as_str(), "csta_1");
     }
 
@@ -1179,5 +1177,34 @@ mod requests {
         assert!(error.contains("unknown variant `phone`"), "{error}");
         assert!("phone".parse::<Channel>().is_err());
         assert_eq!("web".parse::<Channel>().ok(), Some(Channel::Web));
+    }
+}
+
+mod construction {
+    use super::*;
+    use fixtures::pleasant_request::{Channel, CustomerInit, IndividualInit, Name, Tristate};
+
+    #[test]
+    fn new_takes_the_required_members_and_setters_the_rest() {
+        let name = |s: &str| Name::new(s).expect("valid");
+        let init = IndividualInit::new(name("Ada"), name("Lovelace")).with_channel(Channel::Web);
+        assert_eq!(
+            serde_json::to_string(&CustomerInit::Individual(init)).expect("serializes"),
+            r#"{"customerType":"individual","firstName":"Ada","lastName":"Lovelace","channel":"web","retries":3,"note":"none"}"#
+        );
+    }
+
+    #[test]
+    fn schema_defaults_apply_when_absent_and_null_stays_null() {
+        let read: IndividualInit =
+            serde_json::from_value(json!({"firstName": "A", "lastName": "B"})).unwrap();
+        assert_eq!(read.retries, 3);
+        assert_eq!(read.note, Tristate::Value("none".to_owned()));
+        let null: IndividualInit = serde_json::from_value(
+            json!({"firstName": "A", "lastName": "B", "note": null, "retries": 5}),
+        )
+        .unwrap();
+        assert_eq!(null.note, Tristate::Null);
+        assert_eq!(null.retries, 5);
     }
 }
