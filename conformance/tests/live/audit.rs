@@ -52,6 +52,24 @@ fn reports(out: &Path, suite: bool) -> Vec<Value> {
         "audit.json breaks audit.schema.json"
     );
     assert!(read("audit.md").starts_with("# Audit of "));
+    // Evidence stays readable: Ajv's params and messages in an error body are the schema's
+    // words, never pseudonyms (personal values in them are, as `anon-…`).
+    for q in report["questions"].as_array().unwrap() {
+        for e in q["evidence"].as_array().into_iter().flatten() {
+            for error in e["body"]["context"].as_array().into_iter().flatten() {
+                let shown = format!("{} {}", error["params"], error["message"]);
+                assert!(!shown.contains("redacted-"), "{}: {shown}", q["id"]);
+            }
+            let request = e["request"].as_str().unwrap_or_default();
+            assert!(!request.contains("redacted-"), "{}: {request}", q["id"]);
+        }
+    }
+    for text in [read("audit.md"), read("audit.html")] {
+        assert!(
+            !text.contains("redacted-"),
+            "a pseudonym where none belongs"
+        );
+    }
     for q in report["questions"].as_array().unwrap() {
         if q["verdict"] != "unanswered" {
             assert_answer_shape(q["id"].as_str().unwrap(), &q["answer"]);
