@@ -32,6 +32,9 @@ pub enum Verdict {
     Contradicts,
     /// The probe could not get an answer (`note` says why).
     Unanswered,
+    /// Not asked: the credentials given cannot answer it (`note` says what is needed). It
+    /// does not fail the audit.
+    Skipped,
 }
 
 /// One exchange a probe made, as it may be shown (both bodies redacted by their place in the
@@ -101,6 +104,8 @@ pub struct Summary {
     pub contradicts: usize,
     /// Without an answer.
     pub unanswered: usize,
+    /// Not asked with the credentials given.
+    pub skipped: usize,
 }
 
 /// A finished audit.
@@ -171,6 +176,7 @@ impl Audit {
                 Verdict::AsAssumed => summary.as_assumed += 1,
                 Verdict::Contradicts => summary.contradicts += 1,
                 Verdict::Unanswered => summary.unanswered += 1,
+                Verdict::Skipped => summary.skipped += 1,
             }
         }
         Audit {
@@ -768,6 +774,20 @@ fn unauthorized(r: &Runs<'_>) -> Question {
 /// machine's clock, which the answer's `Date` would not improve on).
 fn token_lifetime(r: &Runs<'_>) -> Question {
     let p = "token-lifetime";
+    if r.session.credentials().is_none() {
+        // A token alone says nothing of how long a fresh one lives; not a failure of the
+        // target, so not a failure of the audit.
+        return Question {
+            id: "token-lifetime-seconds",
+            answer: Value::Null,
+            verdict: Verdict::Skipped,
+            against: "DECISIONS.md D21 (tokens live one hour; connectFi documents no lifetime)",
+            note: Some(
+                "skipped: a token's lifetime shows only on a fresh login; run with CONNECTFI_LOGIN and CONNECTFI_PASSWORD to ask it".to_owned(),
+            ),
+            evidence: Vec::new(),
+        };
+    }
     let answer = (|| {
         let now = match r.step(p, "mock-clock") {
             Ok(o) => o
@@ -869,6 +889,21 @@ async fn deprecated_webhook_payload(r: &Runs<'_>) -> Question {
             return Err(format!("the init with webhookURL answered {status}"));
         }
         let run = r.run(p).ok_or("the probe did not run")?;
+        // The callback is about a change the journey causes: a journey that broke off, or
+        // whose steps were refused, says nothing about callbacks.
+        if let Some(e) = &run.error {
+            return Err(format!("the journey broke off: {e}"));
+        }
+        for s in run.steps.iter().filter(|s| s.name != "create-customer") {
+            if let Some(o) = &s.observed
+                && o.status != 200
+            {
+                return Err(format!(
+                    "{} answered {} ({} {}): the KYC did not move on",
+                    s.name, o.status, o.method, o.path
+                ));
+            }
+        }
         // A sandbox calls back in its own time; the mock at once.
         let within = if r.session.mock_control() {
             crate::webhook_capture::DEFAULT_WAIT

@@ -73,7 +73,7 @@ h2 code{font-size:1.1rem;background:none;padding:0}\
 .tag.ok,.as-documented .tag,.tag.as-documented{background:var(--ok-bg);color:var(--ok)}\
 .tag.warn,.tag.as-assumed{background:var(--warn-bg);color:var(--warn)}\
 .tag.bad,.tag.contradicts{background:var(--bad-bg);color:var(--bad)}\
-.tag.muted,.tag.unanswered{background:#eef0f2;color:var(--muted)}\
+.tag.muted,.tag.unanswered,.tag.skipped{background:#eef0f2;color:var(--muted)}\
 .diff{font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;border:1px solid var(--line);border-radius:.4rem;overflow:hidden;margin:.4rem 0 1rem}\
 .diff div{padding:.1rem .6rem;white-space:pre-wrap}\
 .diff .del{background:var(--bad-bg);color:var(--bad)}.diff .del::before{content:'- '}\

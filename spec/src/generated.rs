@@ -1608,6 +1608,13 @@ pub struct AuditSummary {
     pub as_assumed: IntegerFrom0,
     pub contradicts: IntegerFrom0,
     pub unanswered: IntegerFrom0,
+    /// Questions not asked: the credentials given cannot answer them (`note` says what is needed). They do not fail the audit.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub skipped: Option<IntegerFrom0>,
 }
 
 impl AuditSummary {
@@ -1626,7 +1633,16 @@ impl AuditSummary {
             as_assumed,
             contradicts,
             unanswered,
+            skipped: None,
         }
+    }
+}
+
+impl AuditSummary {
+    /// Sets [`Self::skipped`].
+    pub fn with_skipped(mut self, value: IntegerFrom0) -> Self {
+        self.skipped = Some(value);
+        self
     }
 }
 
@@ -1845,6 +1861,8 @@ pub enum AuditVerdict {
     Contradicts,
     /// The probe could not get an answer: `note` says why.
     Unanswered,
+    /// Not asked: the credentials given cannot answer it (a token's lifetime needs a login); `note` says what is needed.
+    Skipped,
     /// A value the schema does not list. It keeps the original string, which
     /// [`Self::as_str`] returns and serialization writes back unchanged.
     Unknown(UnknownValue),
@@ -1857,6 +1875,7 @@ impl AuditVerdict {
         Self::AsAssumed,
         Self::Contradicts,
         Self::Unanswered,
+        Self::Skipped,
     ];
 
     /// The value as it appears on the wire.
@@ -1866,6 +1885,7 @@ impl AuditVerdict {
             Self::AsAssumed => "as-assumed",
             Self::Contradicts => "contradicts",
             Self::Unanswered => "unanswered",
+            Self::Skipped => "skipped",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -1881,6 +1901,7 @@ impl AuditVerdict {
             "as-assumed" => Self::AsAssumed,
             "contradicts" => Self::Contradicts,
             "unanswered" => Self::Unanswered,
+            "skipped" => Self::Skipped,
             _ => Self::Unknown(UnknownValue(value)),
         }
     }
@@ -1922,7 +1943,7 @@ impl JsonSchema for AuditVerdict {
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!(
             { "type" : "string", "enum" : ["as-documented", "as-assumed", "contradicts",
-            "unanswered"] }
+            "unanswered", "skipped"] }
         )
     }
 }

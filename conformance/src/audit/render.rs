@@ -10,9 +10,15 @@ impl Audit {
     pub fn to_markdown(&self) -> String {
         let s = &self.summary;
         let mut out = format!(
-            "# Audit of {}\n\n{} questions: {} as documented, {} as assumed, {} contradicting the spec, {} unanswered.\n\n\
+            "# Audit of {}\n\n{} questions: {} as documented, {} as assumed, {} contradicting the spec, {} unanswered, {} skipped.\n\n\
              | question | answer | verdict | against |\n|---|---|---|---|\n",
-            self.target, s.questions, s.as_documented, s.as_assumed, s.contradicts, s.unanswered
+            self.target,
+            s.questions,
+            s.as_documented,
+            s.as_assumed,
+            s.contradicts,
+            s.unanswered,
+            s.skipped
         );
         for q in &self.questions {
             let _ = writeln!(
@@ -61,7 +67,7 @@ impl Audit {
     pub fn to_html(&self) -> String {
         use crate::html::{card, escape, page};
         let s = &self.summary;
-        let answered = s.questions - s.unanswered;
+        let answered = s.questions - s.unanswered - s.skipped;
         let suite_failed = self
             .suite
             .as_ref()
@@ -174,8 +180,8 @@ impl Audit {
         page(
             &format!("Audit of {}", self.target),
             &format!(
-                "{} questions: {} as documented, {} as assumed, {} contradicting the spec, {} unanswered",
-                s.questions, s.as_documented, s.as_assumed, s.contradicts, s.unanswered
+                "{} questions: {} as documented, {} as assumed, {} contradicting the spec, {} unanswered, {} skipped",
+                s.questions, s.as_documented, s.as_assumed, s.contradicts, s.unanswered, s.skipped
             ),
             &nav,
             &body,
@@ -229,6 +235,7 @@ fn verdict_text(v: Verdict) -> &'static str {
         Verdict::AsAssumed => "as assumed",
         Verdict::Contradicts => "contradicts",
         Verdict::Unanswered => "unanswered",
+        Verdict::Skipped => "skipped",
     }
 }
 
@@ -238,5 +245,6 @@ fn css_class(v: Verdict) -> &'static str {
         Verdict::AsAssumed => "as-assumed",
         Verdict::Contradicts => "contradicts",
         Verdict::Unanswered => "unanswered",
+        Verdict::Skipped => "skipped",
     }
 }

@@ -349,3 +349,31 @@ fn record_never_writes_a_5xx() {
     );
     assert!(!out.join("sync-mode-true.json").exists());
 }
+
+#[test]
+fn a_step_whose_path_parameter_was_not_captured_is_not_sent() {
+    let url = own_choices();
+    let dir = stand_in::scratch("sandbox", "empty-path-cassettes");
+    // The stand-in lists two slots; the cassette expects a third.
+    let mut cassette: Value = serde_json::from_str(
+        &std::fs::read_to_string(suite().join("unknown-document.json")).unwrap(),
+    )
+    .unwrap();
+    cassette["name"] = "third-slot".into();
+    cassette["steps"][1]["capture"] = serde_json::json!({"third": "/data/kycDocumentList/2/id"});
+    cassette["steps"][2]["request"]["path"] =
+        "/customer/kyc/upload/{{customerId}}/{{third}}".into();
+    // Probe steps, as the audit's: what the init lacks does not stop the scenario by itself.
+    cassette["steps"][1]["observe"] = true.into();
+    cassette["steps"][2]["observe"] = true.into();
+    std::fs::write(dir.join("third-slot.json"), cassette.to_string()).unwrap();
+    let out = stand_in::scratch("sandbox", "empty-path");
+    let (code, report) = replay(&url, &dir, &out, &[]);
+    assert_eq!(code, 1, "{report}");
+    let case = &report["cases"][0];
+    // The upload is not sent: the case errors at it, saying which value was missing.
+    assert_eq!(case["outcome"], "errored", "{case}");
+    let error = case["error"].as_str().unwrap();
+    assert!(error.contains("not sent: {{third}} is empty"), "{error}");
+    assert_eq!(case["steps"][2]["outcome"], "errored", "{case}");
+}
