@@ -17,6 +17,7 @@ use crate::cassette::Cassette;
 use crate::redact::BodyKind;
 use crate::runner::client::Session;
 use crate::runner::report::{CaseResult, Observed};
+use crate::runner::volatility;
 
 mod render;
 
@@ -460,23 +461,26 @@ fn deprecated_endpoint_alive(r: &Runs<'_>) -> Question {
     )
 }
 
-/// `repeated-init`: the same init twice; the KYC state and document list compared.
+/// `repeated-init`: the same init twice; the KYC state (status and document slots) compared,
+/// with what differs between any two answers set aside (request ids, timestamps, generated
+/// document ids): a sandbox that names its slots anew on every init has not restarted.
 fn repeated_init(r: &Runs<'_>) -> Question {
     let p = "deprecated-init";
     let answer = r.customer(p).and_then(|()| {
         match (r.answer(p, "init")?, r.answer(p, "init-again")?) {
             ((200, a), (200, b)) => {
                 let state = |v: &Value| {
-                    (
-                        v.pointer("/data/kyc/status").cloned(),
-                        v.pointer("/data/kycDocumentList").cloned(),
-                    )
+                    json!({"data": {
+                        "kyc": {"status": v.pointer("/data/kyc/status")},
+                        "kycDocumentList": v.pointer("/data/kycDocumentList"),
+                    }})
                 };
-                Ok(json!(if state(a) == state(b) {
-                    "same-state"
+                let changed = volatility::differences(&state(a), &state(b), &Default::default());
+                Ok(if changed.is_empty() {
+                    json!("same-state")
                 } else {
-                    "restarted"
-                }))
+                    json!("restarted")
+                })
             }
             // Two refusals (a 404 where the endpoint is gone) carry no state to compare.
             ((first, _), (again, _)) => Err(format!(
@@ -493,8 +497,9 @@ fn repeated_init(r: &Runs<'_>) -> Question {
     )
 }
 
-/// `sync-mode-effect`: the same init with `syncMode` true and false; the answers compared
-/// without their request ids.
+/// `sync-mode-effect`: the same init with `syncMode` true and false. The `true` request is
+/// sent twice first: what differs between those two identical requests is the sandbox's
+/// noise (ids, timestamps), and only a difference beyond it is an effect of the mode.
 fn sync_mode_effect(r: &Runs<'_>) -> Question {
     let p = "deprecated-init";
     let answer = r.customer(p).and_then(|()| {
@@ -505,14 +510,10 @@ fn sync_mode_effect(r: &Runs<'_>) -> Question {
                 "the init answered {st} with syncMode true and {sf} with false"
             ));
         }
-        let without_id = |v: &Value| {
-            let mut v = v.clone();
-            if let Some(m) = v.as_object_mut() {
-                m.remove("requestId");
-            }
-            v
-        };
-        Ok(json!(if st == sf && without_id(a) == without_id(b) {
+        let (_, again) = r.answer(p, "sync-true-again")?;
+        let noise = volatility::varying(a, again);
+        let changed = volatility::differences(a, b, &noise);
+        Ok(json!(if st == sf && changed.is_empty() {
             "none"
         } else {
             "changes-answer"
@@ -523,7 +524,7 @@ fn sync_mode_effect(r: &Runs<'_>) -> Question {
         answer,
         &|a| (a == "none").then_some(Verdict::AsAssumed),
         "DECISIONS.md D3",
-        r.evidence(p, &["sync-true", "sync-false"]),
+        r.evidence(p, &["sync-true", "sync-true-again", "sync-false"]),
     )
 }
 
@@ -838,7 +839,13 @@ fn validation_error_shape(r: &Runs<'_>) -> Question {
             return Err(e.clone());
         }
         let (mut matches, mut differs) = (0, 0);
-        for o in run.steps.iter().filter_map(|s| s.observed.as_ref()) {
+        let mut differing = Vec::new();
+        let redactor = r.session.redactor();
+        for (step, o) in run
+            .steps
+            .iter()
+            .filter_map(|s| s.observed.as_ref().map(|o| (s, o)))
+        {
             let expected = o.sent.as_ref().and_then(|sent| {
                 let doc = contract.request_document(&o.method, &o.path)?;
                 kyc_spec::ajv::Validator::embedded(doc)
@@ -856,9 +863,34 @@ fn validation_error_shape(r: &Runs<'_>) -> Question {
                 matches += 1;
             } else {
                 differs += 1;
+                // Both bodies, so a reader sees what differs (redacted like all evidence).
+                let sent = o.sent.as_ref().map(|v| {
+                    let kind = BodyKind::Request {
+                        method: &o.method,
+                        path: &o.path,
+                    };
+                    redactor.redact_body(kind, v).0
+                });
+                let answered = BodyKind::Response {
+                    method: &o.method,
+                    path: &o.path,
+                    status: o.status,
+                };
+                let mut predicted = expected.clone().unwrap_or(Value::Null);
+                redactor.scrub_json(&mut predicted);
+                differing.push(json!({
+                    "step": step.name,
+                    "request": r.session.scrub_str(&format!("{} {}", o.method, o.path)),
+                    "sent": sent,
+                    "expected": {"status": 400, "code": "requestValidateError", "context": predicted},
+                    "actual": {
+                        "status": o.status,
+                        "body": body.map_or(Value::Null, |b| redactor.redact_body(answered, b).0),
+                    },
+                }));
             }
         }
-        Ok(json!({"matches": matches, "differs": differs}))
+        Ok(json!({"matches": matches, "differs": differs, "differing": differing}))
     })();
     question(
         "validation-error-shape",

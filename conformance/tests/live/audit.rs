@@ -260,11 +260,6 @@ fn a_target_without_the_deprecated_endpoints_gets_those_answers_and_contradictio
             "unauthorized",
             json!({"answer": {"missing": init_gone, "unknown": init_gone}, "verdict": "contradicts"}),
         ),
-        // Five of the nine invalid bodies go to the init.
-        (
-            "validation-error-shape",
-            json!({"answer": {"matches": 4, "differs": 5}, "verdict": "contradicts"}),
-        ),
         (
             "deprecated-webhook-payload",
             json!({"answer": null, "verdict": "unanswered",
@@ -273,6 +268,32 @@ fn a_target_without_the_deprecated_endpoints_gets_those_answers_and_contradictio
     ];
     for (id, question) in expected {
         assert_eq!(answers[id], question, "{id}");
+    }
+    // Five of the nine invalid bodies go to the init: each is listed with Ajv's prediction
+    // and the 404 that came instead.
+    let shape = &answers["validation-error-shape"];
+    assert_eq!(shape["verdict"], "contradicts");
+    assert_eq!(shape["answer"]["matches"], 4);
+    assert_eq!(shape["answer"]["differs"], 5);
+    let differing = shape["answer"]["differing"].as_array().unwrap();
+    assert_eq!(differing.len(), 5, "{shape}");
+    for d in differing {
+        assert_eq!(d["actual"]["status"], 404, "{d}");
+        assert_eq!(
+            d["actual"]["body"],
+            not_found("POST", "/customer/kyc/init"),
+            "{d}"
+        );
+        assert!(
+            d["request"]
+                .as_str()
+                .unwrap()
+                .starts_with("POST /customer/kyc/init")
+        );
+        assert!(
+            !d["expected"]["context"].as_array().unwrap().is_empty(),
+            "{d}"
+        );
     }
 }
 
@@ -380,4 +401,38 @@ fn a_sandbox_that_asks_for_other_documents_still_gets_its_webhook_question_answe
             "an empty path parameter: {request}"
         );
     }
+}
+
+/// Every init names its document slots anew.
+fn fresh_slot_ids(answer: &mut Value) {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let slots = answer
+        .pointer_mut("/data/kycDocumentList")
+        .and_then(Value::as_array_mut);
+    for slot in slots.into_iter().flatten() {
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        slot["id"] = json!(format!("doc_regenerated{n:08}"));
+    }
+}
+
+#[test]
+fn ids_that_differ_between_identical_requests_decide_nothing() {
+    let out = scratch("fresh-slot-ids");
+    let target = stand_in(config(), |mock| {
+        stand_in::edit_answer(mock, "/customer/kyc/init", fresh_slot_ids)
+    });
+    let run = audit(&out, Some(&target));
+    let answers = reports(&out, false);
+    let question = |id: &str| answers.iter().find(|q| q["id"] == id).unwrap().clone();
+    assert_eq!(question("sync-mode-effect")["answer"], json!("none"));
+    assert_eq!(question("repeated-init")["answer"], json!("same-state"));
+    // This stand-in does not know the ids it hands out, so the webhook probe's uploads are
+    // refused: its question is unanswered with the reason, never "as assumed".
+    let hook = question("deprecated-webhook-payload");
+    assert_eq!(hook["verdict"], "unanswered", "{hook}");
+    assert!(
+        hook["note"].as_str().unwrap().contains("did not move on"),
+        "{hook}"
+    );
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
 }
