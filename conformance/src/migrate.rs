@@ -109,8 +109,10 @@ pub enum Verdict {
     Changed,
     /// Different between the deprecated flow's two runs: noise, not a change.
     Volatile,
-    /// Only one flow has this step, or a side did not get to it.
+    /// Only one flow has this step.
     OneSided,
+    /// Both flows have this step, but a run stopped before one side got to it.
+    NotReached,
 }
 
 impl Verdict {
@@ -122,6 +124,7 @@ impl Verdict {
             Verdict::Changed => "changed",
             Verdict::Volatile => "volatile",
             Verdict::OneSided => "one side only",
+            Verdict::NotReached => "not reached",
         }
     }
 
@@ -130,7 +133,7 @@ impl Verdict {
         match self {
             Verdict::Same | Verdict::Equivalent => "ok",
             Verdict::Changed => "bad",
-            Verdict::Volatile => "warn",
+            Verdict::Volatile | Verdict::NotReached => "warn",
             Verdict::OneSided => "muted",
         }
     }
@@ -176,6 +179,10 @@ pub struct Stage {
     pub akepa: Option<Side>,
     /// How the statuses compare.
     pub status: Verdict,
+    /// Why a side did not get to the step: `not reached on akepa: the run stopped at step 3
+    /// (status): …`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_reached: Option<String>,
     /// The paired fields of the two answers.
     pub fields: Vec<FieldRun>,
 }
@@ -195,6 +202,9 @@ pub struct PairRun {
     pub failures: Vec<String>,
     /// The stages, in flow order.
     pub stages: Vec<Stage>,
+    /// Where each of the three runs stopped, for those that did not pass.
+    #[serde(skip)]
+    pub stops: [Option<String>; 3],
 }
 
 /// One thing to change.
@@ -235,10 +245,38 @@ pub struct Summary {
     pub changed: usize,
     /// Values found volatile (differing between the deprecated flow's two runs).
     pub volatile: usize,
+    /// Paired runs made: three per pair (deprecated twice, akepa once).
+    pub runs: usize,
     /// Runs (of three per pair) that did not pass.
     pub runs_failed: usize,
+    /// Stages both flows have that a run stopped before.
+    pub not_reached: usize,
     /// Checklist items.
     pub checklist: usize,
+}
+
+/// Whether an integration can migrate on this target, and what to do next.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Readiness {
+    /// Every paired run passed.
+    pub ready: bool,
+    /// One line: `Not ready: 2 of 6 paired runs failed` or `Ready: …`.
+    pub headline: String,
+    /// The next action.
+    pub next: String,
+}
+
+/// Whether the target serves an akepa operation, and who said so.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Serving {
+    /// The operation's route, `POST /akepa/status`.
+    pub route: String,
+    /// It answered (`true`), or answered 404 as to a route it does not know (`false`).
+    pub served: bool,
+    /// `audit akepa-status-form`, or the paired run and step that saw it.
+    pub source: String,
 }
 
 /// The whole report (`migration.json`, shape `spec/schema/migration.schema.json`).
@@ -247,8 +285,14 @@ pub struct Summary {
 pub struct Report {
     /// `mock` or the target's base URL.
     pub target: String,
+    /// Ready or not, and the next action.
+    pub verdict: Readiness,
     /// The counts.
     pub summary: Summary,
+    /// What the target serves, as far as the audit given or the paired runs saw: the
+    /// checklist recommends a served alternative over an operation the target does not serve.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub serving: Vec<Serving>,
     /// What to change, per code path.
     pub checklist: Vec<Group>,
     /// The static diff of the two contracts.
@@ -257,24 +301,72 @@ pub struct Report {
     pub pairs: Vec<PairRun>,
 }
 
-/// Builds the report: the static diff, then every pair on the session's target.
+/// What `audit.json` (from `kyc-conformance audit` of the same target) says the target serves:
+/// the `akepa-status-form` answer, one entry per status form. Nothing when that question went
+/// unanswered.
+pub fn serving_from_audit(audit: &Value) -> Result<Vec<Serving>, String> {
+    let schema = kyc_spec::ajv::Validator::embedded(kyc_spec::Document::Audit);
+    if let Err(errors) = schema.validate(audit, kyc_spec::ajv::Mode::FirstError) {
+        let first = errors
+            .first()
+            .map(|e| format!("{} {}", e.instance_path, e.message))
+            .unwrap_or_default();
+        return Err(format!(
+            "not an audit.json ({}): {first}",
+            kyc_spec::Document::Audit.file_name()
+        ));
+    }
+    let form = audit["questions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|q| q["id"] == "akepa-status-form")
+        .and_then(|q| q["answer"].as_object());
+    Ok(form
+        .into_iter()
+        .flatten()
+        .filter_map(|(route, answer)| {
+            Some(Serving {
+                route: route.clone(),
+                served: match answer.as_str()? {
+                    "served" => true,
+                    "not-found" => false,
+                    _ => return None,
+                },
+                source: "the audit's akepa-status-form".to_owned(),
+            })
+        })
+        .collect())
+}
+
+/// Builds the report: the static diff, then every pair on the session's target. `known` is
+/// what an audit of the same target says it serves; the paired runs add what they saw.
 /// The session is set to keep every step's exchange: the stages are compared from them.
-pub async fn run(session: &mut Session, target: &str, pairs: &[Pair]) -> Report {
+pub async fn run(
+    session: &mut Session,
+    target: &str,
+    pairs: &[Pair],
+    known: Vec<Serving>,
+) -> Report {
     session.set_keep_exchanges(true);
     let session = &*session;
     let contract = Contract::embedded();
     let table = Migration::embedded();
     let diff = table.diff(contract);
     let mut runs = Vec::with_capacity(pairs.len());
+    let mut serving = known;
     for pair in pairs {
-        runs.push(run_pair(session, table, pair).await);
+        let (run, akepa) = run_pair(session, table, pair).await;
+        observe_serving(&mut serving, &akepa);
+        runs.push(run);
     }
-    let checklist = checklist(&diff, &runs);
+    let checklist = checklist(&diff, &runs, &serving);
     let mut summary = Summary {
         breaking: diff.counts.breaking,
         warning: diff.counts.warning,
         info: diff.counts.info,
         checklist: checklist.iter().map(|g| g.items.len()).sum(),
+        runs: runs.len() * 3,
         ..Summary::default()
     };
     for r in &runs {
@@ -282,6 +374,9 @@ pub async fn run(session: &mut Session, target: &str, pairs: &[Pair]) -> Report 
         for s in &r.stages {
             if s.deprecated.is_some() && s.akepa.is_some() {
                 summary.stages += 1;
+            }
+            if s.status == Verdict::NotReached {
+                summary.not_reached += 1;
             }
             if s.status == Verdict::Changed
                 || s.fields.iter().any(|f| f.verdict == Verdict::Changed)
@@ -298,10 +393,98 @@ pub async fn run(session: &mut Session, target: &str, pairs: &[Pair]) -> Report 
     }
     Report {
         target: target.to_owned(),
+        verdict: readiness(&summary, &runs, &checklist),
         summary,
+        serving,
         checklist,
         contract: diff,
         pairs: runs,
+    }
+}
+
+/// Ready when every paired run passed; the next action is the first stop to fix, else the
+/// changes the target showed, else the checklist.
+fn readiness(s: &Summary, runs: &[PairRun], checklist: &[Group]) -> Readiness {
+    let breaking: usize = checklist
+        .iter()
+        .flat_map(|g| &g.items)
+        .filter(|i| i.severity == Severity::Breaking)
+        .count();
+    if s.runs_failed > 0 {
+        let first = runs.iter().find_map(|r| r.failures.first());
+        let reached = if s.not_reached > 0 {
+            format!(", {} stages not reached", s.not_reached)
+        } else {
+            String::new()
+        };
+        return Readiness {
+            ready: false,
+            headline: format!(
+                "Not ready: {} of {} paired runs failed{reached}",
+                s.runs_failed, s.runs
+            ),
+            next: match first {
+                Some(f) => format!("Fix this first, then run the report again: {f}"),
+                None => "Fix the failed runs first, then run the report again.".to_owned(),
+            },
+        };
+    }
+    if s.changed > 0 {
+        return Readiness {
+            ready: true,
+            headline: format!(
+                "Ready, with {} stages answering otherwise than the table translates: all {} paired runs passed",
+                s.changed, s.runs
+            ),
+            next: format!(
+                "Read the checklist's \"{}\" items first, then work through its {breaking} breaking items.",
+                Migration::embedded().checklist.target
+            ),
+        };
+    }
+    Readiness {
+        ready: true,
+        headline: format!(
+            "Ready: all {} paired runs passed, every compared stage is the same or a translation",
+            s.runs
+        ),
+        next: format!(
+            "Work through the checklist, code path by code path: {breaking} breaking items first."
+        ),
+    }
+}
+
+/// Adds what the akepa run saw to `serving`, where nothing says otherwise yet: a 404 that is
+/// none of the operation's own not-found codes is a route the target does not know. (What it
+/// serves goes without saying: a step that passed.)
+fn observe_serving(serving: &mut Vec<Serving>, akepa: &CaseResult) {
+    let contract = Contract::embedded();
+    for step in &akepa.steps {
+        let Some(o) = step.observed.as_ref().filter(|o| o.status == 404) else {
+            continue;
+        };
+        let Some(op) = contract.operation(&o.method, &o.path) else {
+            continue;
+        };
+        let route = op.route();
+        let code = o
+            .body
+            .as_ref()
+            .and_then(|b| b.get("code"))
+            .and_then(Value::as_str);
+        let resource_missing =
+            code.is_some_and(|c| c != "notFound" && op.errors.iter().any(|e| e == c));
+        if resource_missing || serving.iter().any(|s| s.route == route) {
+            continue;
+        }
+        serving.push(Serving {
+            route,
+            served: false,
+            source: format!(
+                "{} step {} ({}) answered 404",
+                akepa.name, step.index, step.name
+            ),
+        });
     }
 }
 
@@ -313,7 +496,7 @@ fn renamed(cassette: &Cassette, suffix: &str) -> Cassette {
     c
 }
 
-async fn run_pair(session: &Session, table: &Migration, pair: &Pair) -> PairRun {
+async fn run_pair(session: &Session, table: &Migration, pair: &Pair) -> (PairRun, CaseResult) {
     let first = crate::runner::replay_one(session, &renamed(&pair.deprecated, "run1")).await;
     let second = crate::runner::replay_one(session, &renamed(&pair.deprecated, "run2")).await;
     let akepa = crate::runner::replay_one(session, &pair.akepa).await;
@@ -323,16 +506,23 @@ async fn run_pair(session: &Session, table: &Migration, pair: &Pair) -> PairRun 
             failures.push(failure(r));
         }
     }
-    PairRun {
+    let run = PairRun {
         name: pair.name.clone(),
         description: pair.deprecated.description.clone().unwrap_or_default(),
         outcomes: [first.outcome, second.outcome, akepa.outcome],
         failures,
         stages: stages(session, table, &first, &second, &akepa),
-    }
+        stops: [&first, &second, &akepa].map(|r| (!r.outcome.passes()).then(|| stop(r))),
+    };
+    (run, akepa)
 }
 
 fn failure(r: &CaseResult) -> String {
+    format!("{}: {}", r.name, stop(r))
+}
+
+/// Where and why a run that did not pass stopped: `step 3 (status): …`.
+fn stop(r: &CaseResult) -> String {
     let at = r
         .stopped_at()
         .map(|s| format!("step {} ({})", s.index, s.name))
@@ -340,9 +530,30 @@ fn failure(r: &CaseResult) -> String {
     let why = r
         .error
         .clone()
+        .or_else(|| r.stopped_at().and_then(|s| s.reason.clone()))
         .or_else(|| r.deviations.first().map(|d| d.message.clone()))
         .unwrap_or_default();
-    format!("{}: {at}: {why}", r.name)
+    if why.is_empty() {
+        at
+    } else {
+        format!("{at}: {why}")
+    }
+}
+
+/// Why a run has the step `name` but no answer to it: it stopped earlier, or skipped the step.
+/// `None` when the run got an answer, or has no such step.
+fn unreached(r: &CaseResult, name: &str) -> Option<String> {
+    let step = r.steps.iter().find(|s| s.name == name)?;
+    if step.observed.is_some() {
+        return None;
+    }
+    Some(match r.stopped_at() {
+        Some(at) if at.index < step.index => format!("the run stopped at {}", stop(r)),
+        _ => step
+            .reason
+            .clone()
+            .unwrap_or_else(|| "the run did not get to it".to_owned()),
+    })
 }
 
 /// The stage names in flow order: the akepa flow's, each deprecated-only step after the step
@@ -402,12 +613,19 @@ fn stages(
             request: route(o).map(|r| r.1).unwrap_or_default(),
             statuses: vec![o.status],
         });
+        let not_reached: Vec<String> = [("deprecated", first), ("akepa", akepa)]
+            .into_iter()
+            .filter_map(|(side, r)| unreached(r, &name).map(|why| format!("on {side}: {why}")))
+            .collect();
         let status = match (d1, d2, a) {
             (Some(d1), Some(d2), Some(_)) if d1.status != d2.status => Verdict::Volatile,
             (Some(d1), _, Some(a)) if d1.status == a.status => Verdict::Same,
             (Some(_), _, Some(_)) => Verdict::Changed,
+            _ if !not_reached.is_empty() => Verdict::NotReached,
             _ => Verdict::OneSided,
         };
+        let not_reached =
+            (!not_reached.is_empty()).then(|| format!("not reached {}", not_reached.join("; ")));
         let fields = match (d1, a) {
             (Some(d1), Some(a)) => paired_fields(session, table, d1, d2, a),
             _ => Vec::new(),
@@ -417,6 +635,7 @@ fn stages(
             deprecated: dep_side,
             akepa: akepa_side,
             status,
+            not_reached,
             fields,
         });
     }
@@ -541,9 +760,9 @@ fn paired_fields(
 
 /// What each code path must change: the contract's breaking changes and warnings, then what
 /// the target showed; breaking items first in each group.
-fn checklist(diff: &StaticDiff, runs: &[PairRun]) -> Vec<Group> {
+fn checklist(diff: &StaticDiff, runs: &[PairRun], serving: &[Serving]) -> Vec<Group> {
     let mut c = Checklist::default();
-    operation_items(&mut c, diff);
+    operation_items(&mut c, diff, serving);
     vocabulary_items(&mut c, diff);
     target_items(&mut c, runs);
     let mut groups = c.groups;
@@ -593,14 +812,70 @@ impl Item {
     }
 }
 
-/// Per deprecated operation: the call to make instead, the new calls, each field that
-/// breaks or may break, the new error codes; the webhook's fields under their own heading.
-fn operation_items(c: &mut Checklist, diff: &StaticDiff) {
+/// The target's answer to whether it serves `route`: `Some(false)` when it answered 404 as to
+/// a route it does not know.
+fn served<'s>(serving: &'s [Serving], route: &str) -> Option<&'s Serving> {
+    serving.iter().find(|s| s.route == route)
+}
+
+/// Per deprecated operation: the call to make instead (the target's served alternative when
+/// it does not serve the contract's successor), the new calls, each field that breaks or may
+/// break, the connectFi error codes the integration has not handled yet (each code once, under
+/// the first code path that meets it); the webhook's fields under their own heading.
+fn operation_items(c: &mut Checklist, diff: &StaticDiff, serving: &[Serving]) {
     let text = &Migration::embedded().checklist;
+    let contract = Contract::embedded();
+    let route_of = |id: &str| contract.by_id(id).map(|o| o.route()).unwrap_or_default();
+    let mut codes_named: Vec<&str> = Vec::new();
     for op in &diff.operations {
         let path = op.pair.code_path.as_str();
-        match &op.to_route {
-            Some(to) => c.add(
+        // The successor the target does not serve, and the alternative it serves instead.
+        let unserved = op.to_route.as_ref().and_then(|to| {
+            let gone = served(serving, to).filter(|s| !s.served)?;
+            let alternatives = op
+                .pair
+                .also
+                .iter()
+                .filter(|a| a.role == kyc_spec::migration::Role::Alternative);
+            let by = |want: Option<bool>| {
+                alternatives
+                    .clone()
+                    .find(|a| served(serving, &route_of(&a.operation)).map(|s| s.served) == want)
+            };
+            let alternative = by(Some(true)).or_else(|| by(None))?;
+            Some((to.clone(), gone, alternative))
+        });
+        match (&op.to_route, &unserved) {
+            (Some(_), Some((to, gone, alternative))) => {
+                let alt = route_of(&alternative.operation);
+                let checked = match served(serving, &alt) {
+                    Some(s) => format!("which it serves ({})", s.source),
+                    None => "not checked on this target: run the audit, question akepa-status-form"
+                        .to_owned(),
+                };
+                c.add(
+                    path,
+                    Item::contract(
+                        format!(
+                            "Call `{alt}` instead of `{}`: this target does not serve `{to}` ({}), \
+                             {checked}. {}",
+                            op.from_route, gone.source, op.pair.note
+                        ),
+                        Severity::Breaking,
+                    ),
+                );
+                c.add(
+                    path,
+                    Item::contract(
+                        format!(
+                            "`{to}`: the contract's successor, which this target answers 404; \
+                             switch to it when the target serves it."
+                        ),
+                        Severity::Warning,
+                    ),
+                );
+            }
+            (Some(to), None) => c.add(
                 path,
                 Item::contract(
                     format!(
@@ -610,7 +885,7 @@ fn operation_items(c: &mut Checklist, diff: &StaticDiff) {
                     Severity::Breaking,
                 ),
             ),
-            None => c.add(
+            (None, _) => c.add(
                 path,
                 Item::contract(
                     format!("Stop calling `{}`. {}", op.from_route, op.pair.note),
@@ -619,10 +894,16 @@ fn operation_items(c: &mut Checklist, diff: &StaticDiff) {
             ),
         }
         for a in &op.pair.also {
-            let route = Contract::embedded()
-                .by_id(&a.operation)
-                .map(|o| o.route())
-                .unwrap_or_default();
+            let route = route_of(&a.operation);
+            if unserved
+                .as_ref()
+                .is_some_and(|(_, _, alt)| alt.operation == a.operation)
+            {
+                continue;
+            }
+            if served(serving, &route).is_some_and(|s| !s.served) {
+                continue;
+            }
             let severity = match a.role {
                 kyc_spec::migration::Role::NewStep => Severity::Breaking,
                 kyc_spec::migration::Role::Alternative => Severity::Info,
@@ -647,7 +928,37 @@ fn operation_items(c: &mut Checklist, diff: &StaticDiff) {
             } else {
                 path
             };
+            let to_place = f.to.as_deref().and_then(|a| a.split(' ').nth(1));
+            let mut rename = None;
+            if let Some((to, _, alternative)) = &unserved {
+                let on_unserved =
+                    f.to.as_deref()
+                        .and_then(|a| a.split(' ').next())
+                        .is_some_and(|id| route_of(id) == *to);
+                if on_unserved {
+                    // What is sent to a route the target does not serve does not apply; what is
+                    // read applies to the alternative when it answers with the same document.
+                    let same_answer = op
+                        .pair
+                        .to
+                        .as_deref()
+                        .and_then(|id| contract.by_id(id))
+                        .and_then(|o| o.responses.first())
+                        .map(|r| r.document)
+                        == contract
+                            .by_id(&alternative.operation)
+                            .and_then(|o| o.responses.first())
+                            .map(|r| r.document);
+                    if to_place != Some("response") || !same_answer {
+                        continue;
+                    }
+                    rename = Some((to.clone(), route_of(&alternative.operation)));
+                }
+            }
             if let Some(mut text) = field_item(f, place) {
+                if let Some((from, to)) = &rename {
+                    text = text.replace(&format!("`{from}`"), &format!("`{to}`"));
+                }
                 if f.assumed {
                     text.push_str(
                         " (Assumed, not published by connectFi: check it on the sandbox first.)",
@@ -656,7 +967,16 @@ fn operation_items(c: &mut Checklist, diff: &StaticDiff) {
                 c.add(group, Item::contract(text, severity));
             }
         }
+        // connectFi's codes only: the mock's own (a body it cannot read, a media type it
+        // refuses) are nothing a sandbox documents for a client to handle.
         for e in op.errors.iter().filter(|e| e.change == "added") {
+            let documented = contract
+                .error_code(&e.code)
+                .is_some_and(|code| !code.mock_only);
+            if !documented || codes_named.contains(&e.code.as_str()) {
+                continue;
+            }
+            codes_named.push(e.code.as_str());
             let statuses: Vec<String> = e.to.iter().flatten().map(u16::to_string).collect();
             c.add(
                 path,
@@ -724,53 +1044,73 @@ fn vocabulary_items(c: &mut Checklist, diff: &StaticDiff) {
     }
 }
 
-/// What the paired runs showed on the target: changed statuses, unpaired values, failed runs.
+/// What the paired runs showed on the target: changed statuses, unpaired values, where runs
+/// stopped. The same observation in several pairs is one item naming them.
 fn target_items(c: &mut Checklist, runs: &[PairRun]) {
     let text = &Migration::embedded().checklist;
+    // (text, severity, the pairs or runs that showed it), in the order first seen.
+    let mut seen: Vec<(String, Severity, Vec<String>)> = Vec::new();
+    let mut note = |text: String, severity: Severity, by: &str| match seen
+        .iter_mut()
+        .find(|(t, ..)| *t == text)
+    {
+        Some((_, _, names)) => {
+            if !names.iter().any(|n| n == by) {
+                names.push(by.to_owned());
+            }
+        }
+        None => seen.push((text, severity, vec![by.to_owned()])),
+    };
     for r in runs {
         for s in &r.stages {
             if let (Verdict::Changed, Some(d), Some(a)) = (s.status, &s.deprecated, &s.akepa) {
-                c.add(
-                    &text.target,
-                    Item {
-                        text: format!(
-                            "{} / {}: `{}` answered {} where `{}` answered {}.",
-                            r.name,
-                            s.name,
-                            a.request,
-                            a.statuses.first().copied().unwrap_or_default(),
-                            d.request,
-                            d.statuses.first().copied().unwrap_or_default()
-                        ),
-                        severity: Severity::Breaking,
-                        source: "target",
-                    },
+                note(
+                    format!(
+                        "Stage {}: `{}` answered {} where `{}` answered {}.",
+                        s.name,
+                        a.request,
+                        a.statuses.first().copied().unwrap_or_default(),
+                        d.request,
+                        d.statuses.first().copied().unwrap_or_default()
+                    ),
+                    Severity::Breaking,
+                    &r.name,
                 );
             }
             for f in s.fields.iter().filter(|f| f.verdict == Verdict::Changed) {
-                c.add(
-                    &text.target,
-                    Item {
-                        text: format!(
-                            "{} / {}: `{}` was {} on the deprecated flow, `{}` is {} on akepa, which the table does not pair.",
-                            r.name, s.name, f.from, f.deprecated, f.to, f.akepa
-                        ),
-                        severity: Severity::Warning,
-                        source: "target",
-                    },
+                note(
+                    format!(
+                        "Stage {}: `{}` was {} on the deprecated flow, `{}` is {} on akepa, which the table does not pair.",
+                        s.name, f.from, f.deprecated, f.to, f.akepa
+                    ),
+                    Severity::Warning,
+                    &r.name,
                 );
             }
         }
-        for failure in &r.failures {
-            c.add(
-                &text.target,
-                Item {
-                    text: format!("A paired run did not pass: {failure}"),
-                    severity: Severity::Warning,
-                    source: "target",
-                },
+        for (i, outcome) in r.outcomes.iter().enumerate() {
+            if outcome.passes() {
+                continue;
+            }
+            let side = if i < 2 { "deprecated" } else { "akepa" };
+            // The runs' own names differ; where they stopped and why is what repeats.
+            let Some(why) = &r.stops[i] else { continue };
+            note(
+                format!("The {side} run does not pass here, it stopped at {why}"),
+                Severity::Breaking,
+                &r.name,
             );
         }
+    }
+    for (text_, severity, names) in seen {
+        c.add(
+            &text.target,
+            Item {
+                text: format!("{text_} ({})", names.join(", ")),
+                severity,
+                source: "target",
+            },
+        );
     }
 }
 

@@ -9842,7 +9842,15 @@ impl KycInitResponse {
 #[serde(deny_unknown_fields)]
 pub struct MigrationReport {
     pub target: String,
+    pub verdict: MigrationReadiness,
     pub summary: MigrationSummary,
+    /// What the target serves, as the audit given (`--audit`) or the paired runs saw it: the checklist recommends a served alternative over an operation the target does not serve.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub serving: Option<Vec<MigrationServing>>,
     pub checklist: Vec<MigrationGroup>,
     pub contract: MigrationStaticDiff,
     pub pairs: Vec<MigrationPairRun>,
@@ -9853,6 +9861,7 @@ impl MigrationReport {
     /// their schema `default`) until a `with_` setter gives them.
     pub fn new(
         target: String,
+        verdict: MigrationReadiness,
         summary: MigrationSummary,
         checklist: Vec<MigrationGroup>,
         contract: MigrationStaticDiff,
@@ -9860,11 +9869,21 @@ impl MigrationReport {
     ) -> Self {
         Self {
             target,
+            verdict,
             summary,
+            serving: None,
             checklist,
             contract,
             pairs,
         }
+    }
+}
+
+impl MigrationReport {
+    /// Sets [`Self::serving`].
+    pub fn with_serving(mut self, value: Vec<MigrationServing>) -> Self {
+        self.serving = Some(value);
+        self
     }
 }
 
@@ -9877,8 +9896,13 @@ pub struct MigrationSummary {
     pub stages: IntegerFrom0,
     pub changed: IntegerFrom0,
     pub volatile: IntegerFrom0,
+    /// Paired runs made: three per pair (deprecated twice, akepa once).
+    pub runs: IntegerFrom0,
     #[serde(rename = "runsFailed")]
     pub runs_failed: IntegerFrom0,
+    /// Stages both flows have that a run stopped before.
+    #[serde(rename = "notReached")]
+    pub not_reached: IntegerFrom0,
     pub checklist: IntegerFrom0,
 }
 
@@ -9893,7 +9917,9 @@ impl MigrationSummary {
         stages: IntegerFrom0,
         changed: IntegerFrom0,
         volatile: IntegerFrom0,
+        runs: IntegerFrom0,
         runs_failed: IntegerFrom0,
+        not_reached: IntegerFrom0,
         checklist: IntegerFrom0,
     ) -> Self {
         Self {
@@ -9903,9 +9929,50 @@ impl MigrationSummary {
             stages,
             changed,
             volatile,
+            runs,
             runs_failed,
+            not_reached,
             checklist,
         }
+    }
+}
+
+/// Whether an integration can migrate on this target, and what to do next.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationReadiness {
+    /// Every paired run passed.
+    pub ready: bool,
+    /// One line: `Not ready: 2 of 6 paired runs failed` or `Ready: …`.
+    pub headline: String,
+    /// The next action.
+    pub next: String,
+}
+
+impl MigrationReadiness {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(ready: bool, headline: String, next: String) -> Self {
+        Self { ready, headline, next }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationServing {
+    /// `POST /akepa/status`.
+    pub route: String,
+    /// It answered, or (false) it answered 404 as to a route it does not know.
+    pub served: bool,
+    /// The audit's question, or the paired run and step that saw it.
+    pub source: String,
+}
+
+impl MigrationServing {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(route: String, served: bool, source: String) -> Self {
+        Self { route, served, source }
     }
 }
 
@@ -10831,7 +10898,7 @@ impl MigrationStaticDiff {
     }
 }
 
-/// same; equivalent (a translation the table pairs); changed; volatile (differs between the deprecated flow's two runs); one-sided.
+/// same; equivalent (a translation the table pairs); changed; volatile (differs between the deprecated flow's two runs); one-sided; not-reached (both flows have the step, a run stopped before it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationVerdict {
@@ -10840,6 +10907,7 @@ pub enum MigrationVerdict {
     Changed,
     Volatile,
     OneSided,
+    NotReached,
     /// A value the schema does not list. It keeps the original string, which
     /// [`Self::as_str`] returns and serialization writes back unchanged.
     Unknown(UnknownValue),
@@ -10853,6 +10921,7 @@ impl MigrationVerdict {
         Self::Changed,
         Self::Volatile,
         Self::OneSided,
+        Self::NotReached,
     ];
 
     /// The value as it appears on the wire.
@@ -10863,6 +10932,7 @@ impl MigrationVerdict {
             Self::Changed => "changed",
             Self::Volatile => "volatile",
             Self::OneSided => "one-sided",
+            Self::NotReached => "not-reached",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -10879,6 +10949,7 @@ impl MigrationVerdict {
             "changed" => Self::Changed,
             "volatile" => Self::Volatile,
             "one-sided" => Self::OneSided,
+            "not-reached" => Self::NotReached,
             _ => Self::Unknown(UnknownValue(value)),
         }
     }
@@ -10920,7 +10991,7 @@ impl JsonSchema for MigrationVerdict {
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!(
             { "type" : "string", "enum" : ["same", "equivalent", "changed", "volatile",
-            "one-sided"] }
+            "one-sided", "not-reached"] }
         )
     }
 }
@@ -10989,6 +11060,14 @@ pub struct MigrationStage {
     )]
     pub akepa: Option<MigrationSide>,
     pub status: MigrationVerdict,
+    /// Why a side did not get to the step: `not reached on akepa: the run stopped at step 2 (status): …`.
+    #[serde(
+        rename = "notReached",
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub not_reached: Option<String>,
     pub fields: Vec<MigrationFieldRun>,
 }
 
@@ -11005,6 +11084,7 @@ impl MigrationStage {
             deprecated: None,
             akepa: None,
             status,
+            not_reached: None,
             fields,
         }
     }
@@ -11020,6 +11100,12 @@ impl MigrationStage {
     /// Sets [`Self::akepa`].
     pub fn with_akepa(mut self, value: MigrationSide) -> Self {
         self.akepa = Some(value);
+        self
+    }
+
+    /// Sets [`Self::not_reached`].
+    pub fn with_not_reached(mut self, value: String) -> Self {
+        self.not_reached = Some(value);
         self
     }
 }

@@ -1403,4 +1403,55 @@ mod tests {
             "spec/migration.json/fields/0/from: kycInit has no field /webhookUri in its request"
         );
     }
+
+    /// The order a note or a response description states for a list: `oldest first` or
+    /// `newest first`.
+    fn order(text: &str) -> Option<&'static str> {
+        let text = text.to_ascii_lowercase();
+        ["oldest first", "newest first"]
+            .into_iter()
+            .find(|o| text.contains(o))
+    }
+
+    #[test]
+    fn a_note_states_a_lists_order_as_the_contract_does() {
+        let m = Migration::embedded();
+        let contract = Contract::embedded();
+        let mut notes: Vec<(&str, &str)> = Vec::new();
+        for p in &m.operations {
+            for a in &p.also {
+                notes.push((&a.operation, &a.note));
+            }
+            if let Some(to) = &p.to {
+                notes.push((to, &p.note));
+            }
+        }
+        for f in &m.flows {
+            for s in f.deprecated.iter().chain(&f.akepa) {
+                notes.push((&s.operation, &s.note));
+            }
+        }
+        let mut checked = 0;
+        for (operation, note) in notes {
+            let Some(said) = order(note) else { continue };
+            let op = contract
+                .by_id(operation)
+                .expect("the table names contract operations");
+            let documented: Vec<&str> = op
+                .responses
+                .iter()
+                .filter_map(|r| order(&r.description))
+                .collect();
+            assert_eq!(
+                documented,
+                [said],
+                "spec/migration.json says {operation} answers {said:?}; spec/contract.json's responses say {documented:?}"
+            );
+            checked += 1;
+        }
+        assert!(
+            checked > 0,
+            "no note states an order: the check checks nothing"
+        );
+    }
 }

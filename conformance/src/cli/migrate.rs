@@ -28,6 +28,11 @@ pub struct MigrateArgs {
     /// and `akepa.json` (default: the bundled pairs).
     #[arg(long)]
     pub pairs: Option<PathBuf>,
+    /// An `audit.json` from `kyc-conformance audit` of the same target: the checklist follows
+    /// what it found served (an operation the target does not serve is not recommended; the
+    /// served alternative is).
+    #[arg(long)]
+    pub audit: Option<PathBuf>,
     /// Seconds to wait for each answer.
     #[arg(long, default_value_t = 10.0)]
     pub timeout: f64,
@@ -44,6 +49,10 @@ pub async fn run(args: MigrateArgs) -> ExitCode {
     match migrate(args).await {
         Ok(report) => {
             let s = &report.summary;
+            output::result(&format!(
+                "{}\n{}\n",
+                report.verdict.headline, report.verdict.next
+            ));
             output::result(&format!(
                 "migration report for {}: {} breaking changes, {} warnings; {} stages compared, {} changed, {} volatile values; {} runs did not pass; {} checklist items\n",
                 report.target,
@@ -74,9 +83,20 @@ async fn migrate(args: MigrateArgs) -> anyhow::Result<Report> {
     let dir = args.pairs.clone().unwrap_or_else(migrate::default_pairs);
     let pairs = migrate::load_pairs(&dir)
         .with_context(|| format!("loading the paired scenarios in {}", dir.display()))?;
+    let known = match &args.audit {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let audit: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not JSON", path.display()))?;
+            migrate::serving_from_audit(&audit)
+                .map_err(|e| anyhow::format_err!("{}: {e}", path.display()))?
+        }
+        None => Vec::new(),
+    };
     let (mut session, name, _mock) =
         report_session(&args.target, timeout, &args.live, &args.tunnel).await?;
-    let report = migrate::run(&mut session, &name, &pairs).await;
+    let report = migrate::run(&mut session, &name, &pairs, known).await;
     output::write_reports(
         &args.out,
         [

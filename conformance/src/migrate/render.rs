@@ -44,19 +44,85 @@ fn kind_word(k: ChangeKind) -> &'static str {
 
 fn summary_line(r: &Report) -> String {
     let s = &r.summary;
+    let reached = if s.not_reached > 0 {
+        format!(", {} not reached", s.not_reached)
+    } else {
+        String::new()
+    };
     format!(
         "{} breaking changes, {} warnings and {} informational changes between the two contracts; \
-         {} stages compared on the target, {} changed, {} volatile values cancelled; {} of {} runs did not pass; {} checklist items.",
+         {} of {} paired runs did not pass; {} stages compared on the target, {} changed{reached}, {} volatile values cancelled; {} checklist items.",
         s.breaking,
         s.warning,
         s.info,
+        s.runs_failed,
+        s.runs,
         s.stages,
         s.changed,
         s.volatile,
-        s.runs_failed,
-        r.pairs.len() * 3,
         s.checklist
     )
+}
+
+/// A value short enough for a line of prose (a scalar, or a small array or object).
+const INLINE: usize = 60;
+
+/// A field's value in Markdown: inline code when short, else a fenced, pretty-printed block
+/// (one key a line, so no line runs on).
+fn md_value(v: &Value) -> String {
+    let compact = v.to_string();
+    if compact.len() <= INLINE && !compact.contains('`') {
+        format!("`{compact}`")
+    } else {
+        let pretty = serde_json::to_string_pretty(v).unwrap_or(compact);
+        format!(
+            "\n\n  ```json\n{}\n  ```\n",
+            indent(&wrap_long(&pretty), "  ")
+        )
+    }
+}
+
+/// Lines longer than a page is wide broken at a character boundary, the continuation marked.
+fn wrap_long(text: &str) -> String {
+    const WIDTH: usize = 100;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        if chars.len() <= WIDTH {
+            out.push(line.to_owned());
+            continue;
+        }
+        for (i, chunk) in chars.chunks(WIDTH).enumerate() {
+            let chunk: String = chunk.iter().collect();
+            out.push(if i == 0 {
+                chunk
+            } else {
+                format!("  ↪ {chunk}")
+            });
+        }
+    }
+    out.join("\n")
+}
+
+fn indent(text: &str, by: &str) -> String {
+    text.lines()
+        .map(|l| format!("{by}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The order fields are shown in: what decides the stage (changed, then volatile) first,
+/// then what carries over.
+fn deciding_first(v: super::Verdict) -> u8 {
+    use super::Verdict;
+    match v {
+        Verdict::Changed => 0,
+        Verdict::NotReached => 1,
+        Verdict::Volatile => 2,
+        Verdict::OneSided => 3,
+        Verdict::Equivalent => 4,
+        Verdict::Same => 5,
+    }
 }
 
 fn op_title(op: &OperationDiff) -> String {
@@ -80,10 +146,28 @@ fn show(v: &Value) -> String {
 /// The Markdown report.
 pub fn markdown(r: &Report) -> String {
     let mut out = format!(
-        "# Migrating from /customer/kyc/* to /akepa: {}\n\n{}\n",
+        "# Migrating from /customer/kyc/* to /akepa: {}\n\n**{}**\n\nNext: {}\n\n{}\n",
         r.target,
+        r.verdict.headline,
+        r.verdict.next,
         summary_line(r)
     );
+    if !r.serving.is_empty() {
+        out.push_str("\nWhat the target serves, as the checklist follows it:\n\n");
+        for s in &r.serving {
+            let _ = writeln!(
+                out,
+                "- `{}`: {} ({})",
+                s.route,
+                if s.served {
+                    "served"
+                } else {
+                    "not served (404)"
+                },
+                s.source
+            );
+        }
+    }
     out.push_str("\n## Checklist\n");
     for g in &r.checklist {
         let _ = writeln!(out, "\n### {}\n", g.code_path);
@@ -203,7 +287,14 @@ pub fn markdown(r: &Report) -> String {
             p.outcomes[2].as_str()
         );
         for f in &p.failures {
-            let _ = writeln!(out, "- did not pass: {f}");
+            let _ = writeln!(
+                out,
+                "- did not pass: {}",
+                wrap_long(f).replace('\n', "\n  ")
+            );
+        }
+        if !p.failures.is_empty() {
+            out.push('\n');
         }
         out.push_str(
             "| stage | deprecated | akepa | status | paired fields |\n|---|---|---|---|---|\n",
@@ -215,19 +306,17 @@ pub fn markdown(r: &Report) -> String {
                     format!("`{}` {}", x.request, st.join("/"))
                 })
             };
-            let fields: Vec<String> = s
-                .fields
+            let mut counts: Vec<(super::Verdict, usize)> = Vec::new();
+            for f in &s.fields {
+                match counts.iter_mut().find(|(v, _)| *v == f.verdict) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((f.verdict, 1)),
+                }
+            }
+            counts.sort_by_key(|(v, _)| deciding_first(*v));
+            let counts: Vec<String> = counts
                 .iter()
-                .map(|f| {
-                    format!(
-                        "`{}` {} → `{}` {}: {}",
-                        f.from,
-                        show(&f.deprecated),
-                        f.to,
-                        show(&f.akepa),
-                        f.verdict.word()
-                    )
-                })
+                .map(|(v, n)| format!("{n} {}", v.word()))
                 .collect();
             let _ = writeln!(
                 out,
@@ -236,8 +325,38 @@ pub fn markdown(r: &Report) -> String {
                 side(&s.deprecated),
                 side(&s.akepa),
                 s.status.word(),
-                fields.join("<br>")
+                if counts.is_empty() {
+                    "—".to_owned()
+                } else {
+                    counts.join(", ")
+                }
             );
+        }
+        out.push('\n');
+        for s in &p.stages {
+            if s.not_reached.is_none() && s.fields.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "#### {}: {}\n", s.name, s.status.word());
+            if let Some(why) = &s.not_reached {
+                let _ = writeln!(out, "{}\n", wrap_long(why));
+            }
+            let mut fields: Vec<&super::FieldRun> = s.fields.iter().collect();
+            fields.sort_by_key(|f| deciding_first(f.verdict));
+            for f in &fields {
+                let _ = writeln!(
+                    out,
+                    "- **{}** `{}` → `{}`: deprecated {}, akepa {}",
+                    f.verdict.word(),
+                    f.from,
+                    f.to,
+                    md_value(&f.deprecated),
+                    md_value(&f.akepa)
+                );
+            }
+            if !fields.is_empty() {
+                out.push('\n');
+            }
         }
     }
     out
@@ -251,9 +370,40 @@ pub fn html(r: &Report) -> String {
         ("summary".into(), "Summary".into()),
         ("checklist".into(), "Checklist".into()),
     ];
+    let verdict_class = if !r.verdict.ready {
+        "bad"
+    } else if s.changed > 0 {
+        "warn"
+    } else {
+        "ok"
+    };
+    // What the paired runs could not compare is not a change, nor the absence of one.
+    let changed_class = if s.changed > 0 {
+        "bad"
+    } else if s.runs_failed > 0 {
+        "warn"
+    } else {
+        "ok"
+    };
     let _ = write!(
         body,
-        "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">{}{}{}{}{}{}</div><p>{}</p></section>",
+        "<section id=\"summary\"><h2>Summary</h2>\
+         <div class=\"verdict {verdict_class}\"><p class=\"headline\">{}</p><p class=\"next\">Next: {}</p></div>\
+         <div class=\"cards\">{}{}{}{}{}{}{}{}</div><p>{}</p>",
+        escape(&r.verdict.headline),
+        code_spans(&r.verdict.next),
+        card(
+            format!("{} / {}", s.runs_failed, s.runs),
+            "paired runs failed",
+            if s.runs_failed > 0 { "bad" } else { "ok" }
+        ),
+        card(
+            s.not_reached,
+            "stages not reached",
+            if s.not_reached > 0 { "warn" } else { "ok" }
+        ),
+        card(s.changed, "stages that changed", changed_class),
+        card(s.stages, "stages compared on the target", ""),
         card(
             s.breaking,
             "breaking changes",
@@ -265,15 +415,30 @@ pub fn html(r: &Report) -> String {
             if s.warning > 0 { "warn" } else { "ok" }
         ),
         card(s.checklist, "checklist items", ""),
-        card(s.stages, "stages compared on the target", ""),
-        card(
-            s.changed,
-            "stages that changed",
-            if s.changed > 0 { "bad" } else { "ok" }
-        ),
         card(s.volatile, "volatile values cancelled", "warn"),
         escape(&summary_line(r))
     );
+    if !r.serving.is_empty() {
+        body.push_str(
+            "<p>What the target serves, as the checklist follows it:</p><ul class=\"serving\">",
+        );
+        for x in &r.serving {
+            let _ = write!(
+                body,
+                "<li><code>{}</code> <span class=\"tag {}\">{}</span> <span class=\"note\">{}</span></li>",
+                escape(&x.route),
+                if x.served { "ok" } else { "bad" },
+                if x.served {
+                    "served"
+                } else {
+                    "not served (404)"
+                },
+                escape(&x.source)
+            );
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("</section>");
     body.push_str("<section id=\"checklist\"><h2>Checklist</h2>");
     for g in &r.checklist {
         let _ = write!(
@@ -576,12 +741,16 @@ fn pair_section(body: &mut String, id: &str, p: &super::PairRun) {
     if !p.failures.is_empty() {
         body.push_str("<ul>");
         for f in &p.failures {
-            let _ = write!(body, "<li class=\"note\">did not pass: {}</li>", escape(f));
+            let _ = write!(
+                body,
+                "<li class=\"note failure\">did not pass: {}</li>",
+                escape(f)
+            );
         }
         body.push_str("</ul>");
     }
     body.push_str(
-        "<table><tr><th>stage</th><th>deprecated (two runs)</th><th>akepa</th><th>status</th><th>paired fields</th></tr>",
+        "<div class=\"scroll\"><table class=\"stages\"><tr><th>stage</th><th>deprecated (two runs)</th><th>akepa</th><th>status</th><th>paired fields</th></tr>",
     );
     for s in &p.stages {
         let side = |x: &Option<super::Side>| {
@@ -590,22 +759,28 @@ fn pair_section(body: &mut String, id: &str, p: &super::PairRun) {
                 format!("<code>{}</code> {}", escape(&x.request), st.join(" / "))
             })
         };
+        // The fields that decide the stage first (changed, volatile), then what carries over.
+        let mut sorted: Vec<&super::FieldRun> = s.fields.iter().collect();
+        sorted.sort_by_key(|f| deciding_first(f.verdict));
         let mut fields = String::new();
-        for f in &s.fields {
+        if let Some(why) = &s.not_reached {
+            let _ = write!(fields, "<p class=\"note\">{}</p>", escape(why));
+        }
+        for f in sorted {
             let _ = write!(
                 fields,
-                "<div><code>{}</code> {} → <code>{}</code> {} <span class=\"tag {}\">{}</span></div>",
-                escape(&f.from),
-                escape(&show(&f.deprecated)),
-                escape(&f.to),
-                escape(&show(&f.akepa)),
+                "<div class=\"field\"><span class=\"tag {}\">{}</span> <code>{}</code> {} → <code>{}</code> {}</div>",
                 f.verdict.css(),
-                f.verdict.word()
+                f.verdict.word(),
+                escape(&f.from),
+                html_value(&f.deprecated),
+                escape(&f.to),
+                html_value(&f.akepa),
             );
         }
         let _ = write!(
             body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td><span class=\"tag {}\">{}</span></td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td><span class=\"tag {}\">{}</span></td><td class=\"fields\">{}</td></tr>",
             escape(&s.name),
             side(&s.deprecated),
             side(&s.akepa),
@@ -614,5 +789,17 @@ fn pair_section(body: &mut String, id: &str, p: &super::PairRun) {
             fields
         );
     }
-    body.push_str("</table></section>");
+    body.push_str("</table></div></section>");
+}
+
+/// A field's value on the page: inline when short, else pretty-printed in a box that
+/// scrolls inside itself.
+fn html_value(v: &Value) -> String {
+    let compact = show(v);
+    if compact.len() <= INLINE {
+        escape(&compact)
+    } else {
+        let pretty = serde_json::to_string_pretty(v).unwrap_or(compact);
+        format!("<pre>{}</pre>", escape(&pretty))
+    }
 }

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use serde_json::{Value, json};
 
 use super::html::assert_self_contained;
-use super::stand_in::{self, config, deprecated_gone, edit_answer, stand_in};
+use super::stand_in::{self, config, deprecated_gone, edit_answer, not_found, stand_in};
 
 fn scratch(name: &str) -> PathBuf {
     stand_in::scratch("migrate", name)
@@ -65,6 +65,60 @@ fn reports(out: &Path) -> Value {
     report
 }
 
+/// The verdict at the top of both pages: `(headline, next)` from the HTML's verdict box (the
+/// page parsed, not searched), and the Markdown's first bold line, which must say the same.
+#[track_caller]
+fn page_verdict(out: &Path) -> (String, String) {
+    let html = std::fs::read_to_string(out.join("migration.html")).unwrap();
+    let dom = tl::parse(&html, tl::ParserOptions::default()).unwrap();
+    let parser = dom.parser();
+    let text_of = |class: &str| {
+        let mut found = dom
+            .get_elements_by_class_name(class)
+            .filter_map(|h| h.get(parser))
+            .map(|n| n.inner_text(parser).into_owned());
+        let first = found
+            .next()
+            .unwrap_or_else(|| panic!("no .{class} on the page"));
+        assert!(found.next().is_none(), "more than one .{class}");
+        first
+    };
+    let (headline, next) = (text_of("headline"), text_of("next"));
+    let summary = dom
+        .get_element_by_id("summary")
+        .and_then(|h| h.get(parser))
+        .map(|n| n.inner_html(parser).into_owned())
+        .expect("a summary section");
+    assert!(
+        summary.contains("class=\"headline\""),
+        "the verdict is not in the summary"
+    );
+    let markdown = std::fs::read_to_string(out.join("migration.md")).unwrap();
+    let bold = markdown
+        .lines()
+        .find(|l| l.starts_with("**"))
+        .expect("a bold verdict line");
+    assert_eq!(bold.trim_matches('*'), headline.replace("&#39;", "'"));
+    (headline, next)
+}
+
+/// The checklist's items as `(code path, text)`.
+fn items(report: &Value) -> Vec<(String, String)> {
+    report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| {
+            g["items"].as_array().unwrap().iter().map(|i| {
+                (
+                    g["codePath"].as_str().unwrap().to_owned(),
+                    i["text"].as_str().unwrap().to_owned(),
+                )
+            })
+        })
+        .collect()
+}
+
 /// Each stage as `name: status verdict, [pointer verdict, …]`, without the values (ids and
 /// request ids differ from run to run).
 fn stage_verdicts(report: &Value) -> Value {
@@ -102,6 +156,12 @@ fn on_the_embedded_mock_every_paired_stage_is_the_same_or_a_translation() {
     assert_eq!(run.status.code(), Some(0), "{run:?}");
     let report = reports(&out);
     assert_eq!(report["summary"]["runsFailed"], 0);
+    assert_eq!(report["verdict"]["ready"], true);
+    let (headline, _) = page_verdict(&out);
+    assert!(
+        headline.starts_with("Ready: all 6 paired runs passed"),
+        "{headline}"
+    );
     assert_eq!(
         report["summary"]["changed"],
         0,
@@ -153,6 +213,44 @@ fn on_the_embedded_mock_every_paired_stage_is_the_same_or_a_translation() {
     insta::assert_json_snapshot!("summary", report["summary"]);
 }
 
+/// The client's error handling learns connectFi's codes: none of the mock's own (a body it
+/// cannot read, a media type it refuses: `x-mock-only` in error.schema.json), each once.
+#[test]
+fn the_checklist_names_only_connectfis_error_codes_each_once() {
+    let out = scratch("codes");
+    let run = migrate(&out, None);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let report = reports(&out);
+    let contract = kyc_spec::Contract::embedded();
+    let mut named: Vec<String> = Vec::new();
+    for (path, text) in items(&report) {
+        for (i, part) in text.split('`').enumerate() {
+            if let Some(code) = contract.error_code(part).filter(|_| i % 2 == 1) {
+                assert!(
+                    !code.mock_only,
+                    "{path}: {text:?} names the mock's own code {}",
+                    code.code
+                );
+                assert!(
+                    !named.contains(&code.code),
+                    "{path}: {} is named twice",
+                    code.code
+                );
+                named.push(code.code.clone());
+            }
+        }
+    }
+    assert!(
+        named.contains(&"applicationNotFound".to_owned()),
+        "{named:?}"
+    );
+    let all = items(&report);
+    let mut unique = all.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), all.len(), "an item is repeated in its group");
+}
+
 #[test]
 fn a_target_without_the_deprecated_endpoints_fails_the_deprecated_runs_and_says_so() {
     let url = stand_in(config(), |_| deprecated_gone());
@@ -174,19 +272,150 @@ fn a_target_without_the_deprecated_endpoints_fails_the_deprecated_runs_and_says_
         assert_eq!(start["deprecated"]["statuses"], json!([404, 404]));
         assert_eq!(start["akepa"]["statuses"], json!([200]));
     }
-    let target: Vec<&Value> = report["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|g| g["codePath"] == "On this target")
-        .flat_map(|g| g["items"].as_array().unwrap())
-        .collect();
+    // Failed runs are counted, decide the verdict, and the stages after the stop say so.
+    assert_eq!(report["summary"]["runs"], json!(pairs.len() * 3));
+    assert_eq!(report["verdict"]["ready"], false);
+    let (headline, next) = page_verdict(&out);
     assert!(
-        target.iter().any(|i| i["text"].as_str().unwrap().contains(
-            "`POST /akepa/identification` answered 200 where `POST /customer/kyc/init` answered 404"
+        headline.starts_with(&format!(
+            "Not ready: {} of {} paired runs failed",
+            pairs.len() * 2,
+            pairs.len() * 3
         )),
-        "{target:#?}"
+        "{headline}"
     );
+    assert!(next.contains("step 1 (start)"), "{next}");
+    let upload = stage(&pairs[0], "upload-front");
+    assert_eq!(upload["status"], "not-reached", "{upload:#}");
+    assert!(
+        upload["notReached"]
+            .as_str()
+            .unwrap()
+            .starts_with("not reached on deprecated: the run stopped at step 1 (start)"),
+        "{upload:#}"
+    );
+    assert!(report["summary"]["notReached"].as_u64().unwrap() >= pairs.len() as u64);
+    let markdown = std::fs::read_to_string(out.join("migration.md")).unwrap();
+    assert!(
+        markdown.contains(
+            "| upload-front | — | `POST /akepa/document/upload/{documentId}` 200 | not reached |"
+        ),
+        "{markdown}"
+    );
+    // A table after a list of failures is still a table: a blank line parts them.
+    assert!(
+        markdown.contains("\n\n| stage | deprecated | akepa | status | paired fields |"),
+        "{markdown}"
+    );
+    // The evidence is pretty-printed and wrapped: no line of it runs on.
+    let evidence = markdown.split("## On the target").nth(1).unwrap();
+    let longest = evidence.lines().max_by_key(|l| l.chars().count()).unwrap();
+    assert!(longest.chars().count() <= 300, "a line runs on: {longest}");
+    let target: Vec<String> = items(&report)
+        .into_iter()
+        .filter(|(path, _)| path == "On this target")
+        .map(|(_, text)| text)
+        .collect();
+    let start =
+        "`POST /akepa/identification` answered 200 where `POST /customer/kyc/init` answered 404";
+    let said: Vec<&String> = target.iter().filter(|t| t.contains(start)).collect();
+    assert_eq!(said.len(), 1, "once, naming every pair: {target:#?}");
+    for p in pairs {
+        assert!(said[0].contains(p["name"].as_str().unwrap()), "{said:?}");
+    }
+}
+
+/// A sandbox that does not serve `POST /akepa/status` (only the older GET form): with the
+/// audit's answer the checklist recommends the GET form and nothing sent to the POST form;
+/// without it, the paired runs' own 404 says as much.
+#[test]
+fn a_status_form_the_target_does_not_serve_is_not_recommended() {
+    let url = stand_in(config(), |_| {
+        let gone = || async {
+            (
+                axum::http::StatusCode::NOT_FOUND,
+                axum::Json(not_found("POST", "/akepa/status")),
+            )
+        };
+        axum::Router::new().route("/akepa/status", axum::routing::post(gone))
+    });
+    let audit = scratch("status-form-audit").join("audit.json");
+    std::fs::write(
+        &audit,
+        json!({
+            "target": url,
+            "summary": {"questions": 1, "asDocumented": 0, "asAssumed": 0, "contradicts": 1, "unanswered": 0},
+            "questions": [{
+                "id": "akepa-status-form",
+                "answer": {"POST /akepa/status": "not-found", "GET /akepa/status/{customerId}": "served"},
+                "verdict": "contradicts",
+                "against": "contract: akepaStatus, akepaStatusByCustomer",
+                "evidence": []
+            }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let status_items = |report: &Value| -> Vec<String> {
+        items(report)
+            .into_iter()
+            .filter(|(path, _)| path == "Reading the status")
+            .map(|(_, text)| text)
+            .collect()
+    };
+    for with_audit in [true, false] {
+        let out = scratch(if with_audit {
+            "status-form-audited"
+        } else {
+            "status-form-observed"
+        });
+        let mut cmd = stand_in::report_command("migrate", &out, Some(&url));
+        if with_audit {
+            cmd.arg("--audit").arg(&audit);
+        }
+        let run = cmd.output().unwrap();
+        // The akepa runs stop at their status step.
+        assert_eq!(run.status.code(), Some(1), "{run:?}");
+        let report = reports(&out);
+        let served = &report["serving"];
+        let post = served
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["route"] == "POST /akepa/status")
+            .unwrap_or_else(|| panic!("{served:#}"));
+        assert_eq!(post["served"], false, "{post:#}");
+        let status = status_items(&report);
+        let call = status
+            .iter()
+            .find(|t| t.starts_with("Call "))
+            .unwrap_or_else(|| panic!("{status:#?}"));
+        assert!(
+            call.starts_with(
+                "Call `GET /akepa/status/{customerId}` instead of `GET /customer/kyc/status/{customerId}`: this target does not serve `POST /akepa/status`"
+            ),
+            "{call}"
+        );
+        if with_audit {
+            assert!(call.contains("the audit's akepa-status-form"), "{call}");
+            assert!(!call.contains("not checked"), "{call}");
+        } else {
+            assert!(call.contains("step 7 (decided) answered 404"), "{call}");
+            assert!(call.contains("not checked on this target"), "{call}");
+        }
+        assert!(
+            !status
+                .iter()
+                .any(|t| t.contains("in the request of `POST /akepa/status`")),
+            "{status:#?}"
+        );
+        assert!(
+            status
+                .iter()
+                .any(|t| t.contains("from the response of `GET /akepa/status/{customerId}`")),
+            "{status:#?}"
+        );
+    }
 }
 
 /// Answers every identification `running`, where the deprecated init of the same person says
