@@ -83,12 +83,12 @@ h2 code{font-size:1.1rem;background:none;padding:0}\
 .checklist li::before{content:'';position:absolute;left:.1rem;top:.3rem;width:.85rem;height:.85rem;border:1.5px solid #6b7280;border-radius:.15rem}\
 .note{color:var(--muted);font-size:.9rem}\
 section{break-inside:auto}\
-.verdict{border:1px solid var(--line);border-left-width:.4rem;border-radius:.4rem;padding:.6rem .9rem;margin:.8rem 0 1rem}\
-.verdict p{margin:.15rem 0}.verdict .headline{font-size:1.15rem;font-weight:650}\
-.verdict.ok{background:var(--ok-bg);border-color:var(--ok)}.verdict.warn{background:var(--warn-bg);border-color:var(--warn)}\
-.verdict.bad{background:var(--bad-bg);border-color:var(--bad)}.verdict.bad .headline{color:var(--bad)}\
-main,section{min-width:0}li,p,td{overflow-wrap:anywhere}\
-.scroll{max-width:100%;overflow-x:auto}\
+.readiness{border:1px solid var(--line);border-left-width:.4rem;border-radius:.4rem;padding:.6rem .9rem;margin:.8rem 0 1rem}\
+.readiness p{margin:.15rem 0}.readiness .headline{font-size:1.15rem;font-weight:650}\
+.readiness.ok{background:var(--ok-bg);border-color:var(--ok)}.readiness.warn{background:var(--warn-bg);border-color:var(--warn)}\
+.readiness.bad{background:var(--bad-bg);border-color:var(--bad)}.readiness.bad .headline{color:var(--bad)}\
+.checklist li,li.failure,.readiness p,table.stages td.fields{overflow-wrap:anywhere}\
+.scroll{max-width:100%;overflow-x:auto}#summary .card{flex-basis:7rem}\
 td.fields{min-width:22rem}td.fields .field{margin:.1rem 0 .3rem}td.fields pre{max-height:14rem;margin:.2rem 0}\
 @media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}pre{max-height:none}pre,.diff div{white-space:pre-wrap}\
 h2{break-after:avoid}tr,.card,li{break-inside:avoid}a{color:inherit;text-decoration:none}\

@@ -388,7 +388,7 @@ pub fn html(r: &Report) -> String {
     let _ = write!(
         body,
         "<section id=\"summary\"><h2>Summary</h2>\
-         <div class=\"verdict {verdict_class}\"><p class=\"headline\">{}</p><p class=\"next\">Next: {}</p></div>\
+         <div class=\"readiness {verdict_class}\"><p class=\"headline\">{}</p><p class=\"next\">Next: {}</p></div>\
          <div class=\"cards\">{}{}{}{}{}{}{}{}</div><p>{}</p>",
         escape(&r.verdict.headline),
         code_spans(&r.verdict.next),
