@@ -19,7 +19,10 @@ use crate::runner::client::Session;
 use crate::runner::report::{CaseResult, Observed};
 use crate::runner::volatility;
 
+mod advice;
 mod render;
+
+pub use advice::ContractPatch;
 
 /// How an answer stands against the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -87,6 +90,14 @@ pub struct Question {
     /// Why a question is unanswered, or what is worth knowing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What the integration must do about a contradiction (or to answer an unanswered
+    /// question).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The change to our contract a contradiction implies: a JSON Patch against a file of
+    /// `spec/schema/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patch: Option<ContractPatch>,
     /// The exchanges behind the answer.
     pub evidence: Vec<Evidence>,
 }
@@ -114,6 +125,10 @@ pub struct Summary {
 pub struct Audit {
     /// `mock` or the target's base URL.
     pub target: String,
+    /// The audit in one word: `contradicts`, `incomplete` or `as-documented`.
+    pub verdict: &'static str,
+    /// The next action for the team.
+    pub next: String,
     /// Counts.
     pub summary: Summary,
     /// Every question, in a fixed order.
@@ -180,8 +195,23 @@ impl Audit {
                 Verdict::Skipped => summary.skipped += 1,
             }
         }
+        let first = |v: Verdict| questions.iter().find(|q| q.verdict == v);
+        let (verdict, next) = if let Some(q) = first(Verdict::Contradicts) {
+            let action = q.action.clone().unwrap_or_default();
+            ("contradicts", format!("{}: {action}", q.id))
+        } else if let Some(q) = first(Verdict::Unanswered) {
+            let action = q.action.clone().unwrap_or_default();
+            ("incomplete", format!("{}: {action}", q.id))
+        } else {
+            (
+                "as-documented",
+                "Nothing to change: record a baseline of this target and replay it on every CI run to see it drift (README: \"Baseline your sandbox\").".to_owned(),
+            )
+        };
         Audit {
             target,
+            verdict,
+            next,
             summary,
             questions,
             suite: None,
@@ -373,6 +403,8 @@ fn question(
             against,
             note: None,
             evidence,
+            action: None,
+            patch: None,
         },
         Err(note) => Question {
             id,
@@ -381,6 +413,8 @@ fn question(
             against,
             note: Some(note),
             evidence,
+            action: None,
+            patch: None,
         },
     }
 }
@@ -419,7 +453,7 @@ pub async fn run(session: &Session, target: &str) -> Result<Audit, AuditError> {
         runs,
         login_sent_at,
     };
-    let questions = vec![
+    let mut questions = vec![
         deprecated_endpoint_alive(&r),
         repeated_init(&r),
         sync_mode_effect(&r),
@@ -433,6 +467,7 @@ pub async fn run(session: &Session, target: &str) -> Result<Audit, AuditError> {
         validation_error_shape(&r),
         deprecated_webhook_payload(&r).await,
     ];
+    questions.iter_mut().for_each(advice::advise);
     Ok(Audit::new(target.to_owned(), questions))
 }
 
@@ -787,6 +822,8 @@ fn token_lifetime(r: &Runs<'_>) -> Question {
                 "skipped: a token's lifetime shows only on a fresh login; run with CONNECTFI_LOGIN and CONNECTFI_PASSWORD to ask it".to_owned(),
             ),
             evidence: Vec::new(),
+            action: None,
+            patch: None,
         };
     }
     let answer = (|| {

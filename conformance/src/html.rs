@@ -82,6 +82,9 @@ h2 code{font-size:1.1rem;background:none;padding:0}\
 .checklist{list-style:none;padding-left:0}.checklist li{margin:.35rem 0;padding-left:1.7rem;position:relative}\
 .checklist li::before{content:'';position:absolute;left:.1rem;top:.3rem;width:.85rem;height:.85rem;border:1.5px solid #6b7280;border-radius:.15rem}\
 .note{color:var(--muted);font-size:.9rem}\
+.verdict{font-size:1.05rem;padding:.6rem .9rem;border-radius:.5rem;border:1px solid var(--line)}\
+.verdict.contradicts{background:var(--bad-bg);border-color:#f3b7b9}.verdict.incomplete{background:var(--warn-bg);border-color:#ecd98a}.verdict.as-documented{background:var(--ok-bg);border-color:#b7dfc1}\
+.action{border-left:3px solid var(--bad);padding-left:.6rem}\
 section{break-inside:auto}\
 .readiness{border:1px solid var(--line);border-left-width:.4rem;border-radius:.4rem;padding:.6rem .9rem;margin:.8rem 0 1rem}\
 .readiness p{margin:.15rem 0}.readiness .headline{font-size:1.15rem;font-weight:650}\

@@ -436,3 +436,66 @@ fn ids_that_differ_between_identical_requests_decide_nothing() {
     );
     assert_eq!(run.status.code(), Some(1), "{run:?}");
 }
+
+/// Drops every key the deprecated init's schema does not name before the mock sees it: a
+/// sandbox that ignores unknown keys instead of refusing them.
+fn drop_unknown_keys(body: &mut Value) -> Option<axum::response::Response> {
+    let schema = kyc_spec::Document::KycInitRequest.parsed();
+    let known = schema["properties"].as_object().unwrap();
+    if let Some(map) = body.as_object_mut() {
+        map.retain(|k, _| known.contains_key(k));
+    }
+    None
+}
+
+#[test]
+fn a_contradiction_comes_with_what_to_do_and_the_contract_patch() {
+    let out = scratch("unknown-keys-ignored");
+    let target = stand_in(config(), |mock| {
+        edit_json(mock, "/customer/kyc/init", drop_unknown_keys)
+    });
+    let run = audit(&out, Some(&target));
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    reports(&out, false);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("audit.json")).unwrap()).unwrap();
+    assert_eq!(report["verdict"], "contradicts");
+    let q = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "additional-properties")
+        .unwrap();
+    assert_eq!(q["verdict"], "contradicts", "{q}");
+    assert_eq!(q["answer"]["/customer/kyc/init"], "ignored", "{q}");
+    assert_eq!(
+        q["patch"],
+        json!({"schema": "kyc-init.request.schema.json",
+               "ops": [{"op": "replace", "path": "/additionalProperties", "value": true}]})
+    );
+    assert!(
+        q["action"]
+            .as_str()
+            .unwrap()
+            .starts_with("Send only the documented keys")
+    );
+    // The pages open with the verdict and the next action.
+    let md = std::fs::read_to_string(out.join("audit.md")).unwrap();
+    let second = md.lines().nth(2).unwrap();
+    assert!(second.starts_with("**Not as documented"), "{second}");
+    assert!(
+        second.contains("Next: webhook-url-spelling: ")
+            || second.contains("Next: additional-properties: "),
+        "{second}"
+    );
+    let html = std::fs::read_to_string(out.join("audit.html")).unwrap();
+    let dom = tl::parse(&html, tl::ParserOptions::default()).unwrap();
+    let verdict = dom
+        .query_selector("p.verdict")
+        .unwrap()
+        .next()
+        .and_then(|h| h.get(dom.parser()))
+        .map(|n| n.inner_text(dom.parser()).to_string())
+        .unwrap();
+    assert!(verdict.starts_with("Not as documented"), "{verdict}");
+}
