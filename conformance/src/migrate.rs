@@ -853,13 +853,18 @@ fn operation_items(c: &mut Checklist, diff: &StaticDiff, serving: &[Serving]) {
                     None => "not checked on this target: run the audit, question akepa-status-form"
                         .to_owned(),
                 };
+                // The pair's note is about the contract's successor; the alternative's own
+                // summary says what it reads.
+                let summary = contract
+                    .by_id(&alternative.operation)
+                    .map_or(String::new(), |o| format!(" {}.", o.summary));
                 c.add(
                     path,
                     Item::contract(
                         format!(
                             "Call `{alt}` instead of `{}`: this target does not serve `{to}` ({}), \
-                             {checked}. {}",
-                            op.from_route, gone.source, op.pair.note
+                             {checked}.{summary}",
+                            op.from_route, gone.source
                         ),
                         Severity::Breaking,
                     ),
