@@ -205,6 +205,34 @@ async fn a_business_gets_representative_ids_and_its_representatives_carry_the_tr
     );
 }
 
+#[tokio::test]
+async fn a_created_individuals_envelope_carries_both_business_arrays_like_a_builtin_ones() {
+    let mock = Mock::deterministic();
+    let builtin = mock.init(builtin::ALL[0]).await;
+    let builtin_person = &builtin.body["data"]["customer"]["customer"];
+    let id = created_id(&mock, individual("R1", "Janice", "Sample", None)).await;
+    let kyc = mock.init(&id).await;
+    assert_eq!(kyc.status, 200, "{}", kyc.body);
+    let person = kyc.body["data"]["customer"]["customer"]
+        .as_object()
+        .expect("a person");
+    let keys: Vec<&str> = person.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys[..2],
+        ["businessAddresses", "businessPhones"],
+        "{keys:?}"
+    );
+    assert_eq!(person["businessAddresses"], json!([]));
+    assert_eq!(person["businessPhones"], json!([]));
+    assert_eq!(builtin_person["businessAddresses"], json!([]));
+    assert_eq!(builtin_person["businessPhones"], json!([]));
+    let status = mock.get(&format!("/customer/kyc/status/{id}")).await;
+    assert_eq!(
+        status.body["data"]["customer"]["customer"],
+        kyc.body["data"]["customer"]["customer"]
+    );
+}
+
 /// A representative's id may have a `-` (the customer-id rule), an akepa entity id may not
 /// (`CommonId`): the entity is the id with `_` for `-` (DECISIONS.md D42). Every answer is
 /// checked against its response schema by the harness.
