@@ -17,8 +17,12 @@ use crate::cassette::Cassette;
 use crate::redact::BodyKind;
 use crate::runner::client::Session;
 use crate::runner::report::{CaseResult, Observed};
+use crate::runner::volatility;
 
+mod advice;
 mod render;
+
+pub use advice::ContractPatch;
 
 /// How an answer stands against the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -32,6 +36,9 @@ pub enum Verdict {
     Contradicts,
     /// The probe could not get an answer (`note` says why).
     Unanswered,
+    /// Not asked: the credentials given cannot answer it (`note` says what is needed). It
+    /// does not fail the audit.
+    Skipped,
 }
 
 /// One exchange a probe made, as it may be shown (both bodies redacted by their place in the
@@ -83,6 +90,14 @@ pub struct Question {
     /// Why a question is unanswered, or what is worth knowing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What the integration must do about a contradiction (or to answer an unanswered
+    /// question).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The change to our contract a contradiction implies: a JSON Patch against a file of
+    /// `spec/schema/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patch: Option<ContractPatch>,
     /// The exchanges behind the answer.
     pub evidence: Vec<Evidence>,
 }
@@ -101,6 +116,8 @@ pub struct Summary {
     pub contradicts: usize,
     /// Without an answer.
     pub unanswered: usize,
+    /// Not asked with the credentials given.
+    pub skipped: usize,
 }
 
 /// A finished audit.
@@ -108,6 +125,10 @@ pub struct Summary {
 pub struct Audit {
     /// `mock` or the target's base URL.
     pub target: String,
+    /// The audit in one word: `contradicts`, `incomplete` or `as-documented`.
+    pub verdict: &'static str,
+    /// The next action for the team.
+    pub next: String,
     /// Counts.
     pub summary: Summary,
     /// Every question, in a fixed order.
@@ -171,10 +192,26 @@ impl Audit {
                 Verdict::AsAssumed => summary.as_assumed += 1,
                 Verdict::Contradicts => summary.contradicts += 1,
                 Verdict::Unanswered => summary.unanswered += 1,
+                Verdict::Skipped => summary.skipped += 1,
             }
         }
+        let first = |v: Verdict| questions.iter().find(|q| q.verdict == v);
+        let (verdict, next) = if let Some(q) = first(Verdict::Contradicts) {
+            let action = q.action.clone().unwrap_or_default();
+            ("contradicts", format!("`{}`: {action}", q.id))
+        } else if let Some(q) = first(Verdict::Unanswered) {
+            let action = q.action.clone().unwrap_or_default();
+            ("incomplete", format!("`{}`: {action}", q.id))
+        } else {
+            (
+                "as-documented",
+                "Nothing to change: record a baseline of this target and replay it on every CI run to see it drift (README: \"Baseline your sandbox\").".to_owned(),
+            )
+        };
         Audit {
             target,
+            verdict,
+            next,
             summary,
             questions,
             suite: None,
@@ -366,6 +403,8 @@ fn question(
             against,
             note: None,
             evidence,
+            action: None,
+            patch: None,
         },
         Err(note) => Question {
             id,
@@ -374,6 +413,8 @@ fn question(
             against,
             note: Some(note),
             evidence,
+            action: None,
+            patch: None,
         },
     }
 }
@@ -412,7 +453,7 @@ pub async fn run(session: &Session, target: &str) -> Result<Audit, AuditError> {
         runs,
         login_sent_at,
     };
-    let questions = vec![
+    let mut questions = vec![
         deprecated_endpoint_alive(&r),
         repeated_init(&r),
         sync_mode_effect(&r),
@@ -426,6 +467,7 @@ pub async fn run(session: &Session, target: &str) -> Result<Audit, AuditError> {
         validation_error_shape(&r),
         deprecated_webhook_payload(&r).await,
     ];
+    questions.iter_mut().for_each(advice::advise);
     Ok(Audit::new(target.to_owned(), questions))
 }
 
@@ -454,23 +496,26 @@ fn deprecated_endpoint_alive(r: &Runs<'_>) -> Question {
     )
 }
 
-/// `repeated-init`: the same init twice; the KYC state and document list compared.
+/// `repeated-init`: the same init twice; the KYC state (status and document slots) compared,
+/// with what differs between any two answers set aside (request ids, timestamps, generated
+/// document ids): a sandbox that names its slots anew on every init has not restarted.
 fn repeated_init(r: &Runs<'_>) -> Question {
     let p = "deprecated-init";
     let answer = r.customer(p).and_then(|()| {
         match (r.answer(p, "init")?, r.answer(p, "init-again")?) {
             ((200, a), (200, b)) => {
                 let state = |v: &Value| {
-                    (
-                        v.pointer("/data/kyc/status").cloned(),
-                        v.pointer("/data/kycDocumentList").cloned(),
-                    )
+                    json!({"data": {
+                        "kyc": {"status": v.pointer("/data/kyc/status")},
+                        "kycDocumentList": v.pointer("/data/kycDocumentList"),
+                    }})
                 };
-                Ok(json!(if state(a) == state(b) {
-                    "same-state"
+                let changed = volatility::differences(&state(a), &state(b), &Default::default());
+                Ok(if changed.is_empty() {
+                    json!("same-state")
                 } else {
-                    "restarted"
-                }))
+                    json!("restarted")
+                })
             }
             // Two refusals (a 404 where the endpoint is gone) carry no state to compare.
             ((first, _), (again, _)) => Err(format!(
@@ -487,8 +532,9 @@ fn repeated_init(r: &Runs<'_>) -> Question {
     )
 }
 
-/// `sync-mode-effect`: the same init with `syncMode` true and false; the answers compared
-/// without their request ids.
+/// `sync-mode-effect`: the same init with `syncMode` true and false. The `true` request is
+/// sent twice first: what differs between those two identical requests is the sandbox's
+/// noise (ids, timestamps), and only a difference beyond it is an effect of the mode.
 fn sync_mode_effect(r: &Runs<'_>) -> Question {
     let p = "deprecated-init";
     let answer = r.customer(p).and_then(|()| {
@@ -499,14 +545,10 @@ fn sync_mode_effect(r: &Runs<'_>) -> Question {
                 "the init answered {st} with syncMode true and {sf} with false"
             ));
         }
-        let without_id = |v: &Value| {
-            let mut v = v.clone();
-            if let Some(m) = v.as_object_mut() {
-                m.remove("requestId");
-            }
-            v
-        };
-        Ok(json!(if st == sf && without_id(a) == without_id(b) {
+        let (_, again) = r.answer(p, "sync-true-again")?;
+        let noise = volatility::varying(a, again);
+        let changed = volatility::differences(a, b, &noise);
+        Ok(json!(if st == sf && changed.is_empty() {
             "none"
         } else {
             "changes-answer"
@@ -517,7 +559,7 @@ fn sync_mode_effect(r: &Runs<'_>) -> Question {
         answer,
         &|a| (a == "none").then_some(Verdict::AsAssumed),
         "DECISIONS.md D3",
-        r.evidence(p, &["sync-true", "sync-false"]),
+        r.evidence(p, &["sync-true", "sync-true-again", "sync-false"]),
     )
 }
 
@@ -768,6 +810,22 @@ fn unauthorized(r: &Runs<'_>) -> Question {
 /// machine's clock, which the answer's `Date` would not improve on).
 fn token_lifetime(r: &Runs<'_>) -> Question {
     let p = "token-lifetime";
+    if r.session.credentials().is_none() {
+        // A token alone says nothing of how long a fresh one lives; not a failure of the
+        // target, so not a failure of the audit.
+        return Question {
+            id: "token-lifetime-seconds",
+            answer: Value::Null,
+            verdict: Verdict::Skipped,
+            against: "DECISIONS.md D21 (tokens live one hour; connectFi documents no lifetime)",
+            note: Some(
+                "skipped: a token's lifetime shows only on a fresh login; run with CONNECTFI_LOGIN and CONNECTFI_PASSWORD to ask it".to_owned(),
+            ),
+            evidence: Vec::new(),
+            action: None,
+            patch: None,
+        };
+    }
     let answer = (|| {
         let now = match r.step(p, "mock-clock") {
             Ok(o) => o
@@ -818,7 +876,13 @@ fn validation_error_shape(r: &Runs<'_>) -> Question {
             return Err(e.clone());
         }
         let (mut matches, mut differs) = (0, 0);
-        for o in run.steps.iter().filter_map(|s| s.observed.as_ref()) {
+        let mut differing = Vec::new();
+        let redactor = r.session.redactor();
+        for (step, o) in run
+            .steps
+            .iter()
+            .filter_map(|s| s.observed.as_ref().map(|o| (s, o)))
+        {
             let expected = o.sent.as_ref().and_then(|sent| {
                 let doc = contract.request_document(&o.method, &o.path)?;
                 kyc_spec::ajv::Validator::embedded(doc)
@@ -836,9 +900,34 @@ fn validation_error_shape(r: &Runs<'_>) -> Question {
                 matches += 1;
             } else {
                 differs += 1;
+                // Both bodies, so a reader sees what differs (redacted like all evidence).
+                let sent = o.sent.as_ref().map(|v| {
+                    let kind = BodyKind::Request {
+                        method: &o.method,
+                        path: &o.path,
+                    };
+                    redactor.redact_body(kind, v).0
+                });
+                let answered = BodyKind::Response {
+                    method: &o.method,
+                    path: &o.path,
+                    status: o.status,
+                };
+                let mut predicted = expected.clone().unwrap_or(Value::Null);
+                redactor.scrub_json(&mut predicted);
+                differing.push(json!({
+                    "step": step.name,
+                    "request": r.session.scrub_str(&format!("{} {}", o.method, o.path)),
+                    "sent": sent,
+                    "expected": {"status": 400, "code": "requestValidateError", "context": predicted},
+                    "actual": {
+                        "status": o.status,
+                        "body": body.map_or(Value::Null, |b| redactor.redact_body(answered, b).0),
+                    },
+                }));
             }
         }
-        Ok(json!({"matches": matches, "differs": differs}))
+        Ok(json!({"matches": matches, "differs": differs, "differing": differing}))
     })();
     question(
         "validation-error-shape",
@@ -869,6 +958,21 @@ async fn deprecated_webhook_payload(r: &Runs<'_>) -> Question {
             return Err(format!("the init with webhookURL answered {status}"));
         }
         let run = r.run(p).ok_or("the probe did not run")?;
+        // The callback is about a change the journey causes: a journey that broke off, or
+        // whose steps were refused, says nothing about callbacks.
+        if let Some(e) = &run.error {
+            return Err(format!("the journey broke off: {e}"));
+        }
+        for s in run.steps.iter().filter(|s| s.name != "create-customer") {
+            if let Some(o) = &s.observed
+                && o.status != 200
+            {
+                return Err(format!(
+                    "{} answered {} ({} {}): the KYC did not move on",
+                    s.name, o.status, o.method, o.path
+                ));
+            }
+        }
         // A sandbox calls back in its own time; the mock at once.
         let within = if r.session.mock_control() {
             crate::webhook_capture::DEFAULT_WAIT

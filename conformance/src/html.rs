@@ -73,7 +73,7 @@ h2 code{font-size:1.1rem;background:none;padding:0}\
 .tag.ok,.as-documented .tag,.tag.as-documented{background:var(--ok-bg);color:var(--ok)}\
 .tag.warn,.tag.as-assumed{background:var(--warn-bg);color:var(--warn)}\
 .tag.bad,.tag.contradicts{background:var(--bad-bg);color:var(--bad)}\
-.tag.muted,.tag.unanswered{background:#eef0f2;color:var(--muted)}\
+.tag.muted,.tag.unanswered,.tag.skipped{background:#eef0f2;color:var(--muted)}\
 .diff{font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;border:1px solid var(--line);border-radius:.4rem;overflow:hidden;margin:.4rem 0 1rem}\
 .diff div{padding:.1rem .6rem;white-space:pre-wrap}\
 .diff .del{background:var(--bad-bg);color:var(--bad)}.diff .del::before{content:'- '}\
@@ -82,6 +82,9 @@ h2 code{font-size:1.1rem;background:none;padding:0}\
 .checklist{list-style:none;padding-left:0}.checklist li{margin:.35rem 0;padding-left:1.7rem;position:relative}\
 .checklist li::before{content:'';position:absolute;left:.1rem;top:.3rem;width:.85rem;height:.85rem;border:1.5px solid #6b7280;border-radius:.15rem}\
 .note{color:var(--muted);font-size:.9rem}\
+.verdict{font-size:1.05rem;padding:.6rem .9rem;border-radius:.5rem;border:1px solid var(--line)}\
+.verdict.contradicts{background:var(--bad-bg);border-color:#f3b7b9}.verdict.incomplete{background:var(--warn-bg);border-color:#ecd98a}.verdict.as-documented{background:var(--ok-bg);border-color:#b7dfc1}\
+.action{border-left:3px solid var(--bad);padding-left:.6rem}\
 section{break-inside:auto}\
 @media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}pre{max-height:none}pre,.diff div{white-space:pre-wrap}\
 h2{break-after:avoid}tr,.card,li{break-inside:avoid}a{color:inherit;text-decoration:none}\

@@ -298,7 +298,20 @@ fn learn(recorded: &mut Cassette, source: &Cassette, first: &Take, second: &Take
         };
         let mut found = crate::runner::compare::Matchers::new();
         for other in others {
-            vary(reference, other, &mut String::new(), &mut found);
+            for (pointer, matcher) in crate::runner::volatility::varying(reference, other) {
+                // The loosest rule any pair needed: ignore, then type, then present.
+                let rank = |m: &Matcher| match m {
+                    Matcher::Ignore => 2,
+                    Matcher::Type => 1,
+                    _ => 0,
+                };
+                let keep = found
+                    .get(&pointer)
+                    .is_some_and(|m| rank(m) >= rank(&matcher));
+                if !keep {
+                    found.insert(pointer, matcher);
+                }
+            }
         }
         let rules = Rules::for_step_in(step, &source.defaults);
         for (pointer, matcher) in found {
@@ -310,48 +323,6 @@ fn learn(recorded: &mut Cassette, source: &Cassette, first: &Take, second: &Take
         }
     }
     learned
-}
-
-/// The places where `a` and `b` differ: a value that changed is matched by presence, a
-/// member only one has is ignored, an array whose length changed by type.
-fn vary(a: &Value, b: &Value, at: &mut String, out: &mut crate::runner::compare::Matchers) {
-    let len = at.len();
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for (key, xv) in x {
-                at.push('/');
-                at.push_str(&kyc_spec::pointer::escape(key));
-                match y.get(key) {
-                    Some(yv) => vary(xv, yv, at, out),
-                    None => {
-                        out.insert(at.clone(), Matcher::Ignore);
-                    }
-                }
-                at.truncate(len);
-            }
-            for key in y.keys().filter(|k| !x.contains_key(*k)) {
-                out.insert(
-                    format!("{at}/{}", kyc_spec::pointer::escape(key)),
-                    Matcher::Ignore,
-                );
-            }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (xv, yv)) in x.iter().zip(y).enumerate() {
-                at.push_str(&format!("/{i}"));
-                vary(xv, yv, at, out);
-                at.truncate(len);
-            }
-        }
-        (Value::Array(_), Value::Array(_)) => {
-            out.insert(at.clone(), Matcher::Type);
-        }
-        (x, y) if x != y => {
-            // A place already learned as ignorable stays so.
-            out.entry(at.clone()).or_insert(Matcher::Present);
-        }
-        _ => {}
-    }
 }
 
 fn placeholder(name: &str) -> String {

@@ -219,7 +219,6 @@ impl Redactor {
                 // enum has few members): a replay must not expect it back either way.
                 let listed = match (&class, scalar) {
                     (_, Value::Null) | (Class::Described, _) => false,
-                    (Class::Unclassified, Value::String(_)) => true,
                     (Class::Unclassified, _) => out != *scalar,
                     (Class::Secret { .. } | Class::Personal { .. }, _) => true,
                 };
@@ -263,7 +262,11 @@ impl Redactor {
             (Class::Personal { .. }, Value::Bool(b)) => Value::Bool(self.key.boolean(*b)),
             // Not remembered: an unknown value is not known to be personal, and ordinary
             // words ("customerId" in an Ajv `params`) must not vanish from every message.
-            (Class::Unclassified, Value::String(s)) => {
+            // What no schema describes is kept, so evidence stays readable (Ajv's params, a
+            // route in a 404's reason, a sandbox's own status words): only a string the token
+            // detector flags is replaced here; pass 2 scrubs personal values seen elsewhere in
+            // the run and the detectors' shapes (e-mails, phone numbers, SSNs, JWTs).
+            (Class::Unclassified, Value::String(s)) if detect::looks_random(s) => {
                 Value::String(self.key.string(Role::Unclassified, s))
             }
             (Class::Unclassified, Value::Number(n)) => {
@@ -280,21 +283,46 @@ impl Redactor {
 
     /// Pass 2: scrub the strings pass 1 kept (and every key) for values and shapes.
     fn scrub_kept(&self, value: &mut Value, at: &Location) {
+        self.scrub_listing(value, at, &mut String::new(), &mut Vec::new());
+    }
+
+    /// [`Redactor::scrub_kept`], listing in `changed` the pointers whose string it changed
+    /// (a recording cannot expect a scrubbed value back, so those places are volatile too).
+    fn scrub_listing(
+        &self,
+        value: &mut Value,
+        at: &Location,
+        pointer: &mut String,
+        changed: &mut Vec<String>,
+    ) {
         match value {
             Value::Object(map) => {
                 let entries = std::mem::take(map);
                 for (k, mut v) in entries {
-                    self.scrub_kept(&mut v, &at.property(&k));
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&kyc_spec::pointer::escape(&k));
+                    self.scrub_listing(&mut v, &at.property(&k), pointer, changed);
+                    pointer.truncate(len);
                     // Keys are names, mostly the schema's own: only shapes are scrubbed.
                     map.insert(self.scrub_shapes(&k), v);
                 }
             }
             Value::Array(items) => {
                 for (i, v) in items.iter_mut().enumerate() {
-                    self.scrub_kept(v, &at.item(i));
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    self.scrub_listing(v, &at.item(i), pointer, changed);
+                    pointer.truncate(len);
                 }
             }
-            Value::String(s) => *s = self.scrub_text(s),
+            Value::String(s) => {
+                let scrubbed = self.scrub_text(s);
+                if scrubbed != *s {
+                    changed.push(pointer.clone());
+                    *s = scrubbed;
+                }
+            }
             _ => {}
         }
     }
@@ -449,23 +477,38 @@ impl Redactor {
             replaced_in_response.push(replaced);
         }
         for (name, v) in &mut out.variables {
-            let class = variables.get(name).cloned().unwrap_or(Class::Unclassified);
-            if let Value::String(shown) = self.replace_scalar(&Value::String(v.clone()), class) {
+            let shown = match variables.get(name).cloned() {
+                Some(class) => self.replace_scalar(&Value::String(v.clone()), class),
+                // A variable no step puts anywhere the schema describes: nothing says what it
+                // holds, so it is kept out of the file (fail-closed; bodies are not).
+                None => Value::String(self.key.string(Role::Unclassified, v)),
+            };
+            if let Value::String(shown) = shown {
                 *v = shown;
             }
         }
 
         // Pass 2: scrub what pass 1 kept.
-        for (step, at) in out.steps.iter_mut().zip(&places) {
-            for (body, at) in [
-                (step.request.body.as_mut(), &at.request),
-                (step.response.body.as_mut(), &at.response),
-            ] {
-                match body {
-                    Some(Value::String(text)) => *text = self.redact_text_body(text, at),
-                    Some(body) => self.scrub_kept(body, at),
-                    None => {}
+        for (i, (step, at)) in out.steps.iter_mut().zip(&places).enumerate() {
+            match step.request.body.as_mut() {
+                Some(Value::String(text)) => *text = self.redact_text_body(text, &at.request),
+                Some(body) => self.scrub_kept(body, &at.request),
+                None => {}
+            }
+            match step.response.body.as_mut() {
+                Some(Value::String(text)) => *text = self.redact_text_body(text, &at.response),
+                Some(body) => {
+                    let mut changed = Vec::new();
+                    self.scrub_listing(body, &at.response, &mut String::new(), &mut changed);
+                    if let Some(listed) = replaced_in_response.get_mut(i) {
+                        for pointer in changed {
+                            if !listed.contains(&pointer) {
+                                listed.push(pointer);
+                            }
+                        }
+                    }
                 }
+                None => {}
             }
             step.request.path = self.scrub_text(&step.request.path);
             for hook in &mut step.expected_webhooks {
@@ -700,10 +743,25 @@ mod tests {
         let text = r.redact_body_bytes(kind, b"upstream down for jane.roe@mailbox.org");
         assert!(!String::from_utf8(text).unwrap().contains("jane.roe"));
         assert!(r.redact_body_bytes(kind, b"").is_empty());
-        let json = r.redact_body_bytes(kind, br#"{"code":"x","mystery":"Jane"}"#);
+        // What no schema describes is kept, unless it is a value this run saw at a personal
+        // place, a detector's shape, or random enough to be a token.
+        let json = r.redact_body_bytes(
+            kind,
+            br#"{"code":"x","mystery":"pending_review","key":"Zk2f8QpL1mN7xR4tV9wB3cY6"}"#,
+        );
         let v: Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(v["code"], "x");
-        assert!(v["mystery"].as_str().unwrap().starts_with("redacted-"));
+        assert_eq!(v["mystery"], "pending_review");
+        assert!(v["key"].as_str().unwrap().starts_with("redacted-"), "{v}");
+        let request = BodyKind::Request {
+            method: "POST",
+            path: "/customer/init",
+        };
+        let seen = json!({"customerType": "individual", "customer": {"firstName": "Jane"}});
+        r.redact_body(request, &seen);
+        let json = r.redact_body_bytes(kind, br#"{"code":"x","mystery":"Jane"}"#);
+        let v: Value = serde_json::from_slice(&json).unwrap();
+        assert_ne!(v["mystery"], "Jane", "{v}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod report;
 pub mod scenario;
 pub mod spec_check;
 pub mod target;
+pub mod volatility;
 
 use std::sync::Arc;
 

@@ -1562,6 +1562,20 @@ impl AkepaDocument {
 pub struct AuditReport {
     /// `the embedded mock` or the target's base URL.
     pub target: String,
+    /// The audit in one word: `contradicts` (some answer contradicts the spec), `incomplete` (none does, some could not be answered) or `as-documented` (every answer is as documented or assumed).
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub verdict: Option<AuditReportVerdict>,
+    /// The next action for the team, in a sentence: the first contradiction's action, else the first unanswered question's.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next: Option<String>,
     pub summary: AuditSummary,
     pub questions: Vec<AuditQuestion>,
     /// The bundled suite replayed against the same target: the replay's counts, every deviation kind with its count, and the cases that did not pass with their kinds.
@@ -1583,6 +1597,8 @@ impl AuditReport {
     ) -> Self {
         Self {
             target,
+            verdict: None,
+            next: None,
             summary,
             questions,
             suite: None,
@@ -1591,10 +1607,108 @@ impl AuditReport {
 }
 
 impl AuditReport {
+    /// Sets [`Self::verdict`].
+    pub fn with_verdict(mut self, value: AuditReportVerdict) -> Self {
+        self.verdict = Some(value);
+        self
+    }
+
+    /// Sets [`Self::next`].
+    pub fn with_next(mut self, value: String) -> Self {
+        self.next = Some(value);
+        self
+    }
+
     /// Sets [`Self::suite`].
     pub fn with_suite(mut self, value: AuditSuite) -> Self {
         self.suite = Some(value);
         self
+    }
+}
+
+/// The audit in one word: `contradicts` (some answer contradicts the spec), `incomplete` (none does, some could not be answered) or `as-documented` (every answer is as documented or assumed).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuditReportVerdict {
+    Contradicts,
+    Incomplete,
+    AsDocumented,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl AuditReportVerdict {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Contradicts,
+        Self::Incomplete,
+        Self::AsDocumented,
+    ];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contradicts => "contradicts",
+            Self::Incomplete => "incomplete",
+            Self::AsDocumented => "as-documented",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "contradicts" => Self::Contradicts,
+            "incomplete" => Self::Incomplete,
+            "as-documented" => Self::AsDocumented,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for AuditReportVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AuditReportVerdict {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for AuditReportVerdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditReportVerdict {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for AuditReportVerdict {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditReportVerdict".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["contradicts", "incomplete", "as-documented"]
+            }
+        )
     }
 }
 
@@ -1608,6 +1722,13 @@ pub struct AuditSummary {
     pub as_assumed: IntegerFrom0,
     pub contradicts: IntegerFrom0,
     pub unanswered: IntegerFrom0,
+    /// Questions not asked: the credentials given cannot answer them (`note` says what is needed). They do not fail the audit.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub skipped: Option<IntegerFrom0>,
 }
 
 impl AuditSummary {
@@ -1626,7 +1747,16 @@ impl AuditSummary {
             as_assumed,
             contradicts,
             unanswered,
+            skipped: None,
         }
+    }
+}
+
+impl AuditSummary {
+    /// Sets [`Self::skipped`].
+    pub fn with_skipped(mut self, value: IntegerFrom0) -> Self {
+        self.skipped = Some(value);
+        self
     }
 }
 
@@ -1709,6 +1839,20 @@ pub struct AuditQuestion {
     )]
     pub note: Option<String>,
     pub evidence: Vec<AuditEvidence>,
+    /// What the integration must do about a contradiction, or what would answer an unanswered question.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub action: Option<String>,
+    /// The change to our contract a contradiction implies: a JSON Patch (RFC 6902) against a file of spec/schema/.
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub patch: Option<AuditContractPatch>,
 }
 
 impl AuditQuestion {
@@ -1728,6 +1872,8 @@ impl AuditQuestion {
             against,
             note: None,
             evidence,
+            action: None,
+            patch: None,
         }
     }
 }
@@ -1736,6 +1882,18 @@ impl AuditQuestion {
     /// Sets [`Self::note`].
     pub fn with_note(mut self, value: String) -> Self {
         self.note = Some(value);
+        self
+    }
+
+    /// Sets [`Self::action`].
+    pub fn with_action(mut self, value: String) -> Self {
+        self.action = Some(value);
+        self
+    }
+
+    /// Sets [`Self::patch`].
+    pub fn with_patch(mut self, value: AuditContractPatch) -> Self {
+        self.patch = Some(value);
         self
     }
 }
@@ -1845,6 +2003,8 @@ pub enum AuditVerdict {
     Contradicts,
     /// The probe could not get an answer: `note` says why.
     Unanswered,
+    /// Not asked: the credentials given cannot answer it (a token's lifetime needs a login); `note` says what is needed.
+    Skipped,
     /// A value the schema does not list. It keeps the original string, which
     /// [`Self::as_str`] returns and serialization writes back unchanged.
     Unknown(UnknownValue),
@@ -1857,6 +2017,7 @@ impl AuditVerdict {
         Self::AsAssumed,
         Self::Contradicts,
         Self::Unanswered,
+        Self::Skipped,
     ];
 
     /// The value as it appears on the wire.
@@ -1866,6 +2027,7 @@ impl AuditVerdict {
             Self::AsAssumed => "as-assumed",
             Self::Contradicts => "contradicts",
             Self::Unanswered => "unanswered",
+            Self::Skipped => "skipped",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -1881,6 +2043,7 @@ impl AuditVerdict {
             "as-assumed" => Self::AsAssumed,
             "contradicts" => Self::Contradicts,
             "unanswered" => Self::Unanswered,
+            "skipped" => Self::Skipped,
             _ => Self::Unknown(UnknownValue(value)),
         }
     }
@@ -1922,7 +2085,7 @@ impl JsonSchema for AuditVerdict {
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!(
             { "type" : "string", "enum" : ["as-documented", "as-assumed", "contradicts",
-            "unanswered"] }
+            "unanswered", "skipped"] }
         )
     }
 }
@@ -2047,6 +2210,139 @@ impl JsonSchema for AuditEvidenceStatus {
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({ "type" : "integer", "minimum" : 100, "maximum" : 599 })
+    }
+}
+
+/// The change to our contract a contradiction implies: a JSON Patch (RFC 6902) against a file of spec/schema/.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditContractPatch {
+    /// The file in spec/schema/.
+    pub schema: String,
+    pub ops: Vec<AuditContractPatchOpsItem>,
+}
+
+impl AuditContractPatch {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(schema: String, ops: Vec<AuditContractPatchOpsItem>) -> Self {
+        Self { schema, ops }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AuditContractPatchOpsItem {
+    pub op: AuditContractPatchOpsItemOp,
+    pub path: String,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_some",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<serde_json::Value>,
+    /// Members the schema does not name, kept so serializing again loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AuditContractPatchOpsItem {
+    /// The value with these required members; the optional ones are absent (or
+    /// their schema `default`) until a `with_` setter gives them.
+    pub fn new(op: AuditContractPatchOpsItemOp, path: String) -> Self {
+        Self {
+            op,
+            path,
+            value: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+impl AuditContractPatchOpsItem {
+    /// Sets [`Self::value`].
+    pub fn with_value(mut self, value: serde_json::Value) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuditContractPatchOpsItemOp {
+    Add,
+    Remove,
+    Replace,
+    /// A value the schema does not list. It keeps the original string, which
+    /// [`Self::as_str`] returns and serialization writes back unchanged.
+    Unknown(UnknownValue),
+}
+
+impl AuditContractPatchOpsItemOp {
+    /// Every value the schema lists, in schema order.
+    pub const KNOWN: &'static [Self] = &[Self::Add, Self::Remove, Self::Replace];
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Add => "add",
+            Self::Remove => "remove",
+            Self::Replace => "replace",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the value is one the schema does not list.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "add" => Self::Add,
+            "remove" => Self::Remove,
+            "replace" => Self::Replace,
+            _ => Self::Unknown(UnknownValue(value)),
+        }
+    }
+}
+
+impl std::fmt::Display for AuditContractPatchOpsItemOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AuditContractPatchOpsItemOp {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value.to_owned()))
+    }
+}
+
+impl Serialize for AuditContractPatchOpsItemOp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditContractPatchOpsItemOp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+impl JsonSchema for AuditContractPatchOpsItemOp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditContractPatchOpsItemOp".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(
+            { "type" : "string", "enum" : ["add", "remove", "replace"] }
+        )
     }
 }
 

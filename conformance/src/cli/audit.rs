@@ -48,13 +48,14 @@ pub async fn run(args: AuditArgs) -> ExitCode {
         Ok(audit) => {
             let s = &audit.summary;
             output::result(&format!(
-                "audit of {}: {} questions, {} as documented, {} as assumed, {} contradicting the spec, {} unanswered\n",
+                "audit of {}: {} questions, {} as documented, {} as assumed, {} contradicting the spec, {} unanswered, {} skipped\n",
                 audit.target,
                 s.questions,
                 s.as_documented,
                 s.as_assumed,
                 s.contradicts,
-                s.unanswered
+                s.unanswered,
+                s.skipped
             ));
             if s.contradicts + s.unanswered == 0 {
                 ExitCode::SUCCESS

@@ -31,6 +31,8 @@ pub fn write_reports(dir: &std::path::Path, files: [(&str, String); 3]) -> anyho
     for (file, text) in files {
         let path = dir.join(file);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        // Always the path of what was written (stderr: stdout is the result).
+        diagnostic(&format!("wrote {}", path.display()));
     }
     Ok(())
 }

@@ -138,9 +138,11 @@ impl Location {
     /// The place of property `key` inside this (object) place.
     pub fn property(&self, key: &str) -> Location {
         let mut children = Vec::new();
+        let mut named = false;
         for node in &self.nodes {
             let props = node.schema.get("properties").and_then(Value::as_object);
             if let Some(child) = props.and_then(|p| p.get(key)) {
+                named = true;
                 children.push(Node {
                     doc: node.doc,
                     schema: child,
@@ -154,7 +156,24 @@ impl Location {
                 });
             }
         }
-        Location::from_nodes(children, self.personal, self.secret.clone(), Some(key))
+        // A member no schema names, beside members the schema marks personal (a
+        // `mothersMaidenName` next to a person's names), is taken as the person's too.
+        let personal = self.personal || (!named && self.has_personal_members());
+        Location::from_nodes(children, personal, self.secret.clone(), Some(key))
+    }
+
+    /// Whether this object's schema names a member it marks personal.
+    fn has_personal_members(&self) -> bool {
+        self.nodes.iter().any(|node| {
+            let props = node.schema.get("properties").and_then(Value::as_object);
+            props.into_iter().flatten().any(|(_, schema)| {
+                let member = Node {
+                    doc: node.doc,
+                    schema,
+                };
+                Location::from_nodes(vec![member], false, None, None).personal
+            })
+        })
     }
 
     /// The place of element `index` inside this (array) place.
@@ -345,8 +364,14 @@ mod tests {
             class_at(INIT_200, "/data/customer/boises/0"),
             Class::Unclassified
         );
-        assert_eq!(
+        // Beside a person's names, an undescribed member is taken as the person's.
+        assert!(matches!(
             class_at(INIT_200, "/data/customer/customer/nickname"),
+            Class::Personal { .. }
+        ));
+        // Beside none, it is only undescribed.
+        assert_eq!(
+            class_at(INIT_200, "/data/kyc/riskLevel"),
             Class::Unclassified
         );
         assert_eq!(class_at(INIT_200, "/surprise"), Class::Unclassified);

@@ -458,6 +458,15 @@ impl Run<'_> {
             ));
         }
         let at = step_pointer(self.cassette, index);
+        // A path parameter with no value would send another route (`/upload/<id>/`): the
+        // step is not sent, and says which value its earlier steps did not give.
+        for name in super::placeholder::names(&step.request.path) {
+            if self.bindings.get(name) == Some("") {
+                return StepRun::Errored(format!(
+                    "not sent: {{{{{name}}}}} is empty in its path (an earlier answer had nothing to capture there)"
+                ));
+            }
+        }
         let mut outgoing = match fill_request(step, &self.bindings.values(), &at) {
             Ok(o) => o,
             Err(e) => return StepRun::Errored(e.to_string()),

@@ -268,3 +268,112 @@ fn drift_is_flagged_at_exactly_what_changed_accepted_and_diffed() {
     let (code, _) = replay(&moved, &baseline, &scratch.join("strict"), &["--strict"]);
     assert_eq!(code, 1);
 }
+
+/// A sandbox that names its KYC mode anew on every answer (a described place, not personal).
+fn stamped(answer: &mut Value) {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    stand_in::own_values(answer);
+    if let Some(Value::Object(kyc)) = answer.pointer_mut("/data/kyc") {
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        kyc.insert("mode".into(), Value::String(format!("mode{n}")));
+    }
+}
+
+#[test]
+fn record_learns_what_varies_and_writes_it_where_a_reader_sees_it() {
+    let url = stand_in::stand_in_answers(stand_in::own_config(), stamped);
+    // One cassette without the suite's defaults, so nothing is told in advance.
+    let source = stand_in::scratch("sandbox", "learned-source");
+    let name = "seed-waiting-data-license.json";
+    std::fs::copy(suite().join(name), source.join(name)).unwrap();
+    let baseline = stand_in::scratch("sandbox", "learned");
+    let done = binary(&[
+        "record",
+        "--target",
+        &url,
+        "--cassettes",
+        source.to_str().unwrap(),
+        "--out",
+        baseline.to_str().unwrap(),
+    ]);
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done));
+    assert!(
+        text(&done).contains("varying place(s) learned"),
+        "{}",
+        text(&done)
+    );
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(baseline.join(name)).unwrap()).unwrap();
+    for step in ["init", "status-while-waiting"] {
+        let step = written["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == step)
+            .unwrap();
+        assert_eq!(step["match"]["/data/kyc/mode"], "present", "{step}");
+    }
+    let out = stand_in::scratch("sandbox", "learned-replay");
+    let (code, report) = replay(&url, &baseline, &out, &[]);
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn record_never_writes_a_5xx() {
+    let url = stand_in::stand_in(stand_in::own_config(), |_| {
+        let failing = || async {
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                axum::Json(serde_json::json!({"code": "internalError"})),
+            )
+        };
+        axum::Router::new().route("/customer/kyc/init", axum::routing::post(failing))
+    });
+    let out = stand_in::scratch("sandbox", "refused-5xx");
+    let done = binary(&[
+        "record",
+        "--target",
+        &url,
+        "--cassettes",
+        suite().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--filter",
+        "sync-mode-true",
+    ]);
+    assert_eq!(done.status.code(), Some(1), "{}", text(&done));
+    assert!(
+        text(&done).contains("the target answered 500"),
+        "{}",
+        text(&done)
+    );
+    assert!(!out.join("sync-mode-true.json").exists());
+}
+
+#[test]
+fn a_step_whose_path_parameter_was_not_captured_is_not_sent() {
+    let url = own_choices();
+    let dir = stand_in::scratch("sandbox", "empty-path-cassettes");
+    // The stand-in lists two slots; the cassette expects a third.
+    let mut cassette: Value = serde_json::from_str(
+        &std::fs::read_to_string(suite().join("unknown-document.json")).unwrap(),
+    )
+    .unwrap();
+    cassette["name"] = "third-slot".into();
+    cassette["steps"][1]["capture"] = serde_json::json!({"third": "/data/kycDocumentList/2/id"});
+    cassette["steps"][2]["request"]["path"] =
+        "/customer/kyc/upload/{{customerId}}/{{third}}".into();
+    // Probe steps, as the audit's: what the init lacks does not stop the scenario by itself.
+    cassette["steps"][1]["observe"] = true.into();
+    cassette["steps"][2]["observe"] = true.into();
+    std::fs::write(dir.join("third-slot.json"), cassette.to_string()).unwrap();
+    let out = stand_in::scratch("sandbox", "empty-path");
+    let (code, report) = replay(&url, &dir, &out, &[]);
+    assert_eq!(code, 1, "{report}");
+    let case = &report["cases"][0];
+    // The upload is not sent: the case errors at it, saying which value was missing.
+    assert_eq!(case["outcome"], "errored", "{case}");
+    let error = case["error"].as_str().unwrap();
+    assert!(error.contains("not sent: {{third}} is empty"), "{error}");
+    assert_eq!(case["steps"][2]["outcome"], "errored", "{case}");
+}
