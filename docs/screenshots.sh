@@ -8,8 +8,10 @@ cargo xtask audit >/dev/null
 cargo xtask migrate >/dev/null
 target=$(cargo metadata --no-deps --format-version 1 | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 shot() { # out.png url height
+  # Without the background-networking flags Chromium reaches for Google's hosts at start.
   chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars \
-    --window-size=1280,"$3" --screenshot="$1" "$2" 2>/dev/null
+    --disable-background-networking --disable-component-update --disable-sync --no-first-run \
+    --user-data-dir="$(mktemp -d)" --window-size=1280,"$3" --screenshot="$1" "$2" 2>/dev/null
 }
 shot docs/audit.png "file://$target/audit/audit.html" 1500
 shot docs/migration.png "file://$target/migration/migration.html" 1500

@@ -198,10 +198,10 @@ impl Audit {
         let first = |v: Verdict| questions.iter().find(|q| q.verdict == v);
         let (verdict, next) = if let Some(q) = first(Verdict::Contradicts) {
             let action = q.action.clone().unwrap_or_default();
-            ("contradicts", format!("`{}`: {action}", q.id))
+            ("contradicts", format!("{}: {action}", q.id))
         } else if let Some(q) = first(Verdict::Unanswered) {
             let action = q.action.clone().unwrap_or_default();
-            ("incomplete", format!("`{}`: {action}", q.id))
+            ("incomplete", format!("{}: {action}", q.id))
         } else {
             (
                 "as-documented",
