@@ -42,47 +42,58 @@ pub struct Format {
     pub check: Check,
 }
 
-/// Looks `name` up; `None` for a format neither ajv-formats nor connectFi defines.
-pub fn by_name(name: &str) -> Option<Format> {
-    let (name, applies, check) = match name {
-        "date" => ("date", Applies::String, Check::Date),
-        "time" => ("time", Applies::String, Check::Time { strict_zone: true }),
-        "iso-time" => (
-            "iso-time",
-            Applies::String,
-            Check::Time { strict_zone: false },
-        ),
-        "date-time" => (
-            "date-time",
-            Applies::String,
-            Check::DateTime { strict_zone: true },
-        ),
-        "iso-date-time" => (
-            "iso-date-time",
-            Applies::String,
-            Check::DateTime { strict_zone: false },
-        ),
-        "uri" => ("uri", Applies::String, Check::Uri),
-        "regex" => ("regex", Applies::String, Check::EcmaRegex),
-        "int32" => ("int32", Applies::Integer, Check::Int32),
-        "int64" => ("int64", Applies::Integer, Check::Nothing),
-        "float" => ("float", Applies::Number, Check::Nothing),
-        "double" => ("double", Applies::Number, Check::Nothing),
-        "password" => ("password", Applies::String, Check::Nothing),
-        "binary" => ("binary", Applies::String, Check::Nothing),
-        // connectFi's own format (the /akepa schemas use it for dates of birth). Its rules are
-        // not published, so generated code keeps the text and checks nothing.
-        "dateISO" => ("dateISO", Applies::String, Check::Nothing),
-        other => {
-            let (name, source, flags) = REGEXES.iter().find(|(n, _, _)| *n == other)?;
-            (*name, Applies::String, Check::Regex(source, flags))
-        }
-    };
-    Some(Format {
+/// The formats that are not one regular expression of [`REGEXES`].
+const NAMED: &[Format] = &[
+    named("date", Applies::String, Check::Date),
+    named("time", Applies::String, Check::Time { strict_zone: true }),
+    named(
+        "iso-time",
+        Applies::String,
+        Check::Time { strict_zone: false },
+    ),
+    named(
+        "date-time",
+        Applies::String,
+        Check::DateTime { strict_zone: true },
+    ),
+    named(
+        "iso-date-time",
+        Applies::String,
+        Check::DateTime { strict_zone: false },
+    ),
+    named("uri", Applies::String, Check::Uri),
+    named("regex", Applies::String, Check::EcmaRegex),
+    named("int32", Applies::Integer, Check::Int32),
+    named("int64", Applies::Integer, Check::Nothing),
+    named("float", Applies::Number, Check::Nothing),
+    named("double", Applies::Number, Check::Nothing),
+    named("password", Applies::String, Check::Nothing),
+    named("binary", Applies::String, Check::Nothing),
+    // connectFi's own format (the /akepa schemas use it for dates of birth). Its rules are
+    // not published, so generated code keeps the text and checks nothing.
+    named("dateISO", Applies::String, Check::Nothing),
+];
+
+const fn named(name: &'static str, applies: Applies, check: Check) -> Format {
+    Format {
         name,
         applies,
         check,
-    })
+    }
+}
+
+/// Every format the generator knows.
+pub fn all() -> impl Iterator<Item = Format> {
+    let regexes = REGEXES
+        .iter()
+        .filter(|(name, _, _)| !NAMED.iter().any(|f| f.name == *name))
+        .map(|(name, source, flags)| named(name, Applies::String, Check::Regex(source, flags)));
+    NAMED.iter().copied().chain(regexes)
+}
+
+/// Looks `name` up; `None` for a format neither ajv-formats nor connectFi defines.
+pub fn by_name(name: &str) -> Option<Format> {
+    all().find(|f| f.name == name)
 }
 
 /// The expression of the `uri` format (used with the `/`-or-`:` precondition).
@@ -163,3 +174,42 @@ pub const REGEXES: &[(&str, &str, &str)] = &[
         "m",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use kyc_spec::ajv::formats::{Format as SpecFormat, FormatType};
+
+    use super::*;
+
+    /// The generator checks a format the way the contract's validator does: the same names,
+    /// the same JSON type, the same ajv-formats expression.
+    #[test]
+    fn the_table_is_kyc_specs() {
+        let ours: Vec<&str> = all().map(|f| f.name).collect();
+        let theirs: Vec<&str> = SpecFormat::all().map(|f| f.name()).collect();
+        let (mut a, mut b) = (ours.clone(), theirs.clone());
+        a.sort_unstable();
+        b.sort_unstable();
+        assert_eq!(a, b, "the formats each side knows");
+        for spec in SpecFormat::all() {
+            let format = by_name(spec.name()).expect("known to both");
+            let regex = match format.check {
+                Check::Regex(source, flags) => Some((source, flags)),
+                Check::Uri => Some(uri_regex()),
+                _ => None,
+            };
+            assert_eq!(regex, spec.regex(), "{}", format.name);
+            let applies = match format.applies {
+                Applies::String => FormatType::String,
+                Applies::Integer | Applies::Number => FormatType::Number,
+            };
+            // The validator checks `password` and `binary` nowhere; generated code keeps them
+            // as strings, unchecked.
+            if let Some(theirs) = spec.applies_to() {
+                assert_eq!(applies, theirs, "{}", format.name);
+            } else {
+                assert_eq!(format.check, Check::Nothing, "{}", format.name);
+            }
+        }
+    }
+}

@@ -541,7 +541,32 @@ fn is_null_only(branch: &Value) -> bool {
     }
 }
 
-/// Escapes one JSON pointer reference token.
+/// Escapes one JSON pointer reference token. The generator's only copy of RFC 6901's escaping
+/// (it does not depend on kyc-spec, whose `pointer` module is the workspace's): a test holds
+/// the two equal.
 pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Unescapes one JSON pointer reference token (`~1` before `~0`, as the RFC orders it).
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+#[cfg(test)]
+mod pointer_tests {
+    /// The generator's escaping is kyc-spec's, the workspace's one implementation.
+    #[test]
+    fn escaping_is_kyc_specs() {
+        for token in ["plain", "a/b", "c~d", "~1", "~01", "/~/", ""] {
+            let escaped = super::escape(token);
+            assert_eq!(escaped, kyc_spec::pointer::escape(token), "{token:?}");
+            assert_eq!(super::unescape(&escaped), token, "{token:?}");
+            assert_eq!(
+                super::unescape(token),
+                kyc_spec::pointer::unescape(token),
+                "{token:?}"
+            );
+        }
+    }
 }

@@ -228,7 +228,7 @@ impl Audit {
 
 /// The probe scenarios (`conformance/audit/`), embedded: the audit asks the same questions
 /// wherever its binary runs. Each is a cassette whose steps observe rather than judge.
-const PROBES: [(&str, &str); 7] = [
+const PROBES: [(&str, &str); 11] = [
     (
         "deprecated-init",
         include_str!("../audit/deprecated-init.json"),
@@ -250,6 +250,22 @@ const PROBES: [(&str, &str); 7] = [
     (
         "deprecated-webhook",
         include_str!("../audit/deprecated-webhook.json"),
+    ),
+    (
+        "webhook-init-webhookURL",
+        include_str!("../audit/webhook-init-webhookURL.json"),
+    ),
+    (
+        "webhook-init-webhookUrl",
+        include_str!("../audit/webhook-init-webhookUrl.json"),
+    ),
+    (
+        "webhook-identification-webhookURL",
+        include_str!("../audit/webhook-identification-webhookURL.json"),
+    ),
+    (
+        "webhook-identification-webhookUrl",
+        include_str!("../audit/webhook-identification-webhookUrl.json"),
     ),
 ];
 
@@ -279,6 +295,8 @@ struct Runs<'a> {
     /// This machine's time just before the token-lifetime probe ran (a live target's clock is
     /// not read; the mock's is, through its clock control).
     login_sent_at: kyc_mock::Millis,
+    /// How long a callback is waited for.
+    callback_wait: Duration,
 }
 
 impl Runs<'_> {
@@ -427,10 +445,28 @@ fn question(
 /// [`AuditError::Unreachable`] when not one request got an answer; [`AuditError::Probe`]
 /// when an embedded probe does not load.
 pub async fn run(session: &Session, target: &str) -> Result<Audit, AuditError> {
+    run_with(session, target, LIVE_CALLBACK_WAIT).await
+}
+
+/// How long a live target is given to send a callback it owes (or to show it owes none).
+pub const LIVE_CALLBACK_WAIT: Duration = Duration::from_secs(30);
+
+/// [`run`], giving a live target `callback_wait` for each callback (the mock calls back at
+/// once and is given the capture's default).
+///
+/// # Errors
+///
+/// As [`run`].
+pub async fn run_with(
+    session: &Session,
+    target: &str,
+    callback_wait: Duration,
+) -> Result<Audit, AuditError> {
     let mut runs = Vec::new();
     let mut login_sent_at = 0;
     for (name, probe) in probes()? {
-        if name == "deprecated-webhook" && !receiver_reachable(session) {
+        let needs_receiver = name == "deprecated-webhook" || name.starts_with("webhook-");
+        if needs_receiver && !receiver_reachable(session) {
             continue;
         }
         if name == "token-lifetime" {
@@ -452,13 +488,18 @@ pub async fn run(session: &Session, target: &str) -> Result<Audit, AuditError> {
         session,
         runs,
         login_sent_at,
+        callback_wait: if session.mock_control() {
+            crate::webhook_capture::DEFAULT_WAIT
+        } else {
+            callback_wait
+        },
     };
     let mut questions = vec![
         deprecated_endpoint_alive(&r),
         repeated_init(&r),
         sync_mode_effect(&r),
         customer_id_prefix(&r),
-        webhook_url_spelling(&r),
+        webhook_url_spelling(&r).await,
         additional_properties(&r),
         reference_required(&r),
         akepa_status_form(&r),
@@ -618,37 +659,63 @@ fn contract_requires(route: &str, key: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// `webhook-url-spelling`: both spellings of the callback key on the deprecated init and on
-/// the identification, each with a valid address.
-fn webhook_url_spelling(r: &Runs<'_>) -> Question {
-    let answer = (|| {
+/// `webhook-url-spelling`: each spelling of the callback key on the deprecated init and on the
+/// identification, in a journey of its own driven to a change the sandbox calls back for, with
+/// the address of the run's receiver under that key. `used`: a callback arrived there;
+/// `ignored`: accepted, and none arrived; `rejected`: a validation error naming the key. What
+/// an answer of 200 alone cannot tell (a key a sandbox drops looks accepted) the callback does.
+async fn webhook_url_spelling(r: &Runs<'_>) -> Question {
+    let mut evidence = Vec::new();
+    let answer = async {
+        let receiver = r
+            .session
+            .webhook_receiver()
+            .filter(|_| receiver_reachable(r.session))
+            .ok_or("the target cannot reach this machine's webhook receiver, and only a callback shows a key is used: give a tunnel with --webhook-port and --webhook-public-url")?;
         let mut sides = serde_json::Map::new();
-        for (probe, side) in [
-            ("deprecated-init", "/customer/kyc/init"),
-            ("akepa-identification", "/akepa/identification"),
+        for (side, route, step) in [
+            ("init", "/customer/kyc/init", "init"),
+            ("identification", "/akepa/identification", "identification"),
         ] {
-            r.customer(probe)?;
             let mut keys = serde_json::Map::new();
             for key in ["webhookURL", "webhookUrl"] {
-                let (status, body) = r.answer(probe, &format!("spelled-{key}"))?;
-                keys.insert(key.to_owned(), json!(key_verdict(status, body, key)));
+                let probe = format!("webhook-{side}-{key}");
+                let probe = PROBES
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .find(|n| *n == probe)
+                    .ok_or("a webhook probe is missing")?;
+                evidence.extend(r.evidence(probe, &[&format!("{step}-{key}")]));
+                r.customer(probe)?;
+                let (status, body) = r.answer(probe, &format!("{step}-{key}"))?;
+                let verdict = match key_verdict(status, body, key) {
+                    "rejected" => "rejected",
+                    "accepted" => {
+                        let run = r.run(probe).ok_or("the probe did not run")?;
+                        if let Some(e) = &run.error {
+                            return Err(format!("{probe} broke off before a change: {e}"));
+                        }
+                        let slot = crate::webhook_capture::slot(&run.name);
+                        if receiver.wait(&slot, 1, r.callback_wait).await.is_empty() {
+                            "ignored"
+                        } else {
+                            "used"
+                        }
+                    }
+                    _ => {
+                        return Err(format!(
+                            "{route} with {key} answered {status} {}: neither an acceptance nor a validation error about the key",
+                            body.get("code").unwrap_or(&Value::Null)
+                        ));
+                    }
+                };
+                keys.insert(key.to_owned(), json!(verdict));
             }
-            sides.insert(side.to_owned(), Value::Object(keys));
+            sides.insert(route.to_owned(), Value::Object(keys));
         }
         Ok(Value::Object(sides))
-    })();
-    let mut evidence = r.evidence(
-        "deprecated-init",
-        &["spelled-webhookURL", "spelled-webhookUrl"],
-    );
-    evidence.extend(r.evidence(
-        "akepa-identification",
-        &[
-            "create-customer",
-            "spelled-webhookURL",
-            "spelled-webhookUrl",
-        ],
-    ));
+    }
+    .await;
     question(
         "webhook-url-spelling",
         answer,
@@ -659,7 +726,13 @@ fn webhook_url_spelling(r: &Runs<'_>) -> Question {
                     .map(|route| {
                         let keys: serde_json::Map<String, Value> = ["webhookURL", "webhookUrl"]
                             .into_iter()
-                            .map(|k| (k.to_owned(), json!(contract_takes(route, k))))
+                            .map(|k| {
+                                let takes = match contract_takes(route, k) {
+                                    "accepted" => "used",
+                                    other => other,
+                                };
+                                (k.to_owned(), json!(takes))
+                            })
                             .collect();
                         (route.to_owned(), Value::Object(keys))
                     })
@@ -973,14 +1046,8 @@ async fn deprecated_webhook_payload(r: &Runs<'_>) -> Question {
                 ));
             }
         }
-        // A sandbox calls back in its own time; the mock at once.
-        let within = if r.session.mock_control() {
-            crate::webhook_capture::DEFAULT_WAIT
-        } else {
-            Duration::from_secs(30)
-        };
         let arrived = receiver
-            .wait(&crate::webhook_capture::slot(&run.name), 1, within)
+            .wait(&crate::webhook_capture::slot(&run.name), 1, r.callback_wait)
             .await;
         let Some(first) = arrived.first() else {
             return Ok(Value::Null);

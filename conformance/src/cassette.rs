@@ -571,8 +571,9 @@ impl Cassette {
 /// A problem found in a cassette: the JSON pointer to it and what is wrong.
 type Problem = (String, String);
 
-/// Placeholder names the target fills: its session token and the credentials it logged in with.
-pub const RESERVED: [&str; 3] = ["token", "login", "password"];
+/// Placeholder names the run fills: the target's session token, the credentials it logged in
+/// with, and the case's callback address on the run's webhook receiver (when it has one).
+pub const RESERVED: [&str; 4] = ["token", "login", "password", "webhook"];
 
 /// The first string in `value` for which `check` reports a problem, walking in document order.
 fn first_unknown(

@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use kyc_spec::pointer;
 use serde_json::Value;
 
 use crate::redact::{BodyKind, Class, Location, detect, headers, pseudonym};
@@ -179,7 +180,7 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
         for (part, obj) in [("request", request), ("response", response)] {
             if let Some(Value::Object(map)) = obj.get("headers") {
                 for (name, v) in map {
-                    let at = format!("{prefix}/{part}/headers/{}", escape(name));
+                    let at = format!("{prefix}/{part}/headers/{}", pointer::escape(name));
                     if let Some(kind) = v.as_str().and_then(|v| header_finding(name, v)) {
                         report(at, kind);
                     }
@@ -241,7 +242,7 @@ pub fn lint_value(file: &Path, value: &Value, known: &Known) -> Vec<Finding> {
             .iter()
             .any(|p| value.pointer(p).and_then(Value::as_str) == Some(placeholder.as_str()));
         if used {
-            vouched.insert(format!("/variables/{}", escape(name)));
+            vouched.insert(format!("/variables/{}", pointer::escape(name)));
         }
     }
     scan_strings(value, String::new(), known, &vouched, &mut report);
@@ -311,7 +312,7 @@ fn walk_schema(
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                let child = format!("{pointer}/{}", escape(k));
+                let child = format!("{pointer}/{}", pointer::escape(k));
                 walk_schema(v, &at.property(k), child, known, report, vouched);
             }
         }
@@ -357,7 +358,7 @@ fn scan_strings(
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                let child = format!("{pointer}/{}", escape(k));
+                let child = format!("{pointer}/{}", pointer::escape(k));
                 check_text(k, child.clone(), known, report);
                 let token = !k.starts_with('/')
                     && detect::looks_random(k)
@@ -482,10 +483,6 @@ fn documented() -> &'static BTreeSet<String> {
         }
         out
     })
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// The invented people bundled fixtures may use: every value of the mock's built-in

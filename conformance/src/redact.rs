@@ -190,8 +190,7 @@ impl Redactor {
                 let mut out = Map::with_capacity(map.len());
                 for (k, v) in map {
                     let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    kyc_spec::pointer::push(pointer, k);
                     out.insert(
                         k.clone(),
                         self.replace(v, &at.property(k), pointer, replaced),

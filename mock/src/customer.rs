@@ -114,6 +114,13 @@ pub(crate) fn create(
                 customer: person.clone(),
                 additional_properties: Map::new(),
             });
+            // The envelope's person has both business arrays, empty for an individual, like the
+            // built-in customers and the seed page's example; the record stays as sent (D30).
+            let person = wire::Person {
+                business_addresses: Some(person.business_addresses.unwrap_or_default()),
+                business_phones: Some(person.business_phones.unwrap_or_default()),
+                ..person
+            };
             (record, "individual", person, first, last, vec![])
         }
         CustomerInitRequest::Business(mut b) => {

@@ -337,6 +337,13 @@ impl Template {
                 ));
             }
         }
+        for id in &self.representatives {
+            if !is_id(id) {
+                return Err(format!(
+                    "representative id {id:?} must be 1 to 36 of [0-9a-zA-Z_-]"
+                ));
+            }
+        }
         let ids: Vec<_> = self
             .documents
             .iter()

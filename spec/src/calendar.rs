@@ -1,6 +1,6 @@
 //! Gregorian calendar arithmetic for UTC timestamps (Howard Hinnant's days-from-civil
-//! algorithms): a few lines instead of a date crate, shared by the mock's clock and the
-//! runner's `Retry-After` parsing, so it lives with the contract both read.
+//! algorithms): a few lines instead of a date crate, for the mock's clock and the contract's
+//! timestamps.
 
 /// The Gregorian date (year, month, day) of a count of days since 1970-01-01.
 pub fn civil_from_days(z: i64) -> (i64, u64, u64) {

@@ -6,7 +6,7 @@
 //! * [`fields`]: a document as the list of its fields (types, requiredness, constraints);
 //! * [`migration`]: the deprecated operations' successors (`spec/migration.json`) and the static diff;
 //! * [`ajv`]: validation whose error lists are byte-identical to Ajv 8's;
-//! * [`calendar`]: UTC calendar arithmetic for the contract's timestamps and HTTP dates;
+//! * [`calendar`]: UTC calendar arithmetic for the contract's timestamps;
 //! * [`openapi`]: the OpenAPI 3.1 document derived from the contract and the schema files;
 //! * [`pointer`](mod@pointer): JSON Pointer escaping, written once;
 //! * [`generated`]: Rust types generated from the schema by `cargo xtask codegen`;

@@ -156,7 +156,7 @@ impl<'d> Lowerer<'d> {
             return Ok(value);
         }
         for token in fragment.trim_start_matches('/').split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = crate::schema::unescape(token);
             value = match value {
                 Value::Object(map) => map.get(&token),
                 Value::Array(list) => token.parse::<usize>().ok().and_then(|i| list.get(i)),

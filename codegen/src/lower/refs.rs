@@ -152,7 +152,7 @@ pub(super) fn resolve_reference(
 /// The last reference token of a `$ref`'s pointer, unescaped: a definition's own name.
 pub(super) fn last_segment(reference: &str) -> String {
     let last = reference.rsplit('/').next().unwrap_or(reference);
-    last.replace("~1", "/").replace("~0", "~")
+    crate::schema::unescape(last)
 }
 
 pub(super) fn file_stem(name: &str) -> &str {

@@ -1104,6 +1104,24 @@ mod connectfi_keywords {
         assert!(rejects::<ConnectfiKeywords>(json!({"name": "   "})).contains("whitespace"));
     }
 
+    /// The generated code's copies of JavaScript's `\s` (in the `isNotOnlyWhitespace` check and
+    /// in the `date-time` separator) hold the code points of kyc-spec's table, the validator's.
+    #[test]
+    fn javascripts_whitespace_is_the_validators_table() {
+        use fixtures::formats_typed::FormatsDateTime;
+        use kyc_spec::ajv::js_space::is_js_whitespace;
+        // No code point outside the Basic Multilingual Plane is white space to either side
+        // (kyc-spec's own test reads every code point).
+        for c in (0..=0xffff).filter_map(char::from_u32) {
+            let only = ConnectfiKeywordsName::new(c.to_string())
+                .is_err_and(|e| e.violation() == &Violation::OnlyWhitespace);
+            assert_eq!(only, is_js_whitespace(c), "U+{:04X}", u32::from(c));
+            let separates = FormatsDateTime::new(format!("2022-10-07{c}17:18:56Z")).is_ok();
+            let expected = is_js_whitespace(c) || c == 't' || c == 'T';
+            assert_eq!(separates, expected, "U+{:04X} in a date-time", u32::from(c));
+        }
+    }
+
     #[test]
     fn date_iso_is_kept_as_written_and_false_checks_nothing() {
         let value: ConnectfiKeywords =

@@ -34,6 +34,10 @@ pub struct AuditArgs {
     /// report): a live target's waits can take minutes.
     #[arg(long)]
     pub no_suite: bool,
+    /// Seconds to wait for a callback a live target may still send (at a webhook spelling
+    /// it may be ignoring, or after the deprecated journey); the mock calls back at once.
+    #[arg(long, default_value_t = 30.0)]
+    pub callback_wait: f64,
     /// Retries and rate ceiling (the shard does not apply).
     #[command(flatten)]
     pub live: LiveArgs,
@@ -78,7 +82,8 @@ async fn audit(args: AuditArgs) -> anyhow::Result<Audit> {
     let (session, name, _mock) =
         report_session(&args.target, timeout, &args.live, &args.tunnel).await?;
     let session = std::sync::Arc::new(session);
-    let mut audit = audit::run(&session, &name)
+    let callback_wait = super::live_args::timeout(args.callback_wait)?;
+    let mut audit = audit::run_with(&session, &name, callback_wait)
         .await
         .with_context(|| format!("auditing {name}"))?;
     if args.no_suite {

@@ -9,7 +9,7 @@
 //! second try would only repeat. A case that needed a retry to pass is reported `flaky`.
 
 use std::future::Future;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use super::rate::Limiter;
 
@@ -115,50 +115,22 @@ where
     }
 }
 
-/// Parses `Retry-After`: delay seconds, or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`)
-/// relative to `now` (a date in the past means "now").
+/// Parses `Retry-After`: delay seconds, or an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, or
+/// one of the two obsolete forms every recipient must read) relative to `now` (a date in the
+/// past means "now").
 pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at = parse_http_date(value)?;
-    let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    Some(Duration::from_secs(at.saturating_sub(now)))
-}
-
-/// Seconds since the Unix epoch of an IMF-fixdate.
-fn parse_http_date(value: &str) -> Option<u64> {
-    let mut parts = value.split_whitespace();
-    let (_weekday, day, month, year, time, zone) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    if zone != "GMT" || parts.next().is_some() {
-        return None;
-    }
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = u64::try_from(MONTHS.iter().position(|m| *m == month)? + 1).ok()?;
-    let day: u64 = day.parse().ok()?;
-    let year: u64 = year.parse().ok()?;
-    let mut hms = time.split(':').map(|p| p.parse::<u64>().ok());
-    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    if !(1..=31).contains(&day) || year < 1970 || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    let days = kyc_spec::calendar::days_from_civil(i64::try_from(year).ok()?, month, day);
-    Some(u64::try_from(days).ok()? * 86_400 + h * 3600 + m * 60 + s)
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::UNIX_EPOCH;
 
     use super::*;
 
@@ -174,6 +146,13 @@ mod tests {
             retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
             Some(Duration::ZERO)
         );
+        for obsolete in ["Sunday, 06-Nov-94 08:49:47 GMT", "Sun Nov  6 08:49:47 1994"] {
+            assert_eq!(
+                retry_after(obsolete, now),
+                Some(Duration::from_secs(10)),
+                "{obsolete}"
+            );
+        }
         for bad in [
             "soon",
             "-1",

@@ -10,7 +10,7 @@
 //! Annotations inherit: everything inside a personal object is personal.
 
 use kyc_spec::fields::Node;
-use kyc_spec::{Contract, Document};
+use kyc_spec::{Contract, Document, pointer};
 use serde_json::Value;
 
 /// What a value at some place in a body is.
@@ -203,7 +203,7 @@ impl Location {
     pub fn at_pointer(&self, pointer: &str) -> Location {
         let mut here = self.clone();
         for segment in pointer.split('/').skip(1) {
-            let segment = segment.replace("~1", "/").replace("~0", "~");
+            let segment = pointer::unescape(segment);
             here = match segment.parse::<usize>() {
                 Ok(i) if here.is_array() => here.item(i),
                 _ => here.property(&segment),

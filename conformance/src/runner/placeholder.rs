@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use kyc_spec::pointer;
 use serde_json::Value;
 
 /// A placeholder that has no value.
@@ -106,7 +107,7 @@ impl<'a> Values<'a> {
             Value::Object(map) => {
                 for (k, v) in map.iter_mut() {
                     self.fill_in_place(v).map_err(|(n, mut rev)| {
-                        rev.push(format!("/{}", k.replace('~', "~0").replace('/', "~1")));
+                        rev.push(format!("/{}", pointer::escape(k)));
                         (n, rev)
                     })?;
                 }

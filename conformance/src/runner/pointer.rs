@@ -1,6 +1,8 @@
 //! JSON pointers (RFC 6901) with a `*` segment that matches any one segment, as used by a
 //! cassette's `volatile` and `arrayKeys` entries.
 
+use kyc_spec::pointer;
+
 /// A parsed pointer pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pattern {
@@ -88,10 +90,7 @@ pub fn join_segs(path: &[Seg<'_>]) -> String {
     for s in path {
         out.push('/');
         match s {
-            Seg::Key(k) if k.contains(['~', '/']) => {
-                out.push_str(&k.replace('~', "~0").replace('/', "~1"));
-            }
-            Seg::Key(k) => out.push_str(k),
+            Seg::Key(k) => out.push_str(&pointer::escape(k)),
             Seg::Index(i) => out.push_str(&i.to_string()),
         }
     }
@@ -105,15 +104,17 @@ pub fn split(text: &str) -> Vec<String> {
     }
     text.split('/')
         .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .map(|s| pointer::unescape(s).into_owned())
         .collect()
 }
 
 /// Joins unescaped segments into a pointer.
 pub fn join(path: &[String]) -> String {
-    path.iter()
-        .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
-        .collect()
+    let mut out = String::new();
+    for s in path {
+        pointer::push(&mut out, s);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -66,6 +66,12 @@ impl Bindings {
             map.insert("login".into(), login.expose().to_owned());
             map.insert("password".into(), password.expose().to_owned());
         }
+        // The case's own callback address on the run's receiver, for a probe that puts it
+        // under a key the contract does not know (the audit's webhook spellings).
+        if let Some(receiver) = session.webhook_receiver() {
+            let slot = webhook_capture::slot(&cassette.name);
+            map.insert("webhook".into(), receiver.url(&slot));
+        }
         Bindings {
             map,
             json: BTreeMap::new(),
@@ -670,7 +676,10 @@ async fn poll(session: &Session, outgoing: &Outgoing, wait: &Wait) -> Result<Sen
             started.elapsed()
         };
         let settled = wait.until.contains(&value);
-        if settled || elapsed + interval > timeout {
+        // A refusal (4xx, other than 429 which the retries handle) will not change by asking
+        // again: the request is wrong (an application that does not exist), so the wait ends.
+        let refused = (400..500).contains(&answer.status) && answer.status != 429;
+        if settled || refused || elapsed + interval > timeout {
             return Ok(Sent {
                 answer,
                 attempts: attempts.max(1),

@@ -29,6 +29,8 @@ fn audit(out: &Path, target: Option<&str>) -> Output {
     if target.is_some() {
         // The suite's real-time waits would take a minute; the questions are the point here.
         cmd.arg("--no-suite")
+            // A stand-in calls back at once; an ignored spelling need not cost 30 s.
+            .args(["--callback-wait", "2"])
             // For the token-lifetime probe's login (the mock's invented credentials).
             .env("CONNECTFI_LOGIN", kyc_mock::DEFAULT_LOGIN)
             .env("CONNECTFI_PASSWORD", kyc_mock::DEFAULT_PASSWORD);
@@ -177,8 +179,8 @@ fn a_target_that_accepts_webhook_url_in_capitals_on_akepa_gets_that_answer_and_a
     assert_eq!(
         answers["webhook-url-spelling"],
         json!({"answer": {
-            "/customer/kyc/init": {"webhookURL": "accepted", "webhookUrl": "rejected"},
-            "/akepa/identification": {"webhookURL": "accepted", "webhookUrl": "accepted"}
+            "/customer/kyc/init": {"webhookURL": "used", "webhookUrl": "rejected"},
+            "/akepa/identification": {"webhookURL": "used", "webhookUrl": "used"}
         }, "verdict": "contradicts"})
     );
 }
@@ -243,12 +245,11 @@ fn a_target_without_the_deprecated_endpoints_gets_those_answers_and_contradictio
             "customer-id-prefix",
             json!({"answer": {"csta_": "other", "csta-": "other"}, "verdict": "contradicts"}),
         ),
+        // A 404 neither uses nor refuses a key: the question has no answer.
         (
             "webhook-url-spelling",
-            json!({"answer": {
-                "/customer/kyc/init": {"webhookURL": "other", "webhookUrl": "other"},
-                "/akepa/identification": {"webhookURL": "rejected", "webhookUrl": "accepted"}
-            }, "verdict": "contradicts"}),
+            json!({"answer": null, "verdict": "unanswered",
+                "note": "/customer/kyc/init with webhookURL answered 404 \"notFound\": neither an acceptance nor a validation error about the key"}),
         ),
         (
             "additional-properties",
@@ -342,6 +343,7 @@ fn a_token_alone_skips_the_token_lifetime_and_does_not_fail_the_audit() {
     // A token, no login: what a team's CI often has.
     let done = stand_in::report_command("audit", &out, Some(&target))
         .arg("--no-suite")
+        .args(["--callback-wait", "2"])
         .output()
         .unwrap();
     let said = format!(
@@ -498,4 +500,27 @@ fn a_contradiction_comes_with_what_to_do_and_the_contract_patch() {
         .map(|n| n.inner_text(dom.parser()).to_string())
         .unwrap();
     assert!(verdict.starts_with("Not as documented"), "{verdict}");
+}
+
+/// Ignores unknown keys on the deprecated init: `webhookUrl` is taken (200) and dropped, so
+/// no callback comes to it. "Accepted" could not tell this from a spelling it uses.
+#[test]
+fn a_spelling_a_sandbox_drops_is_ignored_not_accepted() {
+    let out = scratch("spelling-ignored");
+    let target = stand_in(config(), |mock| {
+        edit_json(mock, "/customer/kyc/init", drop_unknown_keys)
+    });
+    let run = audit(&out, Some(&target));
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    let answers = reports(&out, false);
+    let spelling = answers
+        .iter()
+        .find(|q| q["id"] == "webhook-url-spelling")
+        .unwrap();
+    assert_eq!(
+        spelling["answer"]["/customer/kyc/init"],
+        json!({"webhookURL": "used", "webhookUrl": "ignored"}),
+        "{spelling}"
+    );
+    assert_eq!(spelling["verdict"], "contradicts");
 }

@@ -54,6 +54,12 @@ pub fn config() -> MockConfig {
     MockConfig {
         token: Some(TOKEN.to_owned()),
         seed: Some(9),
+        // State changes in real time, as a sandbox's, but short: the audit's journeys wait
+        // for them.
+        delays: kyc_mock::Delays {
+            pending: std::time::Duration::from_millis(300),
+            review: std::time::Duration::from_millis(300),
+        },
         ..MockConfig::default()
     }
 }

@@ -125,11 +125,8 @@ impl Application {
                 rest: vec![],
             },
             Some((first, rest)) => Entities {
-                first: entity(first.as_str().into(), false),
-                rest: rest
-                    .iter()
-                    .map(|id| entity(id.as_str().into(), false))
-                    .collect(),
+                first: entity(entity_id(first), false),
+                rest: rest.iter().map(|id| entity(entity_id(id), false)).collect(),
             },
         };
         let mut app = Application {
@@ -237,6 +234,17 @@ impl Application {
 }
 
 /// The journey status and outcome a KYC status stands for.
+/// The akepa entity id of a business representative: its id as `/customer/init` answered it,
+/// each `-` written `_`. A representative's id follows the customer-id rule, which allows `-`
+/// (DECISIONS.md D1), while the akepa endpoints' `CommonId` does not (D42).
+pub(crate) fn entity_id(representative_id: &str) -> Arc<str> {
+    if representative_id.contains('-') {
+        representative_id.replace('-', "_").into()
+    } else {
+        representative_id.into()
+    }
+}
+
 fn journey_of(status: KycStatus) -> (Journey, Option<Outcome>) {
     match status {
         KycStatus::WaitingData => (Journey::PendingStepUp, None),
@@ -343,5 +351,13 @@ pub(crate) mod tests {
         app.link("cstap_r2", "doc_2");
         assert!(app.on_documents(1));
         assert_eq!(app.outcome, Some(Outcome::Approved));
+    }
+
+    #[test]
+    fn a_hyphen_in_a_representative_id_is_an_underscore_in_its_entity_id() {
+        let t = template(0, &[KycStatus::Approved], &["c1x-wC3Buf", "-", "r_1"]);
+        let app = application(&t, "cstab_b");
+        let ids: Vec<_> = app.entities.iter().map(|e| &*e.entity_id).collect();
+        assert_eq!(ids, ["c1x_wC3Buf", "_", "r_1"]);
     }
 }

@@ -206,6 +206,64 @@ async fn a_business_gets_representative_ids_and_its_representatives_carry_the_tr
 }
 
 #[tokio::test]
+async fn a_created_individuals_envelope_carries_both_business_arrays_like_a_builtin_ones() {
+    let mock = Mock::deterministic();
+    let builtin = mock.init(builtin::ALL[0]).await;
+    let builtin_person = &builtin.body["data"]["customer"]["customer"];
+    let id = created_id(&mock, individual("R1", "Janice", "Sample", None)).await;
+    let kyc = mock.init(&id).await;
+    assert_eq!(kyc.status, 200, "{}", kyc.body);
+    let person = kyc.body["data"]["customer"]["customer"]
+        .as_object()
+        .expect("a person");
+    let keys: Vec<&str> = person.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys[..2],
+        ["businessAddresses", "businessPhones"],
+        "{keys:?}"
+    );
+    assert_eq!(person["businessAddresses"], json!([]));
+    assert_eq!(person["businessPhones"], json!([]));
+    assert_eq!(builtin_person["businessAddresses"], json!([]));
+    assert_eq!(builtin_person["businessPhones"], json!([]));
+    let status = mock.get(&format!("/customer/kyc/status/{id}")).await;
+    assert_eq!(
+        status.body["data"]["customer"]["customer"],
+        kyc.body["data"]["customer"]["customer"]
+    );
+}
+
+/// A representative's id may have a `-` (the customer-id rule), an akepa entity id may not
+/// (`CommonId`): the entity is the id with `_` for `-` (DECISIONS.md D42). Every answer is
+/// checked against its response schema by the harness.
+#[tokio::test]
+async fn a_representative_id_with_a_hyphen_gives_a_schema_valid_akepa_entity_id() {
+    let mock = Mock::deterministic();
+    let mut body = business("Biz1", &[("Paula", "Owner"), ("Rob", "Second")], None);
+    body["customer"]["businessRepresentatives"][0]["id"] = json!("c1x-wC3Buf");
+    body["customer"]["businessRepresentatives"][1]["id"] = json!("-");
+    let id = created_id(&mock, body).await;
+    let started = mock
+        .post_json(
+            "/akepa/identification",
+            json!({"customerId": id, "reference": "App1"}),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let status = mock.get(&format!("/akepa/status/{id}")).await;
+    assert_eq!(status.status, 200, "{}", status.body);
+    for answer in [&started, &status] {
+        let entities: Vec<&str> = answer.body["data"]["entityApplications"]
+            .as_array()
+            .expect("entity applications")
+            .iter()
+            .map(|e| e["entityId"].as_str().expect("an entityId"))
+            .collect();
+        assert_eq!(entities, ["c1x_wC3Buf", "_"], "{}", answer.body);
+    }
+}
+
+#[tokio::test]
 async fn a_seeded_mock_creates_the_same_ids_for_the_same_requests() {
     let run = || async {
         let mock = Mock::deterministic();

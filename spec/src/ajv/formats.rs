@@ -6,6 +6,7 @@
 use std::sync::OnceLock;
 
 use super::ecma_regex::Pattern;
+use super::js_space::is_js_whitespace;
 
 /// Which JSON type a format applies to: Ajv runs a format only on data of its type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,6 +155,35 @@ fn regex(name: &str) -> &'static Pattern {
 }
 
 impl Format {
+    /// Every format the validator knows: `kyc-codegen`'s tests hold its table equal to this.
+    pub fn all() -> impl Iterator<Item = Format> {
+        let named = NAMES.iter().map(|(name, _)| *name);
+        let regexes = REGEXES
+            .iter()
+            .map(|(name, _, _)| *name)
+            .filter(|name| !NAMES.iter().any(|(n, _)| n == name));
+        named.chain(regexes).filter_map(Format::by_name)
+    }
+
+    /// The format's name, as a schema writes it.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The ajv-formats regular expression (source, flags) the format is checked with, alone
+    /// (a `Regex` format) or after another test (`uri`); `None` for the formats that are code.
+    pub fn regex(&self) -> Option<(&'static str, &'static str)> {
+        let name = match self.kind {
+            Kind::Regex(i) => REGEXES[i].0,
+            Kind::Uri => "uri",
+            _ => return None,
+        };
+        REGEXES
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, source, flags)| (*source, *flags))
+    }
+
     /// Looks a format up by name; `None` for formats ajv-formats does not define.
     pub fn by_name(name: &str) -> Option<Format> {
         let (name, kind) = NAMES
@@ -359,26 +389,11 @@ fn time(s: &str, strict_zone: bool) -> bool {
     (utc_hr == 23.0 || utc_hr == -1.0) && (utc_min == 59.0 || utc_min == -1.0) && sec < 61.0
 }
 
-/// JavaScript's `\s`.
-fn is_js_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
-}
-
 /// ajv-formats `date-time`: `str.split(/t|\s/i)` must give exactly two parts.
 fn date_time(s: &str, strict_zone: bool) -> bool {
     let mut separators = s
         .char_indices()
-        .filter(|(_, c)| *c == 't' || *c == 'T' || is_js_space(*c));
+        .filter(|(_, c)| *c == 't' || *c == 'T' || is_js_whitespace(*c));
     let Some((at, sep)) = separators.next() else {
         return false;
     };

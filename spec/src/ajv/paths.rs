@@ -12,11 +12,21 @@ pub fn push_pointer_segment(path: &mut String, segment: &str) {
 /// Ajv's `escapeFragment`: `encodeURIComponent(escapeJsonPointer(segment))`.
 pub fn fragment_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
-    for c in segment.chars() {
+    for c in crate::pointer::escape(segment).chars() {
         match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '_' | '.' | '!' | '*' | '\'' | '(' | ')' => {
+            // encodeURIComponent's unreserved characters.
+            'A'..='Z'
+            | 'a'..='z'
+            | '0'..='9'
+            | '-'
+            | '_'
+            | '.'
+            | '!'
+            | '~'
+            | '*'
+            | '\''
+            | '('
+            | ')' => {
                 out.push(c);
             }
             c => {

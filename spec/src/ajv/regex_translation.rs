@@ -8,11 +8,10 @@
 //! `(?!CLASS).` (one character that is not in CLASS) is the class's complement minus line
 //! terminators, e.g. `^((?![<>]).)*$` → `^([^<>\n\r\x{2028}\x{2029}])*$`.
 
+use super::js_space;
+
 /// What `.` excludes in JavaScript.
 const LINE_TERMINATORS: &str = r"\n\r\x{2028}\x{2029}";
-
-/// JavaScript's `\s`.
-const JS_SPACE: &str = r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
 
 /// The equivalent `regex` crate pattern, or `None` when the pattern uses anything whose
 /// meaning could differ.
@@ -158,7 +157,7 @@ fn class(chars: &[char], i: usize) -> Option<(String, bool, usize)> {
                 let (member, single) = match e {
                     'd' => ("0-9".to_owned(), false),
                     'w' => ("0-9A-Za-z_".to_owned(), false),
-                    's' => (JS_SPACE.to_owned(), false),
+                    's' => (js_space::regex_class_members().to_owned(), false),
                     'b' => (r"\x08".to_owned(), true),
                     'n' => (r"\n".to_owned(), true),
                     'r' => (r"\r".to_owned(), true),
@@ -212,8 +211,8 @@ fn escape(chars: &[char], i: usize) -> Option<(String, usize)> {
         'D' => "[^0-9]".to_owned(),
         'w' => "[0-9A-Za-z_]".to_owned(),
         'W' => "[^0-9A-Za-z_]".to_owned(),
-        's' => format!("[{JS_SPACE}]"),
-        'S' => format!("[^{JS_SPACE}]"),
+        's' => format!("[{}]", js_space::regex_class_members()),
+        'S' => format!("[^{}]", js_space::regex_class_members()),
         'n' => r"\n".to_owned(),
         'r' => r"\r".to_owned(),
         't' => r"\t".to_owned(),

@@ -695,29 +695,5 @@ fn lookup<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
 /// character JavaScript's `/\S/` matches, i.e. one that is neither ECMAScript white space nor a
 /// line terminator.
 pub(crate) fn has_non_whitespace(text: &str) -> bool {
-    text.chars().any(|c| !is_js_whitespace(c))
-}
-
-/// ECMAScript's `\s`: WhiteSpace (TAB, VT, FF, SP, NBSP, ZWNBSP and Unicode `Zs`) and
-/// LineTerminator (LF, CR, LS, PS).
-fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}'
-            | '\u{a}'
-            | '\u{b}'
-            | '\u{c}'
-            | '\u{d}'
-            | '\u{20}'
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
+    text.chars().any(|c| !super::js_space::is_js_whitespace(c))
 }
