@@ -10,6 +10,7 @@ mod lowerer;
 mod newtype;
 mod object;
 mod refs;
+mod renumber;
 mod requests;
 mod shape;
 mod share;

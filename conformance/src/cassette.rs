@@ -14,8 +14,7 @@ use kyc_spec::ajv::{Mode, Validator};
 
 use std::sync::Arc;
 
-use crate::runner::compare::Matchers;
-use crate::runner::matcher::Matcher;
+use crate::runner::matcher::{Matcher, Matchers};
 use crate::runner::placeholder;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

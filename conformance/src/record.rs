@@ -296,7 +296,7 @@ fn learn(recorded: &mut Cassette, source: &Cassette, first: &Take, second: &Take
         let Some((reference, others)) = bodies.split_first() else {
             continue;
         };
-        let mut found = crate::runner::compare::Matchers::new();
+        let mut found = crate::runner::matcher::Matchers::new();
         for other in others {
             for (pointer, matcher) in crate::runner::volatility::varying(reference, other) {
                 // The loosest rule any pair needed: ignore, then type, then present.

@@ -193,7 +193,7 @@ fn webhook_deviation(finding: &webhook_capture::Finding) -> deviation::Deviation
 pub fn judge(
     name: &str,
     step: &Step,
-    defaults: &compare::Matchers,
+    defaults: &matcher::Matchers,
     prepared: &Prepared,
     answer: Answer,
 ) -> CaseResult {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::ir::{Kind, Module, Newtype, Ty, TypeId};
 use crate::naming;
 
-use super::layout::renumber;
+use super::renumber::renumber;
 
 /// What makes two checked newtypes interchangeable: the same value type, the same checks, the
 /// same secrecy.

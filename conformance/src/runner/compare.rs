@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::client::Answer;
 use super::deviation::{Deviation, Kind, Severity};
-use super::matcher::{Matcher, type_name};
+use super::matcher::{Matcher, Matchers, type_name};
 use super::pointer::{self, Pattern, Seg};
 use super::spec_check;
 use crate::cassette::Step;
@@ -145,9 +145,6 @@ impl Rules {
             .map(|(_, k)| k.as_str())
     }
 }
-
-/// Matchers by pointer, as a step's `match` or the suite's defaults hold them.
-pub type Matchers = std::collections::BTreeMap<String, Matcher>;
 
 /// A place where the answer differs from the recording and a written matcher accepted it.
 #[derive(Clone, Debug, PartialEq, Serialize)]

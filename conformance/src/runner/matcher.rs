@@ -25,6 +25,9 @@ use serde_json::{Value, json};
 
 use super::deviation::{Kind, Severity};
 
+/// Matchers by pointer, as a step's `match` or the suite's defaults hold them.
+pub type Matchers = std::collections::BTreeMap<String, Matcher>;
+
 /// One place's matcher, as written in a cassette.
 #[derive(Clone, Debug)]
 pub enum Matcher {

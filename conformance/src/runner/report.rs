@@ -403,25 +403,7 @@ impl Report {
         for case in self.cases.iter().filter(|c| !c.deviations.is_empty()) {
             let _ = writeln!(out, "\n{}:", case.name);
             for d in &case.deviations {
-                let path = if d.path.is_empty() { "(root)" } else { &d.path };
-                let at = d
-                    .step
-                    .as_ref()
-                    .map_or(String::new(), |s| format!("{}: ", s.label()));
-                let accepted = if d.mark.accepted { "accepted " } else { "" };
-                let rule = d
-                    .mark
-                    .rule
-                    .as_ref()
-                    .map_or(String::new(), |r| format!(" [rule {r}]"));
-                let _ = writeln!(
-                    out,
-                    "  {at}{accepted}{} {} {}: {}{rule}",
-                    d.severity.as_str(),
-                    d.kind.as_str(),
-                    path,
-                    d.message
-                );
+                let _ = writeln!(out, "  {}", headline(d));
                 if !d.expected.is_null() {
                     let _ = writeln!(
                         out,
@@ -518,7 +500,8 @@ fn kinds(deviations: &[Deviation]) -> String {
         .join(", ")
 }
 
-fn one_line(d: &Deviation) -> String {
+/// Where, how much and what: `step 2 (upload): breaking missing_field /data/x: … [rule type]`.
+fn headline(d: &Deviation) -> String {
     let at = d
         .step
         .as_ref()
@@ -529,12 +512,19 @@ fn one_line(d: &Deviation) -> String {
         .rule
         .as_ref()
         .map_or(String::new(), |r| format!(" [rule {r}]"));
+    let path = if d.path.is_empty() { "(root)" } else { &d.path };
     format!(
-        "{at}{accepted}{} {} {}: {}{rule} (expected {}, actual {})",
+        "{at}{accepted}{} {} {path}: {}{rule}",
         d.severity.as_str(),
         d.kind.as_str(),
-        if d.path.is_empty() { "(root)" } else { &d.path },
-        d.message,
+        d.message
+    )
+}
+
+fn one_line(d: &Deviation) -> String {
+    format!(
+        "{} (expected {}, actual {})",
+        headline(d),
         compact(&d.expected),
         compact(&d.actual)
     )

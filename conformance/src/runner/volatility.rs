@@ -6,8 +6,8 @@
 
 use serde_json::Value;
 
-use super::compare::{DEFAULT_VOLATILE, Matchers};
-use super::matcher::Matcher;
+use super::compare::DEFAULT_VOLATILE;
+use super::matcher::{Matcher, Matchers};
 use super::pointer::Pattern;
 
 /// The places where `a` and `b` differ, each with the matcher that tolerates the difference.

@@ -16,21 +16,11 @@ fn suite() -> &'static Path {
 fn replay(url: &str, cassettes: &Path, out: &Path, extra: &[&str]) -> (i32, Value) {
     std::fs::create_dir_all(out).unwrap();
     let json = out.join("report.json");
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kyc-conformance"));
-    // A login, as a team's CI has: the suite's get-token cases need the credentials.
-    cmd.env_remove("CONNECTFI_TOKEN")
-        .env("CONNECTFI_LOGIN", kyc_mock::DEFAULT_LOGIN)
-        .env("CONNECTFI_PASSWORD", kyc_mock::DEFAULT_PASSWORD)
-        .env("NO_PROXY", "127.0.0.1")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("ALL_PROXY")
-        .args(["replay", "--target", url, "--cassettes"])
-        .arg(cassettes)
-        .arg("--report-json")
-        .arg(&json)
-        .args(extra);
-    let output = cmd.output().expect("the binary runs");
+    let mut args = vec!["replay", "--target", url, "--cassettes"];
+    let (dir, file) = (cassettes.to_str().unwrap(), json.to_str().unwrap());
+    args.extend([dir, "--report-json", file]);
+    args.extend(extra);
+    let output = binary(&args);
     let report = std::fs::read_to_string(&json)
         .unwrap_or_else(|_| panic!("no report: {}", String::from_utf8_lossy(&output.stderr)));
     (
